@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * riscv64 exit handling: one switch on scause. Runs with interrupts and
+ * preemption enabled; the preempt notifier keeps the VS CSRs on whatever
+ * CPU this thread runs, so they are read and written directly.
+ */
+#include <linux/mutex.h>
+#include <asm/csr.h>
+
+#include "rvh.h"
+
+/* ---------------------------------------------------------- trap redirect */
+
+/*
+ * Deliver the trap to the guest as if the hardware had delegated it
+ * (privileged spec, "Trap behavior"), as KVM's trap_redirect does.
+ */
+static int redirect_trap(struct rvh_vcpu *rv, unsigned long cause,
+			 unsigned long tval)
+{
+	struct rvh_context *g = &rv->sw.guest;
+	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
+
+	vsstatus &= ~(SR_SPP | SR_SPIE);
+	if (g->sstatus & SR_SPP)
+		vsstatus |= SR_SPP;
+	if (vsstatus & SR_SIE)
+		vsstatus |= SR_SPIE;
+	vsstatus &= ~SR_SIE;
+	csr_write(CSR_VSSTATUS, vsstatus);
+	csr_write(CSR_VSCAUSE, cause);
+	csr_write(CSR_VSTVAL, tval);
+	csr_write(CSR_VSEPC, g->sepc);
+	g->sepc = csr_read(CSR_VSTVEC) & ~3UL;
+	g->sstatus |= SR_SPP;
+	return AXVCPU_EXIT_NOTHING;
+}
+
+static int internal_error(struct axvcpu_run *run, u32 suberror, u64 d0, u64 d1)
+{
+	memset(&run->internal, 0, sizeof(run->internal));
+	run->internal.suberror = suberror;
+	run->internal.data[0] = d0;
+	run->internal.data[1] = d1;
+	return AXVCPU_EXIT_INTERNAL_ERROR;
+}
+
+/* ------------------------------------------------- guest instruction fetch */
+
+static int read_guest_u64(void *vm, u64 gpa, u64 *val)
+{
+	return axvcpu_vm_read_guest(vm, gpa, val, sizeof(*val));
+}
+
+static int read_guest_u16(struct axvcpu_vcpu *vcpu, unsigned long gva, u16 *v)
+{
+	u64 gpa;
+	int r;
+
+	r = axvcpu_riscv_gva_to_gpa(csr_read(CSR_VSATP), gva, read_guest_u64,
+				    vcpu->vm, &gpa);
+	return r ?: axvcpu_vm_read_guest(vcpu->vm, gpa, v, sizeof(*v));
+}
+
+/* Fetch the instruction at @pc, 16 bits at a time (it may cross a page). */
+static int fetch_insn(struct axvcpu_vcpu *vcpu, unsigned long pc, u32 *insn)
+{
+	u16 lo, hi;
+	int r;
+
+	r = read_guest_u16(vcpu, pc, &lo);
+	if (r)
+		return r;
+	if ((lo & 3) != 3) {
+		*insn = lo;
+		return 0;
+	}
+	r = read_guest_u16(vcpu, pc + 2, &hi);
+	*insn = lo | (u32)hi << 16;
+	return r;
+}
+
+/* ------------------------------------------------------ G-stage faults */
+
+static int mmio_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
+		     u64 gpa, bool store)
+{
+	struct rvh_vcpu *rv = to_rvh(vcpu);
+	struct rvh_context *g = &rv->sw.guest;
+	struct rvh_mmio_insn mi;
+	unsigned long htinst = rv->sw.htinst;
+	u32 insn;
+
+	/* A transformed instruction in htinst; bit 1 clear if it was RVC. */
+	if (htinst & 1) {
+		insn = htinst | 2;
+		if (axvcpu_riscv_decode_mmio(insn, &mi))
+			return internal_error(run, AXVCPU_INTERNAL_MMIO_DECODE, insn, gpa);
+		mi.len = htinst & 2 ? 4 : 2;
+	} else {
+		if (fetch_insn(vcpu, g->sepc, &insn))
+			return internal_error(run, AXVCPU_INTERNAL_INSN_FETCH, g->sepc, gpa);
+		if (axvcpu_riscv_decode_mmio(insn, &mi))
+			return internal_error(run, AXVCPU_INTERNAL_MMIO_DECODE, insn, gpa);
+	}
+	if (mi.store != store)
+		return internal_error(run, AXVCPU_INTERNAL_MMIO_DECODE, insn, gpa);
+
+	memset(&run->mmio, 0, sizeof(run->mmio));
+	run->mmio.addr = gpa;
+	run->mmio.width = mi.width;
+	if (store) {
+		run->mmio.data = g->x[mi.reg];
+		if (mi.width < 8)
+			run->mmio.data &= (1ULL << (mi.width * 8)) - 1;
+	} else {
+		run->mmio.reg = mi.reg;
+		run->mmio.reg_width = 8;
+		run->mmio.signed_ext = mi.sign;
+	}
+	g->sepc += mi.len;
+	return store ? AXVCPU_EXIT_MMIO_WRITE : AXVCPU_EXIT_MMIO_READ;
+}
+
+static int gstage_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
+{
+	struct rvh_switch *sw = &to_rvh(vcpu)->sw;
+	u64 gpa = (sw->htval << 2) | (sw->stval & 3);
+	bool store = sw->scause == EXC_STORE_GUEST_PAGE_FAULT;
+	struct axvcpu_region *r;
+	u32 flags = 0;
+
+	mutex_lock(&vcpu->vm->lock);
+	r = axvcpu_vm_find_region(vcpu->vm, gpa);
+	if (r)
+		flags = r->flags;
+	mutex_unlock(&vcpu->vm->lock);
+
+	if (r && !(store && (flags & AXVCPU_MEM_READONLY)))
+		return AXVCPU_EXIT_NOTHING;	/* raced with a region change */
+	if (r || sw->scause == EXC_INST_GUEST_PAGE_FAULT) {
+		memset(&run->npf, 0, sizeof(run->npf));
+		run->npf.addr = gpa;
+		run->npf.access = store ? AXVCPU_ACCESS_WRITE :
+			sw->scause == EXC_INST_GUEST_PAGE_FAULT ?
+			AXVCPU_ACCESS_EXEC : AXVCPU_ACCESS_READ;
+		return AXVCPU_EXIT_NESTED_PAGE_FAULT;
+	}
+	return mmio_exit(vcpu, run, gpa, store);
+}
+
+/* ------------------------------------------ illegal/virtual instructions */
+
+static int csr_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
+		    const struct rvh_csr_insn *ci)
+{
+	struct rvh_vcpu *rv = to_rvh(vcpu);
+	struct rvh_context *g = &rv->sw.guest;
+	unsigned long src = ci->imm ? ci->rs1 : g->x[ci->rs1];
+
+	memset(&run->sysreg, 0, sizeof(run->sysreg));
+	run->sysreg.addr = ci->csr;
+	g->sepc += 4;
+	rv->csr_ci = *ci;
+	rv->csr_rmw = false;
+
+	/* csrw: a pure write. */
+	if (ci->op == 1 && !ci->rd) {
+		run->sysreg.value = src;
+		return AXVCPU_EXIT_SYSREG_WRITE;
+	}
+	/* csrr: a pure read; anything else reads, then writes on completion. */
+	if (ci->op == 1 || ci->rs1) {
+		rv->csr_rmw = true;
+		rv->csr_rmw_src = src;
+	}
+	run->sysreg.reg = ci->rd;
+	return AXVCPU_EXIT_SYSREG_READ;
+}
+
+/* The write half of a read-modify-write CSR access, after its read. */
+static int csr_rmw_write(struct rvh_vcpu *rv, struct axvcpu_run *run)
+{
+	rv->skip_entry = false;
+	rv->csr_rmw = false;
+	memset(&run->sysreg, 0, sizeof(run->sysreg));
+	run->sysreg.addr = rv->csr_ci.csr;
+	run->sysreg.value = rv->csr_rmw_value;
+	return AXVCPU_EXIT_SYSREG_WRITE;
+}
+
+static int insn_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
+{
+	struct rvh_vcpu *rv = to_rvh(vcpu);
+	struct rvh_csr_insn ci;
+	u32 insn = rv->sw.stval;
+
+	/* From the guest's user mode, the guest kernel handles it. */
+	if (!(rv->sw.guest.sstatus & SR_SPP))
+		return redirect_trap(rv, EXC_INST_ILLEGAL, insn);
+	if (!insn && fetch_insn(vcpu, rv->sw.guest.sepc, &insn))
+		return internal_error(run, AXVCPU_INTERNAL_INSN_FETCH,
+				      rv->sw.guest.sepc, 0);
+
+	if (insn == RVH_INSN_WFI) {
+		rv->sw.guest.sepc += 4;
+		return axvcpu_riscv_irq_pending(vcpu) ? AXVCPU_EXIT_NOTHING :
+							AXVCPU_EXIT_HALT;
+	}
+	if (!axvcpu_riscv_decode_csr(insn, &ci))
+		return csr_exit(vcpu, run, &ci);
+	return redirect_trap(rv, EXC_INST_ILLEGAL, insn);
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+/**
+ * axvcpu_riscv_handle_exit() - handle the trap that ended the last entry
+ * @vcpu: the vCPU, bound.
+ * @run: the run page.
+ *
+ * Return: an AXVCPU_EXIT_* reason with its payload in @run.
+ */
+int axvcpu_riscv_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
+{
+	struct rvh_vcpu *rv = to_rvh(vcpu);
+	unsigned long scause = rv->sw.scause;
+
+	if (rv->skip_entry)
+		return csr_rmw_write(rv, run);
+	if (scause & CAUSE_IRQ_FLAG)
+		return AXVCPU_EXIT_EXTERNAL_INTERRUPT;
+
+	switch (scause) {
+	case EXC_SUPERVISOR_SYSCALL:
+		return axvcpu_riscv_sbi_ecall(vcpu, run);
+	case EXC_INST_GUEST_PAGE_FAULT:
+	case EXC_LOAD_GUEST_PAGE_FAULT:
+	case EXC_STORE_GUEST_PAGE_FAULT:
+		return gstage_fault(vcpu, run);
+	case EXC_INST_ILLEGAL:
+	case EXC_VIRTUAL_INST_FAULT:
+		return insn_fault(vcpu, run);
+	default:
+		return redirect_trap(rv, scause, rv->sw.stval);
+	}
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The riscv64 backend: probe for the H extension, per-CPU enable (the
+ * seed's AxArchPerCpu), VMIDs and G-stage TLB maintenance, and the
+ * backend table the core plugs in.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/idr.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <asm/cpufeature.h>
+#include <asm/csr.h>
+#include <asm/hwcap.h>
+#include <asm/insn-def.h>
+
+#include "rvh.h"
+
+bool axvcpu_riscv_has_sstc;
+static unsigned long vmid_bits;
+static DEFINE_IDA(vmid_ida);
+static DEFINE_PER_CPU(bool, rvh_enabled);
+
+/* ----------------------------------------------------------- per CPU */
+
+/*
+ * KVM programs hedeleg while it has virtualization enabled on a CPU
+ * (kvm_arch_enable_virtualization_cpu()); a nonzero hedeleg means another
+ * hypervisor owns this hart's H-extension state.
+ */
+static int rvh_hardware_enable(void)
+{
+	if (csr_read(CSR_HEDELEG)) {
+		pr_warn_ratelimited("CPU%d: hypervisor CSRs in use (KVM with virtualization enabled? boot with kvm.enable_virt_at_load=0)\n",
+				    smp_processor_id());
+		return -EBUSY;
+	}
+	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HGATP, 0);
+	this_cpu_write(rvh_enabled, true);
+	return 0;
+}
+
+static void rvh_hardware_disable(void)
+{
+	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HGATP, 0);
+	this_cpu_write(rvh_enabled, false);
+}
+
+static bool rvh_is_enabled(void)
+{
+	return this_cpu_read(rvh_enabled);
+}
+
+static unsigned int rvh_max_levels(void)
+{
+	return axvcpu_riscv_sv39x4.levels;
+}
+
+static const struct axvcpu_percpu_ops rvh_percpu_ops = {
+	.hardware_enable		= rvh_hardware_enable,
+	.hardware_disable		= rvh_hardware_disable,
+	.is_enabled			= rvh_is_enabled,
+	.max_guest_page_table_levels	= rvh_max_levels,
+};
+
+/* ---------------------------------------------------------------- VMs */
+
+int axvcpu_riscv_vm_init(struct axvcpu_vm *vm)
+{
+	struct rvh_vm *rvm = kzalloc(sizeof(*rvm), GFP_KERNEL_ACCOUNT);
+	int id = 0;
+
+	if (!rvm)
+		return -ENOMEM;
+	/* VMID 0 is shared (and flushed on every bind) only without VMIDs. */
+	if (vmid_bits) {
+		id = ida_alloc_range(&vmid_ida, 1, BIT(vmid_bits) - 1, GFP_KERNEL);
+		if (id < 0) {
+			kfree(rvm);
+			return id;
+		}
+	}
+	rvm->vmid = id;
+	vm->arch = rvm;
+	return 0;
+}
+
+void axvcpu_riscv_vm_destroy(struct axvcpu_vm *vm)
+{
+	struct rvh_vm *rvm = vm->arch;
+
+	if (rvm->vmid)
+		ida_free(&vmid_ida, rvm->vmid);
+	kfree(rvm);
+}
+
+static void flush_vmid(void *vmid)
+{
+	asm volatile(HFENCE_GVMA(zero, %0) : : "r" (vmid) : "memory");
+}
+
+void axvcpu_riscv_vm_flush_s2(struct axvcpu_vm *vm)
+{
+	struct rvh_vm *rvm = vm->arch;
+
+	/* The IPI also makes a vCPU of this VM in guest mode exit. */
+	on_each_cpu(flush_vmid, (void *)rvm->vmid, 1);
+}
+
+/* -------------------------------------------------------------- probe */
+
+static int rvh_probe(void)
+{
+	unsigned long hgatp;
+
+	if (!riscv_isa_extension_available(NULL, h)) {
+		pr_info("no H extension: cannot run guests\n");
+		return -ENODEV;
+	}
+	/* Sv39x4 support and VMID width, probed as arch/riscv/kvm does. */
+	csr_write(CSR_HGATP, (HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT) | HGATP_VMID);
+	hgatp = csr_read(CSR_HGATP);
+	csr_write(CSR_HGATP, 0);
+	if ((hgatp >> HGATP_MODE_SHIFT) != HGATP_MODE_SV39X4) {
+		pr_info("G-stage Sv39x4 not supported\n");
+		return -ENODEV;
+	}
+	vmid_bits = fls_long((hgatp & HGATP_VMID) >> HGATP_VMID_SHIFT);
+	asm volatile(HFENCE_GVMA(zero, zero) : : : "memory");
+	axvcpu_riscv_has_sstc = riscv_isa_extension_available(NULL, SSTC);
+	pr_info("H extension, %lu-bit VMIDs, Sstc %s\n", vmid_bits,
+		axvcpu_riscv_has_sstc ? "present (SBI TIME in vstimecmp)" :
+		"absent (SBI TIME not supported)");
+	return 0;
+}
+
+const struct axvcpu_backend axvcpu_riscv_backend = {
+	.name		= "riscv64 H extension",
+	.id		= AXVCPU_BACKEND_RISCV_H,
+	.probe		= rvh_probe,
+	.ops		= &axvcpu_riscv_ops,
+	.percpu		= &rvh_percpu_ops,
+	.s2_format	= &axvcpu_riscv_sv39x4,
+	.hal		= &axvcpu_linux_hal,
+	.setup_size	= sizeof(struct axvcpu_setup_riscv),
+};

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The riscv64 H-extension backend: internal types.
+ */
+#ifndef _AXVCPU_RISCV_RVH_H
+#define _AXVCPU_RISCV_RVH_H
+
+#include <linux/types.h>
+
+#include "axvcpu.h"
+#include "layout.h"
+
+/* ------------------------------------------- pure logic (KUnit on UML) */
+
+extern const struct axvcpu_s2_format axvcpu_riscv_sv39x4;
+
+/**
+ * struct rvh_mmio_insn - a decoded guest load or store
+ * @len: instruction length in bytes (2 or 4).
+ * @store: true for a store.
+ * @width: access width in bytes.
+ * @reg: destination (load) or source (store) register, x0..x31.
+ * @sign: a load that sign-extends.
+ */
+struct rvh_mmio_insn {
+	unsigned int len;
+	bool store;
+	unsigned int width;
+	unsigned int reg;
+	bool sign;
+};
+
+int axvcpu_riscv_decode_mmio(u32 insn, struct rvh_mmio_insn *mi);
+
+/**
+ * struct rvh_csr_insn - a decoded CSR instruction
+ * @csr: CSR number.
+ * @rd: destination register.
+ * @rs1: source register, or the immediate for the I forms.
+ * @op: 1 write (CSRRW), 2 set (CSRRS), 3 clear (CSRRC).
+ * @imm: the I form (rs1 is zimm).
+ */
+struct rvh_csr_insn {
+	unsigned int csr;
+	unsigned int rd;
+	unsigned int rs1;
+	unsigned int op;
+	bool imm;
+};
+
+#define RVH_INSN_WFI	0x10500073U
+
+int axvcpu_riscv_decode_csr(u32 insn, struct rvh_csr_insn *ci);
+
+/**
+ * typedef rvh_read_fn - read a u64 from guest-physical memory
+ * @ctx: caller's context.
+ * @gpa: guest-physical address, 8-byte aligned.
+ * @val: out: the value.
+ *
+ * Return: 0 or -EFAULT.
+ */
+typedef int (*rvh_read_fn)(void *ctx, u64 gpa, u64 *val);
+
+int axvcpu_riscv_gva_to_gpa(u64 vsatp, u64 gva, rvh_read_fn read, void *ctx,
+			    u64 *gpa);
+
+/* -------------------------------------------------------------- vCPU */
+
+/* The guest's register file as the world switch sees it (layout.h). */
+struct rvh_context {
+	unsigned long x[32];
+	unsigned long sepc;
+	unsigned long sstatus;
+	unsigned long hstatus;
+};
+
+struct rvh_switch {
+	struct rvh_context guest;
+	unsigned long host_x[32];
+	unsigned long host_sstatus;
+	unsigned long host_hstatus;
+	unsigned long host_stvec;
+	unsigned long host_sscratch;
+	unsigned long scause;
+	unsigned long stval;
+	unsigned long htval;
+	unsigned long htinst;
+};
+
+/* VS-level CSRs: in hardware while the vCPU is bound, here otherwise. */
+struct rvh_vs_csrs {
+	unsigned long vsstatus;
+	unsigned long vsie;
+	unsigned long vstvec;
+	unsigned long vsscratch;
+	unsigned long vsepc;
+	unsigned long vscause;
+	unsigned long vstval;
+	unsigned long vsatp;
+	unsigned long vstimecmp;
+};
+
+/**
+ * struct rvh_vcpu - the riscv arch vCPU
+ * @sw: world-switch area (guest registers, host registers, trap).
+ * @csr: VS CSRs while unbound.
+ * @hgatp: G-stage root and VMID.
+ * @hvip: injected interrupts currently asserted (hvip bits).
+ * @pending: injected interrupts not yet asserted; set from any thread.
+ * @saved_vscause: the guest's vscause while a sentinel probes delivery.
+ * @hartid: hart id from setup.
+ * @token: unique id, to tell on bind whether this CPU ran another vCPU.
+ * @csr_rmw: a read-modify-write CSR access waits for its write exit.
+ * @csr_rmw_src: the rs1/zimm operand captured at the trap.
+ * @csr_rmw_value: the value to write, once the read was completed.
+ * @csr_ci: the decoded CSR instruction of @csr_rmw.
+ * @skip_entry: produce the CSR write exit without entering the guest.
+ */
+struct rvh_vcpu {
+	struct rvh_switch sw;
+	struct rvh_vs_csrs csr;
+	unsigned long hgatp;
+	unsigned long hvip;
+	unsigned long pending;
+	unsigned long saved_vscause;
+	unsigned long hartid;
+	u64 token;
+	bool csr_rmw;
+	bool skip_entry;
+	unsigned long csr_rmw_src;
+	unsigned long csr_rmw_value;
+	struct rvh_csr_insn csr_ci;
+};
+
+/* The riscv VM: its VMID. */
+struct rvh_vm {
+	unsigned long vmid;
+};
+
+static inline struct rvh_vcpu *to_rvh(struct axvcpu_vcpu *vcpu)
+{
+	return vcpu->arch;
+}
+
+extern bool axvcpu_riscv_has_sstc;
+extern const struct axvcpu_arch_ops axvcpu_riscv_ops;
+
+int axvcpu_riscv_vm_init(struct axvcpu_vm *vm);
+void axvcpu_riscv_vm_destroy(struct axvcpu_vm *vm);
+void axvcpu_riscv_vm_flush_s2(struct axvcpu_vm *vm);
+
+void __axvcpu_riscv_switch_to(struct rvh_switch *sw);
+int axvcpu_riscv_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
+int axvcpu_riscv_sbi_ecall(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
+bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu);
+
+#endif /* _AXVCPU_RISCV_RVH_H */

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * riscv64 vCPU: creation, setup, bind/unbind of the VS CSRs, registers,
+ * interrupt injection and guest entry.
+ */
+#include <linux/atomic.h>
+#include <linux/bitops.h>
+#include <linux/slab.h>
+#include <linux/stddef.h>
+#include <asm/csr.h>
+#include <asm/insn-def.h>
+
+#include "rvh.h"
+
+static_assert(offsetof(struct rvh_switch, guest.x) == RVH_GUEST_X(0));
+static_assert(offsetof(struct rvh_switch, guest.sepc) == RVH_GUEST_SEPC);
+static_assert(offsetof(struct rvh_switch, guest.sstatus) == RVH_GUEST_SSTATUS);
+static_assert(offsetof(struct rvh_switch, guest.hstatus) == RVH_GUEST_HSTATUS);
+static_assert(offsetof(struct rvh_switch, host_x) == RVH_HOST_X(0));
+static_assert(offsetof(struct rvh_switch, host_sstatus) == RVH_HOST_SSTATUS);
+static_assert(offsetof(struct rvh_switch, host_hstatus) == RVH_HOST_HSTATUS);
+static_assert(offsetof(struct rvh_switch, host_stvec) == RVH_HOST_STVEC);
+static_assert(offsetof(struct rvh_switch, host_sscratch) == RVH_HOST_SSCRATCH);
+static_assert(offsetof(struct rvh_switch, scause) == RVH_TRAP_SCAUSE);
+static_assert(offsetof(struct rvh_switch, stval) == RVH_TRAP_STVAL);
+static_assert(offsetof(struct rvh_switch, htval) == RVH_TRAP_HTVAL);
+static_assert(offsetof(struct rvh_switch, htinst) == RVH_TRAP_HTINST);
+static_assert(sizeof(struct rvh_switch) == RVH_SWITCH_SIZE);
+
+/*
+ * Exceptions the guest handles itself. Illegal instructions are not
+ * delegated: a CSR the guest may not access becomes a SysReg exit.
+ */
+#define RVH_HEDELEG	(BIT(EXC_INST_MISALIGNED) | BIT(EXC_BREAKPOINT) | \
+			 BIT(EXC_SYSCALL) | BIT(EXC_INST_PAGE_FAULT) | \
+			 BIT(EXC_LOAD_PAGE_FAULT) | BIT(EXC_STORE_PAGE_FAULT))
+#define RVH_HIDELEG	(BIT(IRQ_VS_SOFT) | BIT(IRQ_VS_TIMER) | BIT(IRQ_VS_EXT))
+
+/*
+ * Injected timer and external interrupts are edge-like: asserted in hvip
+ * until the guest takes one. The guest cannot clear them, so delivery is
+ * detected by parking this impossible cause in vscause during the run.
+ */
+#define RVH_EDGE_IRQS	(BIT(IRQ_VS_TIMER) | BIT(IRQ_VS_EXT))
+#define RVH_SENTINEL	(CAUSE_IRQ_FLAG | 63)
+
+static atomic64_t rvh_tokens = ATOMIC64_INIT(0);
+static DEFINE_PER_CPU(u64, rvh_last_token);
+
+static int rvh_vcpu_create(struct axvcpu_vcpu *vcpu)
+{
+	struct rvh_vcpu *rv = kzalloc(sizeof(*rv), GFP_KERNEL_ACCOUNT);
+
+	if (!rv)
+		return -ENOMEM;
+	rv->token = atomic64_inc_return(&rvh_tokens);
+	vcpu->arch = rv;
+	return 0;
+}
+
+static void rvh_vcpu_destroy(struct axvcpu_vcpu *vcpu)
+{
+	kfree(vcpu->arch);
+	vcpu->arch = NULL;
+}
+
+static int rvh_vcpu_set_entry(struct axvcpu_vcpu *vcpu, u64 entry)
+{
+	if (entry & 1)
+		return -EINVAL;
+	to_rvh(vcpu)->sw.guest.sepc = entry;
+	return 0;
+}
+
+static int rvh_vcpu_set_ept_root(struct axvcpu_vcpu *vcpu, phys_addr_t root)
+{
+	struct rvh_vm *vm = vcpu->vm->arch;
+
+	to_rvh(vcpu)->hgatp = (HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT) |
+			      ((vm->vmid << HGATP_VMID_SHIFT) & HGATP_VMID) |
+			      (root >> 12);
+	return 0;
+}
+
+static int rvh_vcpu_setup(struct axvcpu_vcpu *vcpu,
+			  const struct axvcpu_setup *cfg)
+{
+	struct rvh_vcpu *rv = to_rvh(vcpu);
+	struct rvh_context *g = &rv->sw.guest;
+
+	rv->hartid = cfg->riscv.hartid;
+	g->x[10] = cfg->riscv.hartid;
+	g->x[11] = cfg->riscv.arg;
+	/* Start in VS-mode; sret from HS then enters V = 1 (hstatus.SPV). */
+	g->sstatus = SR_SPP;
+	g->hstatus = (csr_read(CSR_HSTATUS) & HSTATUS_VSXL) | HSTATUS_SPV |
+		     HSTATUS_SPVP | HSTATUS_VTW;
+	rv->csr.vstimecmp = -1UL;
+	return 0;
+}
+
+/* ------------------------------------------------------- bind / unbind */
+
+static int rvh_vcpu_bind(struct axvcpu_vcpu *vcpu)
+{
+	struct rvh_vcpu *rv = to_rvh(vcpu);
+	struct rvh_vs_csrs *c = &rv->csr;
+
+	csr_write(CSR_VSSTATUS, c->vsstatus);
+	csr_write(CSR_VSIE, c->vsie);
+	csr_write(CSR_VSTVEC, c->vstvec);
+	csr_write(CSR_VSSCRATCH, c->vsscratch);
+	csr_write(CSR_VSEPC, c->vsepc);
+	csr_write(CSR_VSCAUSE, c->vscause);
+	csr_write(CSR_VSTVAL, c->vstval);
+	csr_write(CSR_VSATP, c->vsatp);
+	csr_write(CSR_HCOUNTEREN, -1UL);
+	csr_write(CSR_HENVCFG, axvcpu_riscv_has_sstc ? ENVCFG_STCE : 0);
+	if (axvcpu_riscv_has_sstc)
+		csr_write(CSR_VSTIMECMP, c->vstimecmp);
+	csr_write(CSR_HGATP, rv->hgatp);
+
+	/* The guest's own TLB entries of another vCPU of this VMID. */
+	if (this_cpu_read(rvh_last_token) != rv->token) {
+		asm volatile(HFENCE_VVMA(zero, zero) ::: "memory");
+		this_cpu_write(rvh_last_token, rv->token);
+	}
+	return 0;
+}
+
+static int rvh_vcpu_unbind(struct axvcpu_vcpu *vcpu)
+{
+	struct rvh_vcpu *rv = to_rvh(vcpu);
+	struct rvh_vs_csrs *c = &rv->csr;
+
+	c->vsstatus = csr_read(CSR_VSSTATUS);
+	c->vsie = csr_read(CSR_VSIE);
+	c->vstvec = csr_read(CSR_VSTVEC);
+	c->vsscratch = csr_read(CSR_VSSCRATCH);
+	c->vsepc = csr_read(CSR_VSEPC);
+	c->vscause = csr_read(CSR_VSCAUSE);
+	c->vstval = csr_read(CSR_VSTVAL);
+	c->vsatp = csr_read(CSR_VSATP);
+	if (axvcpu_riscv_has_sstc)
+		c->vstimecmp = csr_read(CSR_VSTIMECMP);
+	csr_write(CSR_HGATP, 0);
+	csr_write(CSR_HVIP, 0);
+	return 0;
+}
+
+/* --------------------------------------------------------- interrupts */
+
+static int rvh_vcpu_inject_interrupt(struct axvcpu_vcpu *vcpu, u32 vector)
+{
+	if (vector != IRQ_S_SOFT && vector != IRQ_S_TIMER && vector != IRQ_S_EXT)
+		return -EINVAL;
+	/* Guest cause n is hvip bit n + 1 (VSSIP, VSTIP, VSEIP). */
+	set_bit(vector + VSIP_TO_HVIP_SHIFT, &to_rvh(vcpu)->pending);
+	return 0;
+}
+
+/**
+ * axvcpu_riscv_irq_pending() - whether WFI should wake at once
+ * @vcpu: the vCPU, bound.
+ *
+ * Return: an interrupt is pending that the guest has enabled in sie
+ * (WFI ignores sstatus.SIE).
+ */
+bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu)
+{
+	struct rvh_vcpu *rv = to_rvh(vcpu);
+	unsigned long ip = rv->hvip | READ_ONCE(rv->pending);
+
+	if (axvcpu_riscv_has_sstc &&
+	    csr_read(CSR_TIME) >= csr_read(CSR_VSTIMECMP))
+		ip |= BIT(IRQ_VS_TIMER);
+	return ip & (csr_read(CSR_VSIE) << VSIP_TO_HVIP_SHIFT);
+}
+
+/* ---------------------------------------------------------- world switch */
+
+static void sync_hvip_after(struct rvh_vcpu *rv)
+{
+	unsigned long vscause;
+
+	/* The guest clears VSSIP itself, through sip. */
+	rv->hvip = (rv->hvip & ~BIT(IRQ_VS_SOFT)) |
+		   (csr_read(CSR_HVIP) & BIT(IRQ_VS_SOFT));
+	if (!(rv->hvip & RVH_EDGE_IRQS))
+		return;
+	vscause = csr_read(CSR_VSCAUSE);
+	if (vscause == RVH_SENTINEL) {
+		csr_write(CSR_VSCAUSE, rv->saved_vscause);
+	} else if (vscause & CAUSE_IRQ_FLAG) {
+		unsigned long bit = (vscause & ~CAUSE_IRQ_FLAG) + VSIP_TO_HVIP_SHIFT;
+
+		if (bit < BITS_PER_LONG && (BIT(bit) & RVH_EDGE_IRQS))
+			rv->hvip &= ~BIT(bit);
+	}
+}
+
+static int rvh_vcpu_run(struct axvcpu_vcpu *vcpu)
+{
+	struct rvh_vcpu *rv = to_rvh(vcpu);
+	unsigned long hedeleg, hideleg;
+
+	if (rv->skip_entry)
+		return 0;
+
+	rv->hvip |= xchg(&rv->pending, 0);
+	csr_write(CSR_HVIP, rv->hvip);
+	if (rv->hvip & RVH_EDGE_IRQS) {
+		rv->saved_vscause = csr_read(CSR_VSCAUSE);
+		csr_write(CSR_VSCAUSE, RVH_SENTINEL);
+	}
+	/* No FP or vector state for the guest: it sees illegal instructions. */
+	rv->sw.guest.sstatus &= ~SR_FS_VS;
+	rv->sw.guest.hstatus |= HSTATUS_SPV | HSTATUS_VTW;
+
+	/* Per entry, so that KVM may own them between our runs. */
+	hedeleg = csr_swap(CSR_HEDELEG, RVH_HEDELEG);
+	hideleg = csr_swap(CSR_HIDELEG, RVH_HIDELEG);
+	__axvcpu_riscv_switch_to(&rv->sw);
+	csr_write(CSR_HEDELEG, hedeleg);
+	csr_write(CSR_HIDELEG, hideleg);
+
+	sync_hvip_after(rv);
+	return 0;
+}
+
+/* ------------------------------------------------------------ registers */
+
+static void rvh_vcpu_get_regs(struct axvcpu_vcpu *vcpu, struct axvcpu_regs *regs)
+{
+	struct rvh_context *g = &to_rvh(vcpu)->sw.guest;
+	unsigned int i;
+
+	for (i = 1; i < 32; i++)
+		regs->gprs[i] = g->x[i];
+	regs->pc = g->sepc;
+}
+
+static int rvh_vcpu_set_regs(struct axvcpu_vcpu *vcpu,
+			     const struct axvcpu_regs *regs)
+{
+	struct rvh_context *g = &to_rvh(vcpu)->sw.guest;
+	unsigned int i;
+
+	if (regs->flags || (regs->pc & 1))
+		return -EINVAL;
+	for (i = 1; i < 32; i++)
+		g->x[i] = regs->gprs[i];
+	g->sepc = regs->pc;
+	return 0;
+}
+
+static int rvh_vcpu_set_gpr(struct axvcpu_vcpu *vcpu, unsigned int reg, u64 val)
+{
+	if (reg >= 32)
+		return -EINVAL;
+	if (reg)
+		to_rvh(vcpu)->sw.guest.x[reg] = val;
+	return 0;
+}
+
+static void rvh_vcpu_set_return_value(struct axvcpu_vcpu *vcpu, u64 val)
+{
+	to_rvh(vcpu)->sw.guest.x[10] = val;
+}
+
+/* Complete a read exit; a CSR read-modify-write then owes its write exit. */
+static int rvh_vcpu_complete_read(struct axvcpu_vcpu *vcpu, u32 reason,
+				  const struct axvcpu_run *run)
+{
+	struct rvh_vcpu *rv = to_rvh(vcpu);
+	unsigned long old;
+
+	switch (reason) {
+	case AXVCPU_EXIT_MMIO_READ:
+		return rvh_vcpu_set_gpr(vcpu, run->mmio.reg,
+					axvcpu_mmio_read_value(&run->mmio));
+	case AXVCPU_EXIT_SYSREG_READ:
+		old = READ_ONCE(run->sysreg.value);
+		rvh_vcpu_set_gpr(vcpu, rv->csr_ci.rd, old);
+		if (!rv->csr_rmw)
+			return 0;
+		switch (rv->csr_ci.op) {
+		case 1:
+			rv->csr_rmw_value = rv->csr_rmw_src;
+			break;
+		case 2:
+			rv->csr_rmw_value = old | rv->csr_rmw_src;
+			break;
+		default:
+			rv->csr_rmw_value = old & ~rv->csr_rmw_src;
+			break;
+		}
+		rv->skip_entry = true;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+const struct axvcpu_arch_ops axvcpu_riscv_ops = {
+	.vm_init		= axvcpu_riscv_vm_init,
+	.vm_destroy		= axvcpu_riscv_vm_destroy,
+	.vm_flush_s2		= axvcpu_riscv_vm_flush_s2,
+	.vcpu_create		= rvh_vcpu_create,
+	.vcpu_destroy		= rvh_vcpu_destroy,
+	.vcpu_set_entry		= rvh_vcpu_set_entry,
+	.vcpu_set_ept_root	= rvh_vcpu_set_ept_root,
+	.vcpu_setup		= rvh_vcpu_setup,
+	.vcpu_bind		= rvh_vcpu_bind,
+	.vcpu_unbind		= rvh_vcpu_unbind,
+	.vcpu_run		= rvh_vcpu_run,
+	.vcpu_handle_exit	= axvcpu_riscv_handle_exit,
+	.vcpu_complete_read	= rvh_vcpu_complete_read,
+	.vcpu_get_regs		= rvh_vcpu_get_regs,
+	.vcpu_set_regs		= rvh_vcpu_set_regs,
+	.vcpu_set_gpr		= rvh_vcpu_set_gpr,
+	.vcpu_inject_interrupt	= rvh_vcpu_inject_interrupt,
+	.vcpu_set_return_value	= rvh_vcpu_set_return_value,
+};

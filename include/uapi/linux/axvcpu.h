@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * axvcpu: virtual CPUs for userspace VMMs through /dev/axvcpu.
+ *
+ * Copyright (C) 2026 The axvcpu authors
+ */
+#ifndef _UAPI_LINUX_AXVCPU_H
+#define _UAPI_LINUX_AXVCPU_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/**
+ * DOC: General ioctl format
+ *
+ * Three kinds of file descriptor, as with KVM: the system fd from opening
+ * ``/dev/axvcpu``, a VM fd from %AXVCPU_CREATE_VM and a vCPU fd from
+ * %AXVCPU_VM_CREATE_VCPU. Each object lives as long as any fd refers to it;
+ * a vCPU keeps its VM alive. Closing the last fd of a VM frees everything
+ * it held, in whatever order and from whichever thread the fds are closed.
+ *
+ * Every structure has only __u32 and __u64 fields and no implicit padding;
+ * pointers are passed as __u64. Reserved and pad fields must be zero, or the
+ * ioctl fails with -EINVAL. An unknown ioctl fails with -ENOTTY; features
+ * are discovered with %AXVCPU_CHECK_CAP, never with a version number.
+ *
+ * Errors common to all ioctls: -EFAULT for an unreadable or unwritable
+ * argument, -EINVAL for a malformed argument (bad flags, nonzero reserved
+ * fields, values out of range), -ENOTTY for an ioctl the fd does not know.
+ * A failed ioctl changes nothing.
+ */
+
+#define AXVCPU_IOCTL_MAGIC 0xB9
+
+/* Backends reported by AXVCPU_CAP_BACKEND. */
+#define AXVCPU_BACKEND_X86_VMX		1
+#define AXVCPU_BACKEND_ARM64_VHE	2
+#define AXVCPU_BACKEND_RISCV_H		3
+
+/* Capabilities for AXVCPU_CHECK_CAP. */
+#define AXVCPU_CAP_BACKEND		1  /* an AXVCPU_BACKEND_* value */
+#define AXVCPU_CAP_MAX_VCPUS		2  /* vCPU ids are 0 .. value - 1 */
+#define AXVCPU_CAP_MAX_MEM_REGIONS	3  /* slots are 0 .. value - 1 */
+#define AXVCPU_CAP_GUEST_PT_LEVELS	4  /* stage-2 page-table levels */
+#define AXVCPU_CAP_RUN_PAGE_SIZE	5  /* bytes to mmap on a vCPU fd */
+#define AXVCPU_CAP_MAX_GUEST_PHYS_BITS	6  /* guest-physical address bits */
+#define AXVCPU_CAP_MAX_REGION_SIZE	7  /* bytes in one memory region */
+
+/**
+ * struct axvcpu_cap - argument of %AXVCPU_CHECK_CAP
+ * @cap: in: one of the AXVCPU_CAP_* values.
+ * @pad: must be zero.
+ * @value: out: the capability's value.
+ *
+ * An unknown @cap fails with -EINVAL, which is how a VMM learns that the
+ * module predates a capability.
+ */
+struct axvcpu_cap {
+	__u32 cap;
+	__u32 pad;
+	__u64 value;
+};
+
+/* Flags for struct axvcpu_memory_region. */
+#define AXVCPU_MEM_READONLY	(1U << 0)
+
+/**
+ * struct axvcpu_memory_region - argument of %AXVCPU_VM_SET_MEMORY_REGION
+ * @slot: region slot, 0 .. %AXVCPU_CAP_MAX_MEM_REGIONS - 1.
+ * @flags: %AXVCPU_MEM_READONLY makes guest writes exit with
+ *	%AXVCPU_EXIT_NESTED_PAGE_FAULT.
+ * @guest_phys_addr: guest-physical base, page aligned.
+ * @size: bytes, a multiple of the page size; 0 deletes the slot.
+ * @userspace_addr: page-aligned address of the backing memory in the
+ *	calling process. Its pages are pinned until the region is deleted or
+ *	replaced, or the VM is freed.
+ *
+ * Setting a slot that is in use replaces it; the new range may overlap only
+ * the slot it replaces. Errors: -EINVAL (alignment, flags, slot out of
+ * range, base + size overflows or exceeds the guest-physical address bits,
+ * size over %AXVCPU_CAP_MAX_REGION_SIZE), -EEXIST (overlaps another slot),
+ * -ENOENT (deleting an empty slot), -EFAULT or -ENOMEM (the backing memory
+ * cannot be pinned).
+ */
+struct axvcpu_memory_region {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 size;
+	__u64 userspace_addr;
+};
+
+/* vCPU states, as returned by AXVCPU_VCPU_GET_STATE (the seed's VCpuState). */
+#define AXVCPU_STATE_INVALID	0
+#define AXVCPU_STATE_CREATED	1
+#define AXVCPU_STATE_FREE	2
+#define AXVCPU_STATE_READY	3
+#define AXVCPU_STATE_RUNNING	4
+#define AXVCPU_STATE_BLOCKED	5
+
+/**
+ * struct axvcpu_vcpu_state - argument of %AXVCPU_VCPU_GET_STATE
+ * @state: out: one of the AXVCPU_STATE_* values.
+ * @pad: out: zero.
+ */
+struct axvcpu_vcpu_state {
+	__u32 state;
+	__u32 pad;
+};
+
+/**
+ * struct axvcpu_regs - argument of %AXVCPU_VCPU_GET_REGS and _SET_REGS
+ * @gprs: general-purpose registers. riscv64: x0..x31 (x0 reads as zero and
+ *	writes to it are ignored); arm64: x0..x30, then sp in gprs[31];
+ *	x86_64: rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8..r15 in
+ *	gprs[0..15], the rest zero.
+ * @pc: program counter (riscv sepc of the guest, arm64 pc, x86 rip).
+ * @flags: riscv64: zero; arm64: pstate; x86_64: rflags.
+ */
+struct axvcpu_regs {
+	__u64 gprs[32];
+	__u64 pc;
+	__u64 flags;
+};
+
+/**
+ * struct axvcpu_setup_riscv - riscv64 part of struct axvcpu_setup
+ * @hartid: the guest hart id: put in a0 and reported by SBI HSM.
+ * @arg: put in a1 (the device-tree address for a Linux guest).
+ */
+struct axvcpu_setup_riscv {
+	__u64 hartid;
+	__u64 arg;
+};
+
+/* Values of struct axvcpu_setup.arch: the AXVCPU_BACKEND_* of the host. */
+
+/**
+ * struct axvcpu_setup - argument of %AXVCPU_VCPU_SETUP
+ * @arch: the AXVCPU_BACKEND_* value of this host's backend; any other
+ *	value fails with -EINVAL, so a VMM cannot pass another arch's config.
+ * @flags: must be zero.
+ * @riscv: the riscv64 boot configuration.
+ * @reserved: must be zero beyond the arch's part.
+ *
+ * Setup is the last step before a vCPU can run (Created -> Free): the
+ * entry point must have been set with %AXVCPU_VCPU_SET_ENTRY, and the vCPU
+ * is bound to its VM's stage-2 tables.
+ */
+struct axvcpu_setup {
+	__u32 arch;
+	__u32 flags;
+	union {
+		struct axvcpu_setup_riscv riscv;
+		__u64 reserved[16];
+	};
+};
+
+/**
+ * struct axvcpu_interrupt - argument of %AXVCPU_VCPU_INJECT_INTERRUPT
+ * @vector: riscv64: the guest's interrupt cause (1 supervisor software,
+ *	5 supervisor timer, 9 supervisor external); arm64: the INTID;
+ *	x86_64: the vector (32..255).
+ * @flags: must be zero.
+ */
+struct axvcpu_interrupt {
+	__u32 vector;
+	__u32 flags;
+};
+
+/* Exit reasons in struct axvcpu_run.exit_reason (the seed's AxVCpuExitReason). */
+#define AXVCPU_EXIT_NOTHING		0
+#define AXVCPU_EXIT_HYPERCALL		1
+#define AXVCPU_EXIT_MMIO_READ		2
+#define AXVCPU_EXIT_MMIO_WRITE		3
+#define AXVCPU_EXIT_SYSREG_READ		4
+#define AXVCPU_EXIT_SYSREG_WRITE	5
+#define AXVCPU_EXIT_IO_READ		6
+#define AXVCPU_EXIT_IO_WRITE		7
+#define AXVCPU_EXIT_EXTERNAL_INTERRUPT	8
+#define AXVCPU_EXIT_NESTED_PAGE_FAULT	9
+#define AXVCPU_EXIT_HALT		10
+#define AXVCPU_EXIT_CPU_UP		11
+#define AXVCPU_EXIT_CPU_DOWN		12
+#define AXVCPU_EXIT_SYSTEM_DOWN		13
+#define AXVCPU_EXIT_FAIL_ENTRY		14
+#define AXVCPU_EXIT_SEND_IPI		15
+#define AXVCPU_EXIT_INTERNAL_ERROR	16
+
+/* Access flags of struct axvcpu_exit_npf. */
+#define AXVCPU_ACCESS_READ	(1U << 0)
+#define AXVCPU_ACCESS_WRITE	(1U << 1)
+#define AXVCPU_ACCESS_EXEC	(1U << 2)
+
+/* Suberrors of AXVCPU_EXIT_INTERNAL_ERROR. */
+#define AXVCPU_INTERNAL_UNKNOWN_EXIT	1 /* data[0]: arch exit code */
+#define AXVCPU_INTERNAL_MMIO_DECODE	2 /* data[0]: insn, data[1]: gpa */
+#define AXVCPU_INTERNAL_INSN_FETCH	3 /* data[0]: guest pc */
+
+/**
+ * struct axvcpu_exit_hypercall - payload of %AXVCPU_EXIT_HYPERCALL
+ * @nr: hypercall number. riscv64: a7, the SBI extension id.
+ * @args: arguments. riscv64: a0..a5.
+ * @fid: riscv64: a6, the SBI function id; zero on other arches.
+ *
+ * The result goes back with %AXVCPU_VCPU_SET_RETURN_VALUE (riscv64: a0).
+ */
+struct axvcpu_exit_hypercall {
+	__u64 nr;
+	__u64 args[6];
+	__u64 fid;
+};
+
+/**
+ * struct axvcpu_exit_mmio - payload of %AXVCPU_EXIT_MMIO_READ and _WRITE
+ * @addr: guest-physical address of the access.
+ * @data: write: the value stored, zero-extended to 64 bits. Read: the VMM
+ *	stores the value here before the next %AXVCPU_VCPU_RUN, which writes
+ *	it to register @reg, truncated to @width bytes and then sign- or
+ *	zero-extended to @reg_width bytes.
+ * @width: access width in bytes: 1, 2, 4 or 8.
+ * @reg: read: the destination general-purpose register (index as in
+ *	struct axvcpu_regs).
+ * @reg_width: read: width of the destination register in bytes.
+ * @signed_ext: read: 1 if the loaded value is sign-extended.
+ */
+struct axvcpu_exit_mmio {
+	__u64 addr;
+	__u64 data;
+	__u32 width;
+	__u32 reg;
+	__u32 reg_width;
+	__u32 signed_ext;
+};
+
+/**
+ * struct axvcpu_exit_sysreg - payload of %AXVCPU_EXIT_SYSREG_READ and _WRITE
+ * @addr: the register: riscv64 CSR number; arm64 ESR ISS encoding; x86 MSR.
+ * @value: write: the value written. Read: the VMM stores the value here
+ *	before the next %AXVCPU_VCPU_RUN, which puts it in register @reg.
+ * @reg: read: destination general-purpose register.
+ * @pad: zero.
+ */
+struct axvcpu_exit_sysreg {
+	__u64 addr;
+	__u64 value;
+	__u32 reg;
+	__u32 pad;
+};
+
+/**
+ * struct axvcpu_exit_io - payload of %AXVCPU_EXIT_IO_READ and _WRITE (x86)
+ * @port: I/O port.
+ * @width: 1, 2 or 4 bytes.
+ * @data: write: the value written. Read: the VMM stores the value here
+ *	before the next %AXVCPU_VCPU_RUN (into AL, AX or EAX).
+ */
+struct axvcpu_exit_io {
+	__u32 port;
+	__u32 width;
+	__u64 data;
+};
+
+/**
+ * struct axvcpu_exit_npf - payload of %AXVCPU_EXIT_NESTED_PAGE_FAULT
+ * @addr: guest-physical address of the access.
+ * @access: AXVCPU_ACCESS_* flags of the access that faulted.
+ * @pad: zero.
+ *
+ * The faulting instruction has not executed; running again retries it.
+ */
+struct axvcpu_exit_npf {
+	__u64 addr;
+	__u32 access;
+	__u32 pad;
+};
+
+/**
+ * struct axvcpu_exit_cpu_up - payload of %AXVCPU_EXIT_CPU_UP
+ * @target_cpu: riscv64: hart id; arm64: MPIDR affinity; x86: APIC id.
+ * @entry_point: guest-physical entry point of the new CPU.
+ * @arg: riscv64: opaque (a1 of the new hart); arm64: context id (x0).
+ *
+ * The VMM starts the vCPU (set entry, setup, run). The caller's SBI or
+ * PSCI status is success unless the VMM overrides it with
+ * %AXVCPU_VCPU_SET_RETURN_VALUE.
+ */
+struct axvcpu_exit_cpu_up {
+	__u64 target_cpu;
+	__u64 entry_point;
+	__u64 arg;
+};
+
+/**
+ * struct axvcpu_exit_system_down - payload of %AXVCPU_EXIT_SYSTEM_DOWN
+ * @type: riscv64: SBI SRST reset type (0 shutdown, 1 cold reboot, 2 warm
+ *	reboot), or 0 for the legacy shutdown call.
+ * @reason: riscv64: SBI SRST reset reason.
+ */
+struct axvcpu_exit_system_down {
+	__u64 type;
+	__u64 reason;
+};
+
+/**
+ * struct axvcpu_exit_ipi - payload of %AXVCPU_EXIT_SEND_IPI
+ * @target_cpu: riscv64: hart_mask_base.
+ * @target_cpu_aux: riscv64: hart_mask (bit n is hart @target_cpu + n).
+ * @send_to_all: 1 if every hart is targeted (riscv64: base is -1).
+ * @send_to_self: 1 if the sender is among the targets.
+ * @vector: the interrupt to raise (riscv64: 1, supervisor software).
+ */
+struct axvcpu_exit_ipi {
+	__u64 target_cpu;
+	__u64 target_cpu_aux;
+	__u32 send_to_all;
+	__u32 send_to_self;
+	__u64 vector;
+};
+
+/**
+ * struct axvcpu_exit_internal - payload of %AXVCPU_EXIT_INTERNAL_ERROR
+ * @suberror: one of the AXVCPU_INTERNAL_* values.
+ * @pad: zero.
+ * @data: suberror-specific data.
+ *
+ * The module could not handle an exit and will not guess: the guest
+ * instruction has not executed. Running again retries it.
+ */
+struct axvcpu_exit_internal {
+	__u32 suberror;
+	__u32 pad;
+	__u64 data[4];
+};
+
+/**
+ * struct axvcpu_run - the run page, mmap()ed from a vCPU fd at offset 0
+ * @exit_reason: out: AXVCPU_EXIT_* reason of the last %AXVCPU_VCPU_RUN.
+ * @immediate_exit: in: if nonzero, %AXVCPU_VCPU_RUN completes a pending
+ *	read exit and returns -EINTR without entering the guest.
+ * @exits: out: all exits taken by this vCPU.
+ * @kernel_exits: out: exits handled inside the module (reason Nothing).
+ * @host_irq_exits: out: exits caused by host interrupts, which Linux
+ *	handled (reason ExternalInterrupt, never returned).
+ * @reserved: zero.
+ * @hypercall: payload of %AXVCPU_EXIT_HYPERCALL.
+ * @mmio: payload of %AXVCPU_EXIT_MMIO_READ and %AXVCPU_EXIT_MMIO_WRITE.
+ * @sysreg: payload of %AXVCPU_EXIT_SYSREG_READ and %AXVCPU_EXIT_SYSREG_WRITE.
+ * @io: payload of %AXVCPU_EXIT_IO_READ and %AXVCPU_EXIT_IO_WRITE.
+ * @npf: payload of %AXVCPU_EXIT_NESTED_PAGE_FAULT.
+ * @cpu_up: payload of %AXVCPU_EXIT_CPU_UP.
+ * @cpu_down_state: payload of %AXVCPU_EXIT_CPU_DOWN (reserved, zero).
+ * @system_down: payload of %AXVCPU_EXIT_SYSTEM_DOWN.
+ * @fail_entry_reason: payload of %AXVCPU_EXIT_FAIL_ENTRY: the hardware
+ *	entry failure reason.
+ * @ipi: payload of %AXVCPU_EXIT_SEND_IPI.
+ * @internal: payload of %AXVCPU_EXIT_INTERNAL_ERROR.
+ * @padding: sizes the union.
+ */
+struct axvcpu_run {
+	__u32 exit_reason;
+	__u32 immediate_exit;
+	__u64 exits;
+	__u64 kernel_exits;
+	__u64 host_irq_exits;
+	__u64 reserved[4];
+	union {
+		struct axvcpu_exit_hypercall hypercall;
+		struct axvcpu_exit_mmio mmio;
+		struct axvcpu_exit_sysreg sysreg;
+		struct axvcpu_exit_io io;
+		struct axvcpu_exit_npf npf;
+		struct axvcpu_exit_cpu_up cpu_up;
+		__u64 cpu_down_state;
+		struct axvcpu_exit_system_down system_down;
+		__u64 fail_entry_reason;
+		struct axvcpu_exit_ipi ipi;
+		struct axvcpu_exit_internal internal;
+		__u64 padding[32];
+	};
+};
+
+/* System fd (/dev/axvcpu). */
+#define AXVCPU_CHECK_CAP	_IOWR(AXVCPU_IOCTL_MAGIC, 0x00, struct axvcpu_cap)
+#define AXVCPU_CREATE_VM	_IO(AXVCPU_IOCTL_MAGIC, 0x01)
+
+/* VM fd. */
+#define AXVCPU_VM_SET_MEMORY_REGION \
+	_IOW(AXVCPU_IOCTL_MAGIC, 0x10, struct axvcpu_memory_region)
+#define AXVCPU_VM_CREATE_VCPU	_IO(AXVCPU_IOCTL_MAGIC, 0x11)
+
+/* vCPU fd. */
+#define AXVCPU_VCPU_SET_ENTRY	_IOW(AXVCPU_IOCTL_MAGIC, 0x20, __u64)
+#define AXVCPU_VCPU_SETUP	_IOW(AXVCPU_IOCTL_MAGIC, 0x21, struct axvcpu_setup)
+#define AXVCPU_VCPU_GET_REGS	_IOR(AXVCPU_IOCTL_MAGIC, 0x22, struct axvcpu_regs)
+#define AXVCPU_VCPU_SET_REGS	_IOW(AXVCPU_IOCTL_MAGIC, 0x23, struct axvcpu_regs)
+#define AXVCPU_VCPU_INJECT_INTERRUPT \
+	_IOW(AXVCPU_IOCTL_MAGIC, 0x24, struct axvcpu_interrupt)
+#define AXVCPU_VCPU_SET_RETURN_VALUE _IOW(AXVCPU_IOCTL_MAGIC, 0x25, __u64)
+#define AXVCPU_VCPU_GET_STATE	_IOR(AXVCPU_IOCTL_MAGIC, 0x26, struct axvcpu_vcpu_state)
+#define AXVCPU_VCPU_RUN		_IO(AXVCPU_IOCTL_MAGIC, 0x27)
+
+#endif /* _UAPI_LINUX_AXVCPU_H */

@@ -1,0 +1,1442 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hostile input and fd lifetime tests of the /dev/axvcpu system, VM and
+ * vCPU file descriptors. Every rejected call is checked for its exact errno
+ * and for having changed nothing.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "axvcpu_util.h"
+
+#define ENTRY_GPA	0x80000000ULL
+#define A_GPA		0x100000ULL
+#define B_GPA		0x200000ULL
+#define MEM_PAGES	32
+#define PROBE_SLOT	3
+#define PROBE_PAGE	(MEM_PAGES - 1)
+#define MAX_FDS		64
+#define LOOPS		200
+#define MANY_VMS	16
+
+FIXTURE(axvcpu) {
+	int fd;
+	int vm;
+	int vcpu;
+	size_t page;
+	char *mem;
+	__u64 backend;
+	__u64 max_vcpus;
+	__u64 max_regions;
+	__u64 pt_levels;
+	__u64 run_page_size;
+	__u64 phys_bits;
+	__u64 max_region_size;
+};
+
+FIXTURE_SETUP(axvcpu)
+{
+	int err;
+
+	self->vm = -1;
+	self->vcpu = -1;
+	self->page = getpagesize();
+	self->fd = axvcpu_open();
+	if (self->fd < 0) {
+		err = errno;
+		if (err == ENOENT || err == ENXIO || err == ENODEV || err == EACCES ||
+		    err == EPERM)
+			SKIP(return, "cannot open " AXVCPU_DEV ": %s", strerror(err));
+		ASSERT_LE(0, self->fd) TH_LOG("open " AXVCPU_DEV ": %s", strerror(err));
+	}
+	ASSERT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_BACKEND, &self->backend));
+	ASSERT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_MAX_VCPUS, &self->max_vcpus));
+	ASSERT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_MAX_MEM_REGIONS,
+				      &self->max_regions));
+	ASSERT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_GUEST_PT_LEVELS,
+				      &self->pt_levels));
+	ASSERT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_RUN_PAGE_SIZE,
+				      &self->run_page_size));
+	ASSERT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_MAX_GUEST_PHYS_BITS,
+				      &self->phys_bits));
+	ASSERT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_MAX_REGION_SIZE,
+				      &self->max_region_size));
+	ASSERT_LE(2ULL, self->max_vcpus);
+	ASSERT_LE(PROBE_SLOT + 1ULL, self->max_regions);
+	ASSERT_LT(32ULL, self->phys_bits);
+
+	self->mem = axvcpu_alloc(MEM_PAGES * self->page);
+	ASSERT_NE(NULL, self->mem);
+	self->vm = axvcpu_create_vm(self->fd);
+	ASSERT_LE(0, self->vm);
+	self->vcpu = axvcpu_create_vcpu(self->vm, 0);
+	ASSERT_LE(0, self->vcpu);
+}
+
+FIXTURE_TEARDOWN(axvcpu)
+{
+	if (self->vcpu >= 0)
+		close(self->vcpu);
+	if (self->vm >= 0)
+		close(self->vm);
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->mem)
+		munmap(self->mem, MEM_PAGES * self->page);
+}
+
+#define REQUIRE_RISCV() do { \
+	if (self->backend != AXVCPU_BACKEND_RISCV_H) \
+		SKIP(return, "needs the riscv64 (RISCV_H) backend"); \
+} while (0)
+
+/* Page @i of the fixture's memory. */
+static void *mem_at(FIXTURE_DATA(axvcpu) *self, unsigned int i)
+{
+	return self->mem + i * self->page;
+}
+
+static long set_entry(int vcpu, __u64 gpa)
+{
+	return axvcpu_ioctl(vcpu, AXVCPU_VCPU_SET_ENTRY, &gpa);
+}
+
+static long vcpu_setup(FIXTURE_DATA(axvcpu) *self, int vcpu, __u64 hartid, __u64 arg)
+{
+	struct axvcpu_setup s = {
+		.arch = self->backend,
+		.riscv = { .hartid = hartid, .arg = arg },
+	};
+
+	return axvcpu_ioctl(vcpu, AXVCPU_VCPU_SETUP, &s);
+}
+
+/* SET_ENTRY at ENTRY_GPA then SETUP as hart @hartid: 0 or -errno. */
+static long vcpu_start(FIXTURE_DATA(axvcpu) *self, int vcpu, __u64 hartid)
+{
+	long ret = set_entry(vcpu, ENTRY_GPA);
+
+	return ret ? ret : vcpu_setup(self, vcpu, hartid, 0);
+}
+
+static long get_regs(int vcpu, struct axvcpu_regs *r)
+{
+	return axvcpu_ioctl(vcpu, AXVCPU_VCPU_GET_REGS, r);
+}
+
+static long set_regs(int vcpu, struct axvcpu_regs *r)
+{
+	return axvcpu_ioctl(vcpu, AXVCPU_VCPU_SET_REGS, r);
+}
+
+static long set_return_value(int vcpu, __u64 val)
+{
+	return axvcpu_ioctl(vcpu, AXVCPU_VCPU_SET_RETURN_VALUE, &val);
+}
+
+static long inject(int vcpu, __u32 vector, __u32 flags)
+{
+	struct axvcpu_interrupt irq = { .vector = vector, .flags = flags };
+
+	return axvcpu_ioctl(vcpu, AXVCPU_VCPU_INJECT_INTERRUPT, &irq);
+}
+
+static long delete_region(int vm, __u32 slot)
+{
+	return axvcpu_set_region(vm, slot, 0, 0, 0, NULL);
+}
+
+/* mmap() @fd and unmap again: 0 if the mapping worked, else -errno. */
+static long mmap_err(int fd, size_t len, int prot, int flags, off_t off)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, off);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	munmap(p, len);
+	return 0;
+}
+
+/* Map one page at @gpa in PROBE_SLOT and delete it: 0 if the range was free. */
+static long probe(FIXTURE_DATA(axvcpu) *self, __u64 gpa)
+{
+	long ret = axvcpu_set_region(self->vm, PROBE_SLOT, 0, gpa, self->page,
+				     mem_at(self, PROBE_PAGE));
+
+	return ret ? ret : delete_region(self->vm, PROBE_SLOT);
+}
+
+/* Slot 0 = [A_GPA, A_GPA + 2 pages), backed by pages 0 and 1. */
+static void install_a(struct __test_metadata *_metadata, FIXTURE_DATA(axvcpu) *self)
+{
+	ASSERT_EQ(0, axvcpu_set_region(self->vm, 0, 0, A_GPA, 2 * self->page,
+				       mem_at(self, 0)));
+}
+
+/*
+ * With install_a() done: the region must fail with @err both as a
+ * replacement of slot 0 and in the empty slot 1, and leave both as they were.
+ */
+static void reject_region(struct __test_metadata *_metadata, FIXTURE_DATA(axvcpu) *self,
+			  __u32 flags, __u64 gpa, __u64 size, __u64 uaddr, int err,
+			  const char *what)
+{
+	struct axvcpu_memory_region r = {
+		.flags = flags,
+		.guest_phys_addr = gpa,
+		.size = size,
+		.userspace_addr = uaddr,
+	};
+
+	r.slot = 0;
+	EXPECT_EQ(-err, axvcpu_ioctl(self->vm, AXVCPU_VM_SET_MEMORY_REGION, &r))
+		TH_LOG("%s: replacing slot 0 should fail with %s", what, strerror(err));
+	r.slot = 1;
+	EXPECT_EQ(-err, axvcpu_ioctl(self->vm, AXVCPU_VM_SET_MEMORY_REGION, &r))
+		TH_LOG("%s: empty slot 1 should fail with %s", what, strerror(err));
+	EXPECT_ERRNO(probe(self, A_GPA), EEXIST);
+	EXPECT_ERRNO(probe(self, A_GPA + self->page), EEXIST);
+	EXPECT_EQ(0, probe(self, A_GPA + 2 * self->page));
+	EXPECT_ERRNO(delete_region(self->vm, 1), ENOENT);
+}
+
+struct ioctl_desc {
+	unsigned long cmd;
+	const char *name;
+};
+
+#define IOCTL_DESC(cmd) { cmd, #cmd }
+
+static const struct ioctl_desc sys_ioctls[] = {
+	IOCTL_DESC(AXVCPU_CHECK_CAP),
+	IOCTL_DESC(AXVCPU_CREATE_VM),
+};
+
+static const struct ioctl_desc vm_ioctls[] = {
+	IOCTL_DESC(AXVCPU_VM_SET_MEMORY_REGION),
+	IOCTL_DESC(AXVCPU_VM_CREATE_VCPU),
+};
+
+static const struct ioctl_desc vcpu_ioctls[] = {
+	IOCTL_DESC(AXVCPU_VCPU_SET_ENTRY),
+	IOCTL_DESC(AXVCPU_VCPU_SETUP),
+	IOCTL_DESC(AXVCPU_VCPU_GET_REGS),
+	IOCTL_DESC(AXVCPU_VCPU_SET_REGS),
+	IOCTL_DESC(AXVCPU_VCPU_INJECT_INTERRUPT),
+	IOCTL_DESC(AXVCPU_VCPU_SET_RETURN_VALUE),
+	IOCTL_DESC(AXVCPU_VCPU_GET_STATE),
+	IOCTL_DESC(AXVCPU_VCPU_RUN),
+};
+
+static const unsigned long foreign_ioctls[] = {
+	0,
+	TCGETS,
+	_IO(0xAE, 0x01),
+	_IO(AXVCPU_IOCTL_MAGIC, 0x02),
+	_IO(AXVCPU_IOCTL_MAGIC, 0x12),
+	_IO(AXVCPU_IOCTL_MAGIC, 0x28),
+	_IO(AXVCPU_IOCTL_MAGIC, 0xff),
+	_IOWR(AXVCPU_IOCTL_MAGIC, 0x80, struct axvcpu_regs),
+};
+
+/* Zeroed, big enough for any argument; never written by a rejected ioctl. */
+static __u64 scratch[512];
+
+static unsigned long ioctl_arg(unsigned long cmd)
+{
+	return _IOC_DIR(cmd) == _IOC_NONE ? 0 : (unsigned long)scratch;
+}
+
+static void expect_enotty(struct __test_metadata *_metadata, int fd,
+			  const struct ioctl_desc *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(-ENOTTY, axvcpu_ioctl(fd, d[i].cmd, ioctl_arg(d[i].cmd)))
+			TH_LOG("%s", d[i].name);
+	}
+}
+
+/* Unknown ioctls: foreign ones and every known one with another size or direction. */
+static void expect_unknown_enotty(struct __test_metadata *_metadata, int fd)
+{
+	const struct ioctl_desc *sets[] = { sys_ioctls, vm_ioctls, vcpu_ioctls };
+	const size_t lens[] = {
+		ARRAY_SIZE(sys_ioctls), ARRAY_SIZE(vm_ioctls), ARRAY_SIZE(vcpu_ioctls),
+	};
+	unsigned long c, v[3];
+	size_t s, i, j;
+
+	for (i = 0; i < ARRAY_SIZE(foreign_ioctls); i++) {
+		EXPECT_EQ(-ENOTTY, axvcpu_ioctl(fd, foreign_ioctls[i], scratch))
+			TH_LOG("cmd %#lx", foreign_ioctls[i]);
+	}
+	for (s = 0; s < ARRAY_SIZE(sets); s++) {
+		for (i = 0; i < lens[s]; i++) {
+			c = sets[s][i].cmd;
+			v[0] = _IOC(_IOC_DIR(c), _IOC_TYPE(c), _IOC_NR(c), _IOC_SIZE(c) + 8);
+			v[1] = _IOC(_IOC_DIR(c) ^ _IOC_WRITE, _IOC_TYPE(c), _IOC_NR(c),
+				    _IOC_SIZE(c));
+			v[2] = _IOC(_IOC_DIR(c) ^ _IOC_READ, _IOC_TYPE(c), _IOC_NR(c),
+				    _IOC_SIZE(c));
+			for (j = 0; j < ARRAY_SIZE(v); j++) {
+				EXPECT_EQ(-ENOTTY, axvcpu_ioctl(fd, v[j], scratch))
+					TH_LOG("%s variant %#lx", sets[s][i].name, v[j]);
+			}
+		}
+	}
+}
+
+/* Page that faults on write: the mapping, or NULL. */
+static void *readonly_page(FIXTURE_DATA(axvcpu) *self, const void *data, size_t len)
+{
+	char *p = axvcpu_alloc(self->page);
+
+	if (!p)
+		return NULL;
+	memcpy(p, data, len);
+	if (mprotect(p, self->page, PROT_READ)) {
+		munmap(p, self->page);
+		return NULL;
+	}
+	return p;
+}
+
+/* ------------------------------------------------------------ system fd */
+
+TEST_F(axvcpu, check_cap_values)
+{
+	static const __u32 caps[] = {
+		AXVCPU_CAP_BACKEND, AXVCPU_CAP_MAX_VCPUS, AXVCPU_CAP_MAX_MEM_REGIONS,
+		AXVCPU_CAP_GUEST_PT_LEVELS, AXVCPU_CAP_RUN_PAGE_SIZE,
+		AXVCPU_CAP_MAX_GUEST_PHYS_BITS, AXVCPU_CAP_MAX_REGION_SIZE,
+	};
+	struct axvcpu_cap c;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(caps); i++) {
+		c = (struct axvcpu_cap){ .cap = caps[i], .value = ~0ULL };
+		EXPECT_EQ(0, axvcpu_ioctl(self->fd, AXVCPU_CHECK_CAP, &c))
+			TH_LOG("cap %u", caps[i]);
+		EXPECT_EQ(caps[i], c.cap);
+		EXPECT_EQ(0U, c.pad);
+		EXPECT_NE(~0ULL, c.value) TH_LOG("cap %u", caps[i]);
+	}
+
+	if (self->backend == AXVCPU_BACKEND_RISCV_H) {
+		EXPECT_EQ(16ULL, self->max_vcpus);
+		EXPECT_EQ(32ULL, self->max_regions);
+		EXPECT_EQ(3ULL, self->pt_levels);
+		EXPECT_EQ(4096ULL, self->run_page_size);
+		EXPECT_EQ((__u64)self->page, self->run_page_size);
+		EXPECT_EQ(41ULL, self->phys_bits);
+		EXPECT_EQ(1ULL << 32, self->max_region_size);
+		return;
+	}
+	EXPECT_TRUE(self->backend == AXVCPU_BACKEND_X86_VMX ||
+		    self->backend == AXVCPU_BACKEND_ARM64_VHE)
+		TH_LOG("backend %llu", (unsigned long long)self->backend);
+	EXPECT_LE(1ULL, self->max_vcpus);
+	EXPECT_LE(1ULL, self->max_regions);
+	EXPECT_LE(2ULL, self->pt_levels);
+	EXPECT_GE(5ULL, self->pt_levels);
+	EXPECT_LE((__u64)sizeof(struct axvcpu_run), self->run_page_size);
+	EXPECT_EQ((__u64)self->page, self->run_page_size);
+	EXPECT_GE(64ULL, self->phys_bits);
+	EXPECT_LE((__u64)self->page, self->max_region_size);
+	EXPECT_EQ(0ULL, self->max_region_size % self->page);
+}
+
+TEST_F(axvcpu, check_cap_unknown)
+{
+	static const __u32 bad[] = { 0, AXVCPU_CAP_MAX_REGION_SIZE + 1, 0x100, 0x80000000,
+				     0xffffffff };
+	struct axvcpu_cap c;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		c = (struct axvcpu_cap){ .cap = bad[i] };
+		EXPECT_ERRNO(axvcpu_ioctl(self->fd, AXVCPU_CHECK_CAP, &c), EINVAL)
+			TH_LOG("cap %#x", bad[i]);
+	}
+}
+
+TEST_F(axvcpu, check_cap_nonzero_pad)
+{
+	static const __u32 pads[] = { 1, 0x80000000, 0xffffffff };
+	struct axvcpu_cap c;
+	__u64 v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pads); i++) {
+		c = (struct axvcpu_cap){ .cap = AXVCPU_CAP_BACKEND, .pad = pads[i] };
+		EXPECT_ERRNO(axvcpu_ioctl(self->fd, AXVCPU_CHECK_CAP, &c), EINVAL);
+	}
+	EXPECT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_BACKEND, &v));
+	EXPECT_EQ(self->backend, v);
+}
+
+TEST_F(axvcpu, check_cap_efault)
+{
+	struct axvcpu_cap c = { .cap = AXVCPU_CAP_BACKEND };
+	void *ro = readonly_page(self, &c, sizeof(c));
+
+	EXPECT_ERRNO(axvcpu_ioctl(self->fd, AXVCPU_CHECK_CAP, NULL), EFAULT);
+	EXPECT_ERRNO(axvcpu_ioctl(self->fd, AXVCPU_CHECK_CAP, 1), EFAULT);
+	ASSERT_NE(NULL, ro);
+	EXPECT_ERRNO(axvcpu_ioctl(self->fd, AXVCPU_CHECK_CAP, ro), EFAULT);
+	munmap(ro, self->page);
+}
+
+TEST_F(axvcpu, create_vm_nonzero_arg)
+{
+	static const unsigned long args[] = { 1, 0x100, 1UL << 31, ~0UL,
+					      (unsigned long)(1ULL << 32) };
+	size_t i;
+	int vm;
+
+	for (i = 0; i < ARRAY_SIZE(args); i++) {
+		EXPECT_ERRNO(axvcpu_ioctl(self->fd, AXVCPU_CREATE_VM, args[i]), EINVAL)
+			TH_LOG("arg %#lx", args[i]);
+	}
+	vm = axvcpu_create_vm(self->fd);
+	EXPECT_LE(0, vm);
+	close(vm);
+}
+
+TEST_F(axvcpu, system_unknown_ioctl)
+{
+	expect_unknown_enotty(_metadata, self->fd);
+}
+
+TEST_F(axvcpu, system_wrong_fd_ioctls)
+{
+	expect_enotty(_metadata, self->fd, vm_ioctls, ARRAY_SIZE(vm_ioctls));
+	expect_enotty(_metadata, self->fd, vcpu_ioctls, ARRAY_SIZE(vcpu_ioctls));
+}
+
+TEST_F(axvcpu, system_mmap_rejected)
+{
+	EXPECT_ERRNO(mmap_err(self->fd, self->page, PROT_READ, MAP_SHARED, 0), ENODEV);
+	EXPECT_ERRNO(mmap_err(self->fd, self->page, PROT_READ | PROT_WRITE, MAP_SHARED, 0),
+		     ENODEV);
+	EXPECT_ERRNO(mmap_err(self->fd, self->page, PROT_READ, MAP_PRIVATE, 0), ENODEV);
+}
+
+TEST_F(axvcpu, vm_mmap_rejected)
+{
+	EXPECT_ERRNO(mmap_err(self->vm, self->page, PROT_READ, MAP_SHARED, 0), ENODEV);
+	EXPECT_ERRNO(mmap_err(self->vm, self->page, PROT_READ, MAP_PRIVATE, 0), ENODEV);
+}
+
+TEST_F(axvcpu, fds_cloexec)
+{
+	int flags;
+
+	flags = fcntl(self->vm, F_GETFD);
+	ASSERT_LE(0, flags);
+	EXPECT_TRUE(flags & FD_CLOEXEC);
+	flags = fcntl(self->vcpu, F_GETFD);
+	ASSERT_LE(0, flags);
+	EXPECT_TRUE(flags & FD_CLOEXEC);
+}
+
+/* ------------------------------------------------------------ VM fd */
+
+TEST_F(axvcpu, vm_unknown_ioctl)
+{
+	expect_unknown_enotty(_metadata, self->vm);
+}
+
+TEST_F(axvcpu, vm_wrong_fd_ioctls)
+{
+	expect_enotty(_metadata, self->vm, sys_ioctls, ARRAY_SIZE(sys_ioctls));
+	expect_enotty(_metadata, self->vm, vcpu_ioctls, ARRAY_SIZE(vcpu_ioctls));
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+}
+
+TEST_F(axvcpu, region_delete_empty)
+{
+	EXPECT_ERRNO(delete_region(self->vm, 0), ENOENT);
+	EXPECT_ERRNO(delete_region(self->vm, 1), ENOENT);
+	EXPECT_ERRNO(delete_region(self->vm, self->max_regions - 1), ENOENT);
+}
+
+TEST_F(axvcpu, region_delete_readd)
+{
+	size_t p = self->page;
+
+	ASSERT_EQ(0, axvcpu_set_region(self->vm, 0, 0, A_GPA, 2 * p, mem_at(self, 0)));
+	EXPECT_ERRNO(probe(self, A_GPA), EEXIST);
+	EXPECT_EQ(0, delete_region(self->vm, 0));
+	EXPECT_ERRNO(delete_region(self->vm, 0), ENOENT);
+	EXPECT_EQ(0, probe(self, A_GPA));
+	EXPECT_EQ(0, probe(self, A_GPA + p));
+
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 1, 0, A_GPA, 2 * p, mem_at(self, 2)));
+	EXPECT_ERRNO(axvcpu_set_region(self->vm, 0, 0, A_GPA, 2 * p, mem_at(self, 0)), EEXIST);
+	EXPECT_EQ(0, delete_region(self->vm, 1));
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 0, 0, A_GPA, 2 * p, mem_at(self, 0)));
+	EXPECT_ERRNO(probe(self, A_GPA + p), EEXIST);
+	EXPECT_EQ(0, delete_region(self->vm, 0));
+}
+
+TEST_F(axvcpu, region_unaligned_rejected)
+{
+	size_t p = self->page;
+	__u64 m = (unsigned long)mem_at(self, 4);
+
+	install_a(_metadata, self);
+	reject_region(_metadata, self, 0, B_GPA + p / 2, p, m, EINVAL, "gpa + page/2");
+	reject_region(_metadata, self, 0, B_GPA + 1, p, m, EINVAL, "gpa + 1");
+	reject_region(_metadata, self, 0, B_GPA, p + p / 2, m, EINVAL, "size 1.5 pages");
+	reject_region(_metadata, self, 0, B_GPA, p / 2, m, EINVAL, "size page/2");
+	reject_region(_metadata, self, 0, B_GPA, 1, m, EINVAL, "size 1");
+	reject_region(_metadata, self, 0, B_GPA, p, m + p / 2, EINVAL, "uaddr + page/2");
+	reject_region(_metadata, self, 0, B_GPA, p, m + 1, EINVAL, "uaddr + 1");
+	EXPECT_EQ(0, probe(self, B_GPA));
+}
+
+TEST_F(axvcpu, region_bad_flags_rejected)
+{
+	static const __u32 flags[] = {
+		1U << 1, 1U << 31, AXVCPU_MEM_READONLY | (1U << 2), ~AXVCPU_MEM_READONLY, ~0U,
+	};
+	__u64 m = (unsigned long)mem_at(self, 4);
+	size_t i;
+
+	install_a(_metadata, self);
+	for (i = 0; i < ARRAY_SIZE(flags); i++)
+		reject_region(_metadata, self, flags[i], B_GPA, self->page, m, EINVAL,
+			      "bad flags");
+	EXPECT_EQ(0, probe(self, B_GPA));
+}
+
+TEST_F(axvcpu, region_readonly_accepted)
+{
+	size_t p = self->page;
+
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 0, AXVCPU_MEM_READONLY, A_GPA, 2 * p,
+				       mem_at(self, 0)));
+	EXPECT_ERRNO(probe(self, A_GPA + p), EEXIST);
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 0, 0, A_GPA, 2 * p, mem_at(self, 2)));
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 0, AXVCPU_MEM_READONLY, A_GPA, 2 * p,
+				       mem_at(self, 4)));
+	EXPECT_ERRNO(probe(self, A_GPA), EEXIST);
+	EXPECT_EQ(0, delete_region(self->vm, 0));
+	EXPECT_EQ(0, probe(self, A_GPA));
+}
+
+TEST_F(axvcpu, region_slot_out_of_range)
+{
+	const __u32 slots[] = { self->max_regions, self->max_regions + 1, 1U << 31, ~0U };
+	size_t i;
+
+	install_a(_metadata, self);
+	for (i = 0; i < ARRAY_SIZE(slots); i++) {
+		EXPECT_ERRNO(axvcpu_set_region(self->vm, slots[i], 0, B_GPA, self->page,
+					       mem_at(self, 4)), EINVAL)
+			TH_LOG("slot %u", slots[i]);
+		EXPECT_ERRNO(delete_region(self->vm, slots[i]), EINVAL)
+			TH_LOG("delete slot %u", slots[i]);
+	}
+	EXPECT_EQ(0, probe(self, B_GPA));
+	EXPECT_ERRNO(probe(self, A_GPA), EEXIST);
+}
+
+TEST_F(axvcpu, region_all_slots)
+{
+	size_t p = self->page, n = self->max_regions;
+	char *mem = axvcpu_alloc(n * p);
+	__u32 s;
+
+	ASSERT_NE(NULL, mem);
+	for (s = 0; s < n; s++) {
+		EXPECT_EQ(0, axvcpu_set_region(self->vm, s, 0, A_GPA + s * p, p, mem + s * p))
+			TH_LOG("slot %u", s);
+	}
+	EXPECT_ERRNO(axvcpu_set_region(self->vm, n, 0, B_GPA + n * p, p, mem_at(self, 0)),
+		     EINVAL);
+	for (s = 0; s < n; s++) {
+		EXPECT_EQ(0, delete_region(self->vm, s)) TH_LOG("slot %u", s);
+	}
+	for (s = 0; s < n; s++) {
+		EXPECT_ERRNO(delete_region(self->vm, s), ENOENT) TH_LOG("slot %u", s);
+	}
+	munmap(mem, n * p);
+}
+
+TEST_F(axvcpu, region_overflow_rejected)
+{
+	size_t p = self->page;
+	__u64 top = ~0ULL & ~(__u64)(p - 1);
+	__u64 m = (unsigned long)mem_at(self, 4);
+
+	install_a(_metadata, self);
+	reject_region(_metadata, self, 0, top, 2 * p, m, EINVAL, "top + 2 pages");
+	reject_region(_metadata, self, 0, top, p, m, EINVAL, "top + 1 page");
+	reject_region(_metadata, self, 0, top - p, 2 * p, m, EINVAL, "ends at 2^64");
+	reject_region(_metadata, self, 0, B_GPA, top, m, EINVAL, "size ~0");
+}
+
+TEST_F(axvcpu, region_beyond_phys_bits)
+{
+	size_t p = self->page;
+	__u64 m = (unsigned long)mem_at(self, 4);
+	__u64 lim;
+
+	if (self->phys_bits >= 64)
+		SKIP(return, "guest-physical space is 64 bits");
+	lim = 1ULL << self->phys_bits;
+	install_a(_metadata, self);
+	reject_region(_metadata, self, 0, lim, p, m, EINVAL, "at the limit");
+	reject_region(_metadata, self, 0, lim - p, 2 * p, m, EINVAL, "across the limit");
+	reject_region(_metadata, self, 0, lim + p, p, m, EINVAL, "beyond the limit");
+	reject_region(_metadata, self, 0, 1ULL << 63, p, m, EINVAL, "bit 63");
+
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 1, 0, lim - p, p, mem_at(self, 4)));
+	EXPECT_EQ(0, delete_region(self->vm, 1));
+}
+
+TEST_F(axvcpu, region_too_large)
+{
+	size_t p = self->page;
+	__u64 size = self->max_region_size + p;
+	__u64 gpa = self->max_region_size;
+	void *big = MAP_FAILED;
+
+	if (gpa + size > (1ULL << self->phys_bits) && self->phys_bits < 64)
+		SKIP(return, "guest-physical space too small");
+	if (size == (size_t)size)
+		big = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	install_a(_metadata, self);
+	reject_region(_metadata, self, 0, gpa, size,
+		      (unsigned long)(big == MAP_FAILED ? mem_at(self, 4) : big), EINVAL,
+		      "size max + page");
+	if (big != MAP_FAILED)
+		munmap(big, size);
+}
+
+TEST_F(axvcpu, region_overlap_rejected)
+{
+	size_t p = self->page;
+	const struct {
+		__u64 gpa, pages;
+		const char *what;
+	} cases[] = {
+		{ B_GPA - p, 2, "partial, below" },
+		{ B_GPA + 3 * p, 2, "partial, above" },
+		{ B_GPA - p, 6, "containing" },
+		{ B_GPA + p, 1, "contained" },
+		{ B_GPA + 3 * p, 1, "last page" },
+		{ B_GPA, 4, "identical" },
+	};
+	size_t i;
+
+	ASSERT_EQ(0, axvcpu_set_region(self->vm, 0, 0, B_GPA, 4 * p, mem_at(self, 0)));
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		EXPECT_ERRNO(axvcpu_set_region(self->vm, 1, 0, cases[i].gpa, cases[i].pages * p,
+					       mem_at(self, 8)), EEXIST)
+			TH_LOG("%s", cases[i].what);
+	}
+	EXPECT_ERRNO(delete_region(self->vm, 1), ENOENT);
+
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 1, 0, B_GPA - p, p, mem_at(self, 8)));
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 2, 0, B_GPA + 4 * p, p, mem_at(self, 9)));
+	EXPECT_ERRNO(axvcpu_set_region(self->vm, 1, 0, B_GPA - p, 2 * p, mem_at(self, 10)),
+		     EEXIST);
+	EXPECT_ERRNO(axvcpu_set_region(self->vm, 0, 0, B_GPA, 5 * p, mem_at(self, 12)),
+		     EEXIST);
+	EXPECT_ERRNO(probe(self, B_GPA - p), EEXIST);
+	EXPECT_EQ(0, probe(self, B_GPA - 2 * p));
+	EXPECT_ERRNO(probe(self, B_GPA + 3 * p), EEXIST);
+	EXPECT_ERRNO(probe(self, B_GPA + 4 * p), EEXIST);
+	EXPECT_EQ(0, probe(self, B_GPA + 5 * p));
+	EXPECT_EQ(0, delete_region(self->vm, 0));
+	EXPECT_EQ(0, delete_region(self->vm, 1));
+	EXPECT_EQ(0, delete_region(self->vm, 2));
+}
+
+TEST_F(axvcpu, region_replace)
+{
+	size_t p = self->page;
+
+	install_a(_metadata, self);
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 0, 0, B_GPA, p, mem_at(self, 4)));
+	EXPECT_EQ(0, probe(self, A_GPA));
+	EXPECT_ERRNO(probe(self, B_GPA), EEXIST);
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 1, 0, A_GPA, 2 * p, mem_at(self, 8)));
+
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 0, 0, B_GPA, 2 * p, mem_at(self, 12)));
+	EXPECT_ERRNO(probe(self, B_GPA + p), EEXIST);
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 0, 0, B_GPA + p, 2 * p, mem_at(self, 16)));
+	EXPECT_EQ(0, probe(self, B_GPA));
+	EXPECT_ERRNO(probe(self, B_GPA + 2 * p), EEXIST);
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 0, AXVCPU_MEM_READONLY, B_GPA + p, 2 * p,
+				       mem_at(self, 20)));
+	EXPECT_ERRNO(axvcpu_set_region(self->vm, 0, 0, A_GPA, p, mem_at(self, 24)), EEXIST);
+	EXPECT_ERRNO(probe(self, B_GPA + p), EEXIST);
+
+	EXPECT_EQ(0, delete_region(self->vm, 0));
+	EXPECT_ERRNO(delete_region(self->vm, 0), ENOENT);
+	EXPECT_EQ(0, probe(self, B_GPA + p));
+	EXPECT_ERRNO(probe(self, A_GPA), EEXIST);
+	EXPECT_EQ(0, delete_region(self->vm, 1));
+}
+
+TEST_F(axvcpu, region_unmapped_efault)
+{
+	size_t p = self->page;
+	char *hole, *part;
+	long ret;
+
+	install_a(_metadata, self);
+
+	hole = axvcpu_alloc(2 * p);
+	ASSERT_NE(NULL, hole);
+	ASSERT_EQ(0, munmap(hole, 2 * p));
+	reject_region(_metadata, self, 0, B_GPA, 2 * p, (unsigned long)hole, EFAULT, "hole");
+
+	reject_region(_metadata, self, 0, B_GPA, p, 0, EFAULT, "uaddr 0");
+	if (sizeof(long) == 8)
+		reject_region(_metadata, self, 0, B_GPA, p, 1ULL << 63, EFAULT,
+			      "kernel address");
+
+	part = axvcpu_alloc(2 * p);
+	ASSERT_NE(NULL, part);
+	part[0] = 1;
+	ASSERT_EQ(0, munmap(part + p, p));
+	ret = axvcpu_set_region(self->vm, 0, 0, B_GPA, 2 * p, part);
+	EXPECT_TRUE(ret == -EFAULT || ret == -ENOMEM) TH_LOG("slot 0: %ld", ret);
+	ret = axvcpu_set_region(self->vm, 1, 0, B_GPA, 2 * p, part);
+	EXPECT_TRUE(ret == -EFAULT || ret == -ENOMEM) TH_LOG("slot 1: %ld", ret);
+	munmap(part, p);
+	EXPECT_ERRNO(delete_region(self->vm, 1), ENOENT);
+	EXPECT_ERRNO(probe(self, A_GPA), EEXIST);
+	EXPECT_EQ(0, probe(self, B_GPA));
+	EXPECT_EQ(0, probe(self, B_GPA + p));
+	EXPECT_EQ(0, delete_region(self->vm, 0));
+}
+
+TEST_F(axvcpu, region_arg_efault)
+{
+	size_t p = self->page;
+	struct axvcpu_memory_region *r;
+	char *buf;
+
+	EXPECT_ERRNO(axvcpu_ioctl(self->vm, AXVCPU_VM_SET_MEMORY_REGION, NULL), EFAULT);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vm, AXVCPU_VM_SET_MEMORY_REGION, 1), EFAULT);
+
+	buf = axvcpu_alloc(2 * p);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, munmap(buf + p, p));
+	r = (void *)(buf + p - offsetof(struct axvcpu_memory_region, size));
+	r->slot = 1;
+	r->flags = 0;
+	r->guest_phys_addr = B_GPA;
+	EXPECT_ERRNO(axvcpu_ioctl(self->vm, AXVCPU_VM_SET_MEMORY_REGION, r), EFAULT);
+	munmap(buf, p);
+	EXPECT_ERRNO(delete_region(self->vm, 1), ENOENT);
+}
+
+TEST_F(axvcpu, vms_independent)
+{
+	size_t p = self->page;
+	int vm2, vcpu2;
+
+	vm2 = axvcpu_create_vm(self->fd);
+	ASSERT_LE(0, vm2);
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 0, 0, A_GPA, 2 * p, mem_at(self, 0)));
+	EXPECT_EQ(0, axvcpu_set_region(vm2, 0, 0, A_GPA, 2 * p, mem_at(self, 2)));
+	EXPECT_EQ(0, axvcpu_set_region(vm2, 1, 0, B_GPA, p, mem_at(self, 4)));
+	EXPECT_EQ(0, probe(self, B_GPA));
+	vcpu2 = axvcpu_create_vcpu(vm2, 0);
+	EXPECT_LE(0, vcpu2);
+	EXPECT_ERRNO(axvcpu_create_vcpu(vm2, 0), EEXIST);
+	EXPECT_EQ(0, set_entry(vcpu2, ENTRY_GPA));
+	EXPECT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+	close(vcpu2);
+	close(vm2);
+	EXPECT_ERRNO(probe(self, A_GPA), EEXIST);
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+}
+
+TEST_F(axvcpu, create_vcpu_bad_id)
+{
+	unsigned long ids[] = {
+		self->max_vcpus, self->max_vcpus + 1, 0xffffffffUL, ~0UL,
+		(unsigned long)(1ULL << 32), (unsigned long)(1ULL << 32) + 1,
+	};
+	size_t n = sizeof(long) == 8 ? ARRAY_SIZE(ids) : ARRAY_SIZE(ids) - 2;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		EXPECT_ERRNO(axvcpu_create_vcpu(self->vm, ids[i]), EINVAL)
+			TH_LOG("id %#lx", ids[i]);
+	}
+	fd = axvcpu_create_vcpu(self->vm, self->max_vcpus - 1);
+	EXPECT_LE(0, fd);
+	close(fd);
+	fd = axvcpu_create_vcpu(self->vm, 1);
+	EXPECT_LE(0, fd);
+	close(fd);
+}
+
+TEST_F(axvcpu, create_vcpu_twice)
+{
+	int fd;
+
+	EXPECT_ERRNO(axvcpu_create_vcpu(self->vm, 0), EEXIST);
+	fd = axvcpu_create_vcpu(self->vm, 1);
+	ASSERT_LE(0, fd);
+	EXPECT_ERRNO(axvcpu_create_vcpu(self->vm, 1), EEXIST);
+	EXPECT_ERRNO(axvcpu_create_vcpu(self->vm, 0), EEXIST);
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(fd));
+	close(fd);
+}
+
+TEST_F(axvcpu, create_vcpu_all)
+{
+	int fds[MAX_FDS];
+	unsigned long id, n = self->max_vcpus;
+
+	ASSERT_GE((unsigned long)MAX_FDS, n);
+	fds[0] = self->vcpu;
+	for (id = 1; id < n; id++) {
+		fds[id] = axvcpu_create_vcpu(self->vm, id);
+		ASSERT_LE(0, fds[id]) TH_LOG("id %lu", id);
+	}
+	for (id = 0; id < n; id++) {
+		EXPECT_ERRNO(axvcpu_create_vcpu(self->vm, id), EEXIST) TH_LOG("id %lu", id);
+	}
+	EXPECT_ERRNO(axvcpu_create_vcpu(self->vm, n), EINVAL);
+	for (id = 0; id < n; id++) {
+		EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(fds[id]));
+	}
+	for (id = 1; id < n; id++)
+		close(fds[id]);
+}
+
+/* ------------------------------------------------------------ vCPU fd */
+
+TEST_F(axvcpu, vcpu_unknown_ioctl)
+{
+	expect_unknown_enotty(_metadata, self->vcpu);
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+}
+
+TEST_F(axvcpu, vcpu_wrong_fd_ioctls)
+{
+	expect_enotty(_metadata, self->vcpu, sys_ioctls, ARRAY_SIZE(sys_ioctls));
+	expect_enotty(_metadata, self->vcpu, vm_ioctls, ARRAY_SIZE(vm_ioctls));
+	EXPECT_ERRNO(axvcpu_create_vcpu(self->vm, 0), EEXIST);
+}
+
+TEST_F(axvcpu, get_state_created)
+{
+	struct axvcpu_vcpu_state s = { .state = ~0U, .pad = ~0U };
+
+	EXPECT_EQ(0, axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_GET_STATE, &s));
+	EXPECT_EQ((__u32)AXVCPU_STATE_CREATED, s.state);
+	EXPECT_EQ(0U, s.pad);
+}
+
+TEST_F(axvcpu, get_state_efault)
+{
+	struct axvcpu_vcpu_state s = {};
+	void *ro = readonly_page(self, &s, sizeof(s));
+
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_GET_STATE, NULL), EFAULT);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_GET_STATE, 1), EFAULT);
+	ASSERT_NE(NULL, ro);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_GET_STATE, ro), EFAULT);
+	munmap(ro, self->page);
+}
+
+TEST_F(axvcpu, set_entry_twice)
+{
+	struct axvcpu_regs r;
+
+	EXPECT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+	EXPECT_ERRNO(set_entry(self->vcpu, ENTRY_GPA + 0x1000), EEXIST);
+	EXPECT_ERRNO(set_entry(self->vcpu, ENTRY_GPA), EEXIST);
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+	if (self->backend != AXVCPU_BACKEND_RISCV_H)
+		return;
+	ASSERT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
+	EXPECT_ERRNO(set_entry(self->vcpu, ENTRY_GPA + 0x2000), EEXIST);
+	ASSERT_EQ(0, get_regs(self->vcpu, &r));
+	EXPECT_EQ(ENTRY_GPA, r.pc);
+}
+
+TEST_F(axvcpu, set_entry_misaligned)
+{
+	static const __u64 bad[] = { ENTRY_GPA + 1, 1, ENTRY_GPA + 3, ~0ULL };
+	struct axvcpu_regs r;
+	size_t i;
+
+	REQUIRE_RISCV();
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_ERRNO(set_entry(self->vcpu, bad[i]), EINVAL)
+			TH_LOG("entry %#llx", (unsigned long long)bad[i]);
+	}
+	EXPECT_ERRNO(vcpu_setup(self, self->vcpu, 0, 0), ENOEXEC);
+	EXPECT_EQ(0, set_entry(self->vcpu, ENTRY_GPA + 2));
+	ASSERT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
+	ASSERT_EQ(0, get_regs(self->vcpu, &r));
+	EXPECT_EQ(ENTRY_GPA + 2, r.pc);
+}
+
+TEST_F(axvcpu, set_entry_efault)
+{
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SET_ENTRY, NULL), EFAULT);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SET_ENTRY, 1), EFAULT);
+	EXPECT_ERRNO(vcpu_setup(self, self->vcpu, 0, 0), ENOEXEC);
+	EXPECT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+}
+
+TEST_F(axvcpu, setup_before_entry)
+{
+	EXPECT_ERRNO(vcpu_setup(self, self->vcpu, 0, 0), ENOEXEC);
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+	EXPECT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+	if (self->backend != AXVCPU_BACKEND_RISCV_H)
+		return;
+	EXPECT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
+	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+}
+
+TEST_F(axvcpu, setup_twice_rejected)
+{
+	struct axvcpu_regs r;
+
+	REQUIRE_RISCV();
+	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+	ASSERT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0x1000));
+	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+	EXPECT_ERRNO(vcpu_setup(self, self->vcpu, 0, 0x2000), EEXIST);
+	EXPECT_ERRNO(set_entry(self->vcpu, ENTRY_GPA), EEXIST);
+	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+	ASSERT_EQ(0, get_regs(self->vcpu, &r));
+	EXPECT_EQ(ENTRY_GPA, r.pc);
+	EXPECT_EQ(0x1000ULL, r.gprs[11]);
+}
+
+TEST_F(axvcpu, setup_bad_arch)
+{
+	const __u32 archs[] = { 0, AXVCPU_BACKEND_X86_VMX, AXVCPU_BACKEND_ARM64_VHE,
+				AXVCPU_BACKEND_RISCV_H, 4, 0x80000000, ~0U };
+	struct axvcpu_setup s = {};
+	size_t i;
+
+	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+	for (i = 0; i < ARRAY_SIZE(archs); i++) {
+		if (archs[i] == self->backend)
+			continue;
+		s.arch = archs[i];
+		EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SETUP, &s), EINVAL)
+			TH_LOG("arch %u", archs[i]);
+		EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+	}
+	if (self->backend != AXVCPU_BACKEND_RISCV_H)
+		return;
+	EXPECT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
+	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+}
+
+TEST_F(axvcpu, setup_bad_flags)
+{
+	static const __u32 flags[] = { 1, 0x80000000, ~0U };
+	struct axvcpu_setup s = { .arch = self->backend };
+	size_t i;
+
+	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		s.flags = flags[i];
+		EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SETUP, &s), EINVAL)
+			TH_LOG("flags %#x", flags[i]);
+		EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+	}
+	if (self->backend != AXVCPU_BACKEND_RISCV_H)
+		return;
+	EXPECT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
+	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+}
+
+TEST_F(axvcpu, setup_reserved_nonzero)
+{
+	const size_t first = sizeof(struct axvcpu_setup_riscv) / sizeof(__u64);
+	struct axvcpu_setup s;
+	size_t i;
+
+	REQUIRE_RISCV();
+	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+	for (i = first; i < ARRAY_SIZE(s.reserved); i++) {
+		s = (struct axvcpu_setup){ .arch = self->backend };
+		s.reserved[i] = i == ARRAY_SIZE(s.reserved) - 1 ? 1ULL << 63 : 1;
+		EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SETUP, &s), EINVAL)
+			TH_LOG("reserved[%zu]", i);
+		EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+	}
+	EXPECT_EQ(0, vcpu_setup(self, self->vcpu, ~0ULL, ~0ULL));
+	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+}
+
+TEST_F(axvcpu, setup_efault)
+{
+	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SETUP, NULL), EFAULT);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SETUP, 1), EFAULT);
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+	if (self->backend != AXVCPU_BACKEND_RISCV_H)
+		return;
+	EXPECT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
+}
+
+TEST_F(axvcpu, setup_sets_regs)
+{
+	struct axvcpu_regs r;
+	int fd;
+
+	REQUIRE_RISCV();
+	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA + 0x40));
+	ASSERT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0x82200000));
+	ASSERT_EQ(0, get_regs(self->vcpu, &r));
+	EXPECT_EQ(ENTRY_GPA + 0x40, r.pc);
+	EXPECT_EQ(0ULL, r.gprs[10]);
+	EXPECT_EQ(0x82200000ULL, r.gprs[11]);
+
+	fd = axvcpu_create_vcpu(self->vm, 3);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, set_entry(fd, ENTRY_GPA + 0x80));
+	ASSERT_EQ(0, vcpu_setup(self, fd, 3, 0x1234));
+	ASSERT_EQ(0, get_regs(fd, &r));
+	EXPECT_EQ(ENTRY_GPA + 0x80, r.pc);
+	EXPECT_EQ(3ULL, r.gprs[10]);
+	EXPECT_EQ(0x1234ULL, r.gprs[11]);
+	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(fd));
+	close(fd);
+}
+
+TEST_F(axvcpu, run_before_setup)
+{
+	struct axvcpu_run *run;
+
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_RUN, 0), ENOEXEC);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_RUN, ~0UL), ENOEXEC);
+	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_RUN, 0), ENOEXEC);
+	run = axvcpu_map_run(self->vcpu);
+	ASSERT_NE(NULL, run);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_RUN, 0), ENOEXEC);
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+	munmap(run, self->page);
+}
+
+TEST_F(axvcpu, run_immediate_exit)
+{
+	struct axvcpu_run *run;
+
+	REQUIRE_RISCV();
+	run = axvcpu_map_run(self->vcpu);
+	ASSERT_NE(NULL, run);
+	ASSERT_EQ(0, vcpu_start(self, self->vcpu, 0));
+	run->immediate_exit = 1;
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_RUN, 0), EINTR);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_RUN, 0), EINTR);
+	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+	run->immediate_exit = 0;
+	munmap(run, self->page);
+}
+
+TEST_F(axvcpu, set_return_value_before_setup)
+{
+	struct axvcpu_regs r;
+
+	EXPECT_ERRNO(set_return_value(self->vcpu, 5), ENOEXEC);
+	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+	EXPECT_ERRNO(set_return_value(self->vcpu, 5), ENOEXEC);
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+	if (self->backend != AXVCPU_BACKEND_RISCV_H)
+		return;
+	ASSERT_EQ(0, get_regs(self->vcpu, &r));
+	r.gprs[10] = 0x77;
+	ASSERT_EQ(0, set_regs(self->vcpu, &r));
+	EXPECT_ERRNO(set_return_value(self->vcpu, 5), ENOEXEC);
+	ASSERT_EQ(0, get_regs(self->vcpu, &r));
+	EXPECT_EQ(0x77ULL, r.gprs[10]);
+}
+
+TEST_F(axvcpu, set_return_value)
+{
+	struct axvcpu_regs r;
+
+	REQUIRE_RISCV();
+	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+	ASSERT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0x55));
+	EXPECT_EQ(0, set_return_value(self->vcpu, 0x4242));
+	ASSERT_EQ(0, get_regs(self->vcpu, &r));
+	EXPECT_EQ(0x4242ULL, r.gprs[10]);
+	EXPECT_EQ(0x55ULL, r.gprs[11]);
+	EXPECT_EQ(ENTRY_GPA, r.pc);
+	EXPECT_EQ(0, set_return_value(self->vcpu, -1ULL));
+	ASSERT_EQ(0, get_regs(self->vcpu, &r));
+	EXPECT_EQ(~0ULL, r.gprs[10]);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SET_RETURN_VALUE, NULL), EFAULT);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SET_RETURN_VALUE, 1), EFAULT);
+	ASSERT_EQ(0, get_regs(self->vcpu, &r));
+	EXPECT_EQ(~0ULL, r.gprs[10]);
+	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+}
+
+TEST_F(axvcpu, inject_interrupt_bad)
+{
+	static const __u32 flags[] = { 1, 0x80000000, ~0U };
+	static const __u32 vectors[] = { 0, 2, 3, 4, 6, 7, 8, 10, 11, 13, 16, 32, 255,
+					 0x80000001, ~0U };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		EXPECT_ERRNO(inject(self->vcpu, 1, flags[i]), EINVAL)
+			TH_LOG("flags %#x", flags[i]);
+	}
+	if (self->backend != AXVCPU_BACKEND_RISCV_H)
+		return;
+	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
+		EXPECT_ERRNO(inject(self->vcpu, vectors[i], 0), EINVAL)
+			TH_LOG("vector %#x", vectors[i]);
+	}
+	ASSERT_EQ(0, vcpu_start(self, self->vcpu, 0));
+	EXPECT_ERRNO(inject(self->vcpu, 9, 1), EINVAL);
+	EXPECT_ERRNO(inject(self->vcpu, 3, 0), EINVAL);
+	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+}
+
+TEST_F(axvcpu, inject_interrupt_valid)
+{
+	static const __u32 vectors[] = { 1, 5, 9 };
+	size_t i;
+
+	REQUIRE_RISCV();
+	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
+		EXPECT_EQ(0, inject(self->vcpu, vectors[i], 0)) TH_LOG("vector %u", vectors[i]);
+	}
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+	ASSERT_EQ(0, vcpu_start(self, self->vcpu, 0));
+	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
+		EXPECT_EQ(0, inject(self->vcpu, vectors[i], 0)) TH_LOG("vector %u", vectors[i]);
+	}
+	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+}
+
+TEST_F(axvcpu, inject_interrupt_efault)
+{
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_INJECT_INTERRUPT, NULL), EFAULT);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_INJECT_INTERRUPT, 1), EFAULT);
+}
+
+TEST_F(axvcpu, regs_roundtrip)
+{
+	struct axvcpu_regs r, g;
+	size_t i;
+
+	ASSERT_EQ(0, get_regs(self->vcpu, &r));
+	r.gprs[5] = 0x1234;
+	r.pc = ENTRY_GPA + 0x100;
+	if (self->backend == AXVCPU_BACKEND_RISCV_H)
+		r.gprs[0] = 0xdead;
+	ASSERT_EQ(0, set_regs(self->vcpu, &r));
+	memset(&g, 0xa5, sizeof(g));
+	ASSERT_EQ(0, get_regs(self->vcpu, &g));
+	EXPECT_EQ(0x1234ULL, g.gprs[5]);
+	EXPECT_EQ(ENTRY_GPA + 0x100, g.pc);
+	EXPECT_EQ(r.flags, g.flags);
+	for (i = 1; i < ARRAY_SIZE(r.gprs); i++) {
+		EXPECT_EQ(r.gprs[i], g.gprs[i]) TH_LOG("gprs[%zu]", i);
+	}
+	if (self->backend == AXVCPU_BACKEND_RISCV_H) {
+		EXPECT_EQ(0ULL, g.gprs[0]);
+		EXPECT_EQ(0ULL, g.flags);
+	}
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+	if (self->backend != AXVCPU_BACKEND_RISCV_H)
+		return;
+
+	ASSERT_EQ(0, vcpu_start(self, self->vcpu, 0));
+	ASSERT_EQ(0, get_regs(self->vcpu, &r));
+	r.gprs[5] = 0x5678;
+	r.gprs[31] = 0xfeed;
+	ASSERT_EQ(0, set_regs(self->vcpu, &r));
+	ASSERT_EQ(0, get_regs(self->vcpu, &g));
+	EXPECT_EQ(0x5678ULL, g.gprs[5]);
+	EXPECT_EQ(0xfeedULL, g.gprs[31]);
+	EXPECT_EQ(ENTRY_GPA, g.pc);
+	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+}
+
+TEST_F(axvcpu, regs_set_flags_rejected)
+{
+	static const __u64 flags[] = { 1, 1ULL << 63, ~0ULL };
+	struct axvcpu_regs r, g;
+	size_t i;
+
+	REQUIRE_RISCV();
+	ASSERT_EQ(0, get_regs(self->vcpu, &r));
+	r.gprs[5] = 0x1234;
+	ASSERT_EQ(0, set_regs(self->vcpu, &r));
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		r.gprs[5] = 0x5678;
+		r.pc = ENTRY_GPA + 0x200;
+		r.flags = flags[i];
+		EXPECT_ERRNO(set_regs(self->vcpu, &r), EINVAL)
+			TH_LOG("flags %#llx", (unsigned long long)flags[i]);
+		ASSERT_EQ(0, get_regs(self->vcpu, &g));
+		EXPECT_EQ(0x1234ULL, g.gprs[5]);
+		EXPECT_NE(ENTRY_GPA + 0x200, g.pc);
+	}
+}
+
+TEST_F(axvcpu, regs_efault)
+{
+	struct axvcpu_regs r = {};
+	void *ro = readonly_page(self, &r, sizeof(r));
+
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_GET_REGS, NULL), EFAULT);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_GET_REGS, 1), EFAULT);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SET_REGS, NULL), EFAULT);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SET_REGS, 1), EFAULT);
+	ASSERT_NE(NULL, ro);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_GET_REGS, ro), EFAULT);
+	munmap(ro, self->page);
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+}
+
+TEST_F(axvcpu, mmap_run_page)
+{
+	const size_t lens[] = { 1, sizeof(struct axvcpu_run), self->page,
+				self->run_page_size };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		EXPECT_EQ(0, mmap_err(self->vcpu, lens[i], PROT_READ | PROT_WRITE,
+				      MAP_SHARED, 0))
+			TH_LOG("length %zu", lens[i]);
+	}
+}
+
+TEST_F(axvcpu, mmap_bad_offset)
+{
+	size_t p = self->page;
+
+	EXPECT_ERRNO(mmap_err(self->vcpu, p, PROT_READ | PROT_WRITE, MAP_SHARED, p), EINVAL);
+	EXPECT_ERRNO(mmap_err(self->vcpu, p, PROT_READ | PROT_WRITE, MAP_SHARED, 2 * p),
+		     EINVAL);
+	EXPECT_ERRNO(mmap_err(self->vcpu, p, PROT_READ | PROT_WRITE, MAP_SHARED, 64 * p),
+		     EINVAL);
+}
+
+TEST_F(axvcpu, mmap_too_long)
+{
+	size_t p = self->page;
+
+	EXPECT_ERRNO(mmap_err(self->vcpu, 2 * p, PROT_READ | PROT_WRITE, MAP_SHARED, 0),
+		     EINVAL);
+	EXPECT_ERRNO(mmap_err(self->vcpu, p + 1, PROT_READ | PROT_WRITE, MAP_SHARED, 0),
+		     EINVAL);
+	EXPECT_ERRNO(mmap_err(self->vcpu, 16 * p, PROT_READ | PROT_WRITE, MAP_SHARED, 0),
+		     EINVAL);
+}
+
+TEST_F(axvcpu, run_page_shared)
+{
+	struct axvcpu_run *a = axvcpu_map_run(self->vcpu);
+	struct axvcpu_run *b = axvcpu_map_run(self->vcpu);
+
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	a->immediate_exit = 0x5a5a;
+	EXPECT_EQ(0x5a5aU, b->immediate_exit);
+	b->immediate_exit = 0;
+	EXPECT_EQ(0U, a->immediate_exit);
+	munmap(a, self->page);
+	munmap(b, self->page);
+}
+
+/* ------------------------------------------------------------ lifetime */
+
+TEST_F(axvcpu, close_vm_first)
+{
+	struct axvcpu_run *run = axvcpu_map_run(self->vcpu);
+	struct axvcpu_regs r;
+
+	ASSERT_NE(NULL, run);
+	ASSERT_EQ(0, axvcpu_set_region(self->vm, 0, 0, ENTRY_GPA, 2 * self->page,
+				       mem_at(self, 0)));
+	ASSERT_EQ(0, close(self->vm));
+	self->vm = -1;
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+	EXPECT_EQ(0, get_regs(self->vcpu, &r));
+	EXPECT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+	if (self->backend == AXVCPU_BACKEND_RISCV_H) {
+		EXPECT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
+		EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+		EXPECT_EQ(0, inject(self->vcpu, 1, 0));
+		EXPECT_EQ(0, set_return_value(self->vcpu, 1));
+		run->immediate_exit = 1;
+		EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_RUN, 0), EINTR);
+	}
+	munmap(run, self->page);
+}
+
+TEST_F(axvcpu, close_system_fd_first)
+{
+	int vcpu;
+
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = -1;
+	vcpu = axvcpu_create_vcpu(self->vm, 1);
+	EXPECT_LE(0, vcpu);
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 0, 0, A_GPA, self->page, mem_at(self, 0)));
+	EXPECT_ERRNO(probe(self, A_GPA), EEXIST);
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(vcpu));
+	if (self->backend == AXVCPU_BACKEND_RISCV_H) {
+		EXPECT_EQ(0, vcpu_start(self, vcpu, 1));
+	}
+	close(vcpu);
+}
+
+TEST_F(axvcpu, mapping_outlives_fds)
+{
+	struct axvcpu_run *run = axvcpu_map_run(self->vcpu);
+
+	ASSERT_NE(NULL, run);
+	run->immediate_exit = 7;
+	close(self->vcpu);
+	close(self->vm);
+	close(self->fd);
+	self->vcpu = self->vm = self->fd = -1;
+	EXPECT_EQ(7U, run->immediate_exit);
+	run->immediate_exit = 0;
+	EXPECT_EQ(0, munmap(run, self->page));
+}
+
+TEST_F_TIMEOUT(axvcpu, many_vms_open, 120)
+{
+	unsigned int nv = self->max_vcpus < 16 ? self->max_vcpus : 16;
+	int vms[MANY_VMS], vcpus[MANY_VMS][16];
+	size_t p = self->page;
+	unsigned int i, j;
+	char *mem;
+
+	mem = axvcpu_alloc(MANY_VMS * p);
+	ASSERT_NE(NULL, mem);
+	for (i = 0; i < MANY_VMS; i++) {
+		vms[i] = axvcpu_create_vm(self->fd);
+		ASSERT_LE(0, vms[i]) TH_LOG("VM %u", i);
+		ASSERT_EQ(0, axvcpu_set_region(vms[i], i % self->max_regions, 0, A_GPA, p,
+					       mem + i * p));
+		for (j = 0; j < nv; j++) {
+			vcpus[i][j] = axvcpu_create_vcpu(vms[i], j);
+			ASSERT_LE(0, vcpus[i][j]) TH_LOG("VM %u vCPU %u", i, j);
+		}
+	}
+	for (i = 0; i < MANY_VMS; i++) {
+		if (i % 2)
+			close(vms[i]);
+		for (j = 0; j < nv; j++)
+			close(vcpus[i][(i % 3) ? j : nv - 1 - j]);
+		if (!(i % 2))
+			close(vms[i]);
+	}
+	munmap(mem, MANY_VMS * p);
+}
+
+TEST_F_TIMEOUT(axvcpu, create_close_loop, 300)
+{
+	unsigned int nv = self->max_vcpus < 4 ? self->max_vcpus : 4;
+	bool riscv = self->backend == AXVCPU_BACKEND_RISCV_H;
+	struct axvcpu_run *run[4];
+	size_t p = self->page;
+	int sys, vm, vcpu[4];
+	unsigned int i, j;
+	char *part;
+
+	for (i = 0; i < LOOPS; i++) {
+		sys = axvcpu_open();
+		ASSERT_LE(0, sys);
+		vm = axvcpu_create_vm(sys);
+		ASSERT_LE(0, vm);
+		close(axvcpu_create_vm(sys));
+		if (i % 2) {
+			close(sys);
+			sys = -1;
+		}
+		ASSERT_EQ(0, axvcpu_set_region(vm, 0, 0, A_GPA, 2 * p, mem_at(self, 0)));
+		ASSERT_EQ(0, axvcpu_set_region(vm, 1, AXVCPU_MEM_READONLY, B_GPA, p,
+					       mem_at(self, 4)));
+		EXPECT_ERRNO(axvcpu_set_region(vm, 2, 0, A_GPA, p, mem_at(self, 8)), EEXIST);
+		EXPECT_ERRNO(axvcpu_set_region(vm, 2, 0, B_GPA + p, p, NULL), EFAULT);
+
+		part = axvcpu_alloc(2 * p);
+		ASSERT_NE(NULL, part);
+		part[0] = 1;
+		ASSERT_EQ(0, munmap(part + p, p));
+		EXPECT_NE(0, axvcpu_set_region(vm, 2, 0, B_GPA + p, 2 * p, part));
+		munmap(part, p);
+
+		for (j = 0; j < nv; j++) {
+			vcpu[j] = axvcpu_create_vcpu(vm, j);
+			ASSERT_LE(0, vcpu[j]);
+			run[j] = axvcpu_map_run(vcpu[j]);
+			ASSERT_NE(NULL, run[j]);
+			if (riscv && (i + j) % 2 == 0) {
+				ASSERT_EQ(0, vcpu_start(self, vcpu[j], j));
+			}
+		}
+		EXPECT_ERRNO(axvcpu_create_vcpu(vm, 0), EEXIST);
+
+		if (i % 3 == 0) {
+			EXPECT_EQ(0, axvcpu_set_region(vm, 0, 0, A_GPA, 2 * p, mem_at(self, 12)));
+		} else if (i % 3 == 1) {
+			EXPECT_EQ(0, delete_region(vm, 1));
+		}
+
+		if (i % 4 == 0)
+			for (j = 0; j < nv; j++)
+				munmap(run[j], p);
+		switch (i % 3) {
+		case 0:
+			for (j = 0; j < nv; j++)
+				close(vcpu[j]);
+			close(vm);
+			break;
+		case 1:
+			close(vm);
+			for (j = 0; j < nv; j++)
+				close(vcpu[nv - 1 - j]);
+			break;
+		default:
+			for (j = 0; j < nv; j++) {
+				if (j == nv / 2)
+					close(vm);
+				close(vcpu[j]);
+			}
+			break;
+		}
+		if (i % 4 != 0)
+			for (j = 0; j < nv; j++)
+				munmap(run[j], p);
+		if (sys >= 0)
+			close(sys);
+	}
+}
+
+TEST_HARNESS_MAIN

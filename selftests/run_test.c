@@ -1,0 +1,1220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest-executing tests of axvcpu on the riscv64 H backend.
+ *
+ * Each test builds a VM whose RAM holds one program from guest/riscv64.S,
+ * runs it in VS-mode and checks every exit the program provokes against
+ * the riscv guest semantics of the spec: exit payloads field by field,
+ * read exits completed through the run page, and the values the guest
+ * REPORTs back with the test hypercall (see guest/riscv64.h).
+ *
+ * Every RUN loop is bounded (MAX_RUNS) so that a broken module fails a
+ * test instead of hanging it; the harness timeout covers the rest.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * The harness itself trips -Wextra: an unused parameter, and -Wclobbered
+ * in the setjmp() of every TEST_F() wrapper.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+#pragma GCC diagnostic ignored "-Wclobbered"
+#include "axvcpu_util.h"
+#include "guest/riscv64.h"
+
+#define MAX_RUNS	10000	/* RUN calls per vCPU before a test gives up */
+#define MAX_REPORTS	32
+#define HALT_SLEEP_US	1000	/* pause before re-running a guest in WFI */
+#define CSR_TIME	0xc01
+
+struct vcpu {
+	int fd;
+	struct axvcpu_run *run;
+	__u64 reports[MAX_REPORTS];
+	unsigned int nr_reports;
+	unsigned int nr_runs;
+};
+
+struct vm {
+	int fd;
+	void *ram;
+	struct vcpu vcpu[2];
+};
+
+/* Compare as u64, evaluating each side once; print both in hex on mismatch. */
+#define ASSERT_EQ_X(expected, seen) do { \
+	__u64 __want = (__u64)(expected), __got = (__u64)(seen); \
+	ASSERT_EQ(__want, __got) \
+		TH_LOG("%s: want %#llx, got %#llx", #seen, \
+		       (unsigned long long)__want, \
+		       (unsigned long long)__got); \
+} while (0)
+
+#define ULL(x)	((unsigned long long)(x))	/* for printing __u64 */
+
+/* Guest-physical address of @label in the program starting at @begin. */
+static __u64 guest_addr(const char *begin, const char *label)
+{
+	return GUEST_RAM_BASE + (__u64)(label - begin);
+}
+
+static bool is_test_call(const struct axvcpu_run *run, __u64 fid)
+{
+	return run->exit_reason == AXVCPU_EXIT_HYPERCALL &&
+	       run->hypercall.nr == TEST_EID && run->hypercall.fid == fid;
+}
+
+/* One line describing the last exit, for failure messages. */
+static const char *describe_exit(const struct axvcpu_run *run, char *buf,
+				 size_t len)
+{
+	switch (run->exit_reason) {
+	case AXVCPU_EXIT_HYPERCALL:
+		if (is_test_call(run, TEST_FID_DONE))
+			snprintf(buf, len, "guest DONE");
+		else if (is_test_call(run, TEST_FID_FAIL))
+			snprintf(buf, len, "guest FAIL %#llx",
+				 ULL(run->hypercall.args[0]));
+		else
+			snprintf(buf, len,
+				 "HYPERCALL nr %#llx fid %#llx args %#llx %#llx %#llx %#llx %#llx %#llx",
+				 ULL(run->hypercall.nr), ULL(run->hypercall.fid),
+				 ULL(run->hypercall.args[0]),
+				 ULL(run->hypercall.args[1]),
+				 ULL(run->hypercall.args[2]),
+				 ULL(run->hypercall.args[3]),
+				 ULL(run->hypercall.args[4]),
+				 ULL(run->hypercall.args[5]));
+		break;
+	case AXVCPU_EXIT_MMIO_READ:
+	case AXVCPU_EXIT_MMIO_WRITE:
+		snprintf(buf, len,
+			 "MMIO_%s addr %#llx width %u reg %u reg_width %u signed %u data %#llx",
+			 run->exit_reason == AXVCPU_EXIT_MMIO_READ ? "READ" : "WRITE",
+			 ULL(run->mmio.addr), run->mmio.width, run->mmio.reg,
+			 run->mmio.reg_width, run->mmio.signed_ext,
+			 ULL(run->mmio.data));
+		break;
+	case AXVCPU_EXIT_SYSREG_READ:
+	case AXVCPU_EXIT_SYSREG_WRITE:
+		snprintf(buf, len, "SYSREG_%s addr %#llx value %#llx reg %u",
+			 run->exit_reason == AXVCPU_EXIT_SYSREG_READ ? "READ" : "WRITE",
+			 ULL(run->sysreg.addr), ULL(run->sysreg.value),
+			 run->sysreg.reg);
+		break;
+	case AXVCPU_EXIT_NESTED_PAGE_FAULT:
+		snprintf(buf, len, "NESTED_PAGE_FAULT addr %#llx access %#x",
+			 ULL(run->npf.addr), run->npf.access);
+		break;
+	case AXVCPU_EXIT_HALT:
+		snprintf(buf, len, "HALT");
+		break;
+	case AXVCPU_EXIT_CPU_UP:
+		snprintf(buf, len, "CPU_UP target %#llx entry %#llx arg %#llx",
+			 ULL(run->cpu_up.target_cpu),
+			 ULL(run->cpu_up.entry_point), ULL(run->cpu_up.arg));
+		break;
+	case AXVCPU_EXIT_CPU_DOWN:
+		snprintf(buf, len, "CPU_DOWN");
+		break;
+	case AXVCPU_EXIT_SYSTEM_DOWN:
+		snprintf(buf, len, "SYSTEM_DOWN type %#llx reason %#llx",
+			 ULL(run->system_down.type),
+			 ULL(run->system_down.reason));
+		break;
+	case AXVCPU_EXIT_SEND_IPI:
+		snprintf(buf, len,
+			 "SEND_IPI target %#llx aux %#llx all %u self %u vector %#llx",
+			 ULL(run->ipi.target_cpu), ULL(run->ipi.target_cpu_aux),
+			 run->ipi.send_to_all, run->ipi.send_to_self,
+			 ULL(run->ipi.vector));
+		break;
+	case AXVCPU_EXIT_FAIL_ENTRY:
+		snprintf(buf, len, "FAIL_ENTRY %#llx",
+			 ULL(run->fail_entry_reason));
+		break;
+	case AXVCPU_EXIT_INTERNAL_ERROR:
+		snprintf(buf, len,
+			 "INTERNAL_ERROR suberror %u data %#llx %#llx %#llx %#llx",
+			 run->internal.suberror, ULL(run->internal.data[0]),
+			 ULL(run->internal.data[1]), ULL(run->internal.data[2]),
+			 ULL(run->internal.data[3]));
+		break;
+	default:
+		snprintf(buf, len, "exit reason %u", run->exit_reason);
+		break;
+	}
+	return buf;
+}
+
+/*
+ * Run @v until an exit that is not a REPORT; REPORT values are collected
+ * in @v->reports. If @skip_halt, a HALT exit is re-run after a short
+ * pause, as a VMM waiting for an interrupt would. Returns the exit reason,
+ * -errno from RUN, or -ETIMEDOUT when the run budget is spent. Makes no
+ * assertions, so threads can use it.
+ */
+static int __run_next(struct vcpu *v, bool skip_halt)
+{
+	for (;;) {
+		long ret;
+
+		if (v->nr_runs >= MAX_RUNS)
+			return -ETIMEDOUT;
+		v->nr_runs++;
+		ret = axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0);
+		if (ret)
+			return ret < 0 ? (int)ret : -EPROTO;
+		if (is_test_call(v->run, TEST_FID_REPORT)) {
+			if (v->nr_reports < MAX_REPORTS)
+				v->reports[v->nr_reports] =
+					v->run->hypercall.args[0];
+			v->nr_reports++;
+			continue;
+		}
+		if (skip_halt && v->run->exit_reason == AXVCPU_EXIT_HALT) {
+			usleep(HALT_SLEEP_US);
+			continue;
+		}
+		return (int)v->run->exit_reason;
+	}
+}
+
+static int run_next(struct __test_metadata *_metadata, struct vcpu *v,
+		    bool skip_halt)
+{
+	int r = __run_next(v, skip_halt);
+
+	ASSERT_LE(0, r) TH_LOG("RUN: %s", strerror(-r));
+	return r;
+}
+
+/* Run to the next non-REPORT exit and require it to be @reason. */
+static void expect_exit(struct __test_metadata *_metadata, struct vcpu *v,
+			__u32 reason, bool skip_halt)
+{
+	char buf[256];
+	int r = run_next(_metadata, v, skip_halt);
+
+	ASSERT_EQ(reason, (__u32)r)
+		TH_LOG("want exit %u, got %s", reason,
+		       describe_exit(v->run, buf, sizeof(buf)));
+}
+
+/* Run to the next non-REPORT exit and require the guest's DONE. */
+static void expect_done(struct __test_metadata *_metadata, struct vcpu *v,
+			bool skip_halt)
+{
+	char buf[256];
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_HYPERCALL, skip_halt);
+	ASSERT_TRUE(is_test_call(v->run, TEST_FID_DONE))
+		TH_LOG("want DONE, got %s",
+		       describe_exit(v->run, buf, sizeof(buf)));
+}
+
+static void check_reports(struct __test_metadata *_metadata,
+			  const struct vcpu *v, const __u64 *want,
+			  unsigned int n)
+{
+	unsigned int i;
+
+	ASSERT_EQ(n, v->nr_reports);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(want[i], v->reports[i])
+			TH_LOG("report %u: want %#llx, got %#llx", i,
+			       (unsigned long long)want[i],
+			       (unsigned long long)v->reports[i]);
+	}
+}
+
+#define EXPECT_REPORTS(v, ...) do { \
+	const __u64 __want[] = { __VA_ARGS__ }; \
+	check_reports(_metadata, v, __want, ARRAY_SIZE(__want)); \
+} while (0)
+
+/* A VM with GUEST_RAM_SIZE bytes at GUEST_RAM_BASE holding one program. */
+static void vm_create(struct __test_metadata *_metadata, int sys_fd,
+		      struct vm *vm, const char *begin, const char *end)
+{
+	size_t len = (size_t)(end - begin);
+	unsigned int i;
+
+	memset(vm, 0, sizeof(*vm));
+	for (i = 0; i < ARRAY_SIZE(vm->vcpu); i++)
+		vm->vcpu[i].fd = -1;
+	vm->fd = axvcpu_create_vm(sys_fd);
+	ASSERT_LE(0, vm->fd) TH_LOG("CREATE_VM: %s", strerror(-vm->fd));
+	ASSERT_GE(GUEST_RAM_SIZE, len);
+	vm->ram = axvcpu_alloc(GUEST_RAM_SIZE);
+	ASSERT_NE(NULL, vm->ram);
+	memcpy(vm->ram, begin, len);
+	ASSERT_EQ(0, axvcpu_set_region(vm->fd, 0, 0, GUEST_RAM_BASE,
+				       GUEST_RAM_SIZE, vm->ram));
+}
+
+static void vm_destroy(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vm->vcpu); i++) {
+		if (vm->vcpu[i].run)
+			munmap(vm->vcpu[i].run, getpagesize());
+		if (vm->vcpu[i].fd >= 0)
+			close(vm->vcpu[i].fd);
+	}
+	if (vm->fd >= 0)
+		close(vm->fd);
+	if (vm->ram)
+		munmap(vm->ram, GUEST_RAM_SIZE);
+}
+
+/* vCPU @id (also its slot in @vm), created and mapped but not set up. */
+static struct vcpu *vcpu_create(struct __test_metadata *_metadata,
+				struct vm *vm, unsigned int id)
+{
+	struct vcpu *v = &vm->vcpu[id];
+
+	v->fd = axvcpu_create_vcpu(vm->fd, id);
+	ASSERT_LE(0, v->fd) TH_LOG("CREATE_VCPU %u: %s", id, strerror(-v->fd));
+	v->run = axvcpu_map_run(v->fd);
+	ASSERT_NE(NULL, v->run) TH_LOG("mmap run page: %s", strerror(errno));
+	return v;
+}
+
+static void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
+		       __u64 entry, __u64 hartid, __u64 arg)
+{
+	struct axvcpu_setup setup = {
+		.arch = AXVCPU_BACKEND_RISCV_H,
+		.riscv = { .hartid = hartid, .arg = arg },
+	};
+
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_ENTRY, &entry));
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SETUP, &setup));
+}
+
+/* vCPU @id entering @entry with a0 = @hartid, a1 = @arg. */
+static struct vcpu *vcpu_add(struct __test_metadata *_metadata, struct vm *vm,
+			     unsigned int id, __u64 entry, __u64 hartid,
+			     __u64 arg)
+{
+	struct vcpu *v = vcpu_create(_metadata, vm, id);
+
+	vcpu_setup(_metadata, v, entry, hartid, arg);
+	return v;
+}
+
+static void set_return_value(struct __test_metadata *_metadata,
+			     struct vcpu *v, __u64 val)
+{
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_RETURN_VALUE, &val));
+}
+
+static void get_regs(struct __test_metadata *_metadata, struct vcpu *v,
+		     struct axvcpu_regs *regs)
+{
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_GET_REGS, regs));
+}
+
+static void set_gpr(struct __test_metadata *_metadata, struct vcpu *v,
+		    unsigned int reg, __u64 val)
+{
+	struct axvcpu_regs regs;
+
+	get_regs(_metadata, v, &regs);
+	regs.gprs[reg] = val;
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_REGS, &regs));
+}
+
+static void noop_handler(int sig)
+{
+	(void)sig;
+}
+
+/* No SA_RESTART: an interrupted RUN must come back with EINTR. */
+static void install_noop_handler(int sig)
+{
+	struct sigaction sa = { .sa_handler = noop_handler };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+/* One-shot SIGALRM after @ms milliseconds. */
+static void alarm_ms(unsigned int ms)
+{
+	struct itimerval it = {
+		.it_value = { .tv_sec = ms / 1000,
+			      .tv_usec = (ms % 1000) * 1000 },
+	};
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static __u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000 + (__u64)ts.tv_nsec / 1000000;
+}
+
+/* The host's time CSR, the guest's time base (htimedelta is 0). */
+static __u64 host_time(void)
+{
+	__u64 t = 0;
+
+#ifdef __riscv
+	asm volatile("rdtime %0" : "=r"(t));
+#endif
+	return t;
+}
+
+FIXTURE(riscv) {
+	int sys_fd;
+};
+
+FIXTURE_SETUP(riscv)
+{
+	__u64 backend = 0;
+
+	self->sys_fd = axvcpu_open();
+	if (self->sys_fd < 0 && (errno == ENOENT || errno == ENODEV ||
+				 errno == ENXIO))
+		SKIP(return, "%s: %s", AXVCPU_DEV, strerror(errno));
+	ASSERT_LE(0, self->sys_fd)
+		TH_LOG("open %s: %s", AXVCPU_DEV, strerror(errno));
+	ASSERT_EQ(0, axvcpu_check_cap(self->sys_fd, AXVCPU_CAP_BACKEND,
+				      &backend));
+	if (backend != AXVCPU_BACKEND_RISCV_H)
+		SKIP(return, "backend %llu is not riscv64 H",
+		     (unsigned long long)backend);
+}
+
+FIXTURE_TEARDOWN(riscv)
+{
+	if (self->sys_fd >= 0)
+		close(self->sys_fd);
+}
+
+/*
+ * A non-SBI ecall exits with nr = a7, args = a0..a5 and fid = a6, pc past
+ * the ecall and registers untouched; SET_RETURN_VALUE lands in a0 only.
+ */
+TEST_F(riscv, hypercall_exit_and_return)
+{
+	const __u64 ret = 0xdeadbeefcafef00dULL;
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, self->sys_fd, &vm, hypercall_begin, hypercall_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_HYPERCALL, false);
+	ASSERT_EQ_X(0x12345678, v->run->hypercall.nr);
+	for (i = 0; i < 6; i++)
+		ASSERT_EQ_X(i + 1, v->run->hypercall.args[i]);
+	ASSERT_EQ_X(7, v->run->hypercall.fid);
+
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(guest_addr(hypercall_begin, hypercall_ret), regs.pc);
+	ASSERT_EQ_X(1, regs.gprs[10]);
+	ASSERT_EQ_X(7, regs.gprs[16]);
+	ASSERT_EQ_X(0x12345678, regs.gprs[17]);
+	ASSERT_EQ_X(0, regs.gprs[0]);
+
+	set_return_value(_metadata, v, ret);
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, ret, 2, 6);
+	vm_destroy(&vm);
+}
+
+/* SBI calls the module answers itself, in the order of guest/riscv64.S. */
+static const struct {
+	const char *what;
+	__s64 error;
+	__s64 value;
+	bool check_value;
+} sbi_base_want[] = {
+	{ "get_spec_version", 0, 0x02000000, true },
+	{ "get_impl_id", 0, 0x4158, true },
+	{ "get_impl_version", 0, 1, true },
+	{ "probe BASE", 0, 1, true },
+	{ "probe TIME", 0, 1, true },
+	{ "probe IPI", 0, 1, true },
+	{ "probe HSM", 0, 1, true },
+	{ "probe SRST", 0, 1, true },
+	{ "probe RFENCE", 0, 0, true },
+	{ "probe unknown", 0, 0, true },
+	{ "get_mvendorid", 0, 0, true },
+	{ "get_marchid", 0, 0, true },
+	{ "get_mimpid", 0, 0, true },
+	{ "BASE fid 99", SBI_ERR_NOT_SUPPORTED, 0, false },
+	{ "RFENCE", SBI_ERR_NOT_SUPPORTED, 0, false },
+	{ "hart_get_status(0)", 0, 0, true },	/* set up: STARTED */
+	{ "hart_get_status(1)", 0, 1, true },	/* created only: STOPPED */
+	{ "set_timer(-1)", 0, 0, false },
+	{ "legacy putchar", SBI_ERR_NOT_SUPPORTED, 0, false },
+	{ "DBCN", SBI_ERR_NOT_SUPPORTED, 0, false },
+	{ "PMU", SBI_ERR_NOT_SUPPORTED, 0, false },
+};
+
+/*
+ * BASE, TIME, HSM status and the unsupported extensions are handled in the
+ * kernel: the whole program is one RUN that ends in DONE.
+ */
+TEST_F(riscv, sbi_base_in_kernel)
+{
+	const unsigned int n = ARRAY_SIZE(sbi_base_want);
+	__u64 *res;
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, self->sys_fd, &vm, sbi_base_begin, sbi_base_end);
+	res = (__u64 *)((char *)vm.ram + GUEST_DATA_OFF);
+	memset(res, 0xa5, 16 * n);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0,
+		     GUEST_RAM_BASE + GUEST_DATA_OFF);
+	vcpu_create(_metadata, &vm, 1);	/* exists, never set up */
+
+	expect_done(_metadata, v, false);
+	ASSERT_EQ(0U, v->nr_reports);
+	ASSERT_EQ(1U, v->nr_runs);
+	ASSERT_LE(n, v->run->kernel_exits);
+	ASSERT_LT(v->run->kernel_exits, v->run->exits);
+
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(sbi_base_want[i].error, (__s64)res[2 * i])
+			TH_LOG("%s: error %lld", sbi_base_want[i].what,
+			       (long long)res[2 * i]);
+		if (!sbi_base_want[i].check_value)
+			continue;
+		ASSERT_EQ(sbi_base_want[i].value, (__s64)res[2 * i + 1])
+			TH_LOG("%s: value %#llx", sbi_base_want[i].what,
+			       (unsigned long long)res[2 * i + 1]);
+	}
+	vm_destroy(&vm);
+}
+
+/* One MMIO access a program makes, and what the VMM does about it. */
+struct mmio_access {
+	bool write;
+	__u64 off;		/* from GUEST_MMIO_BASE */
+	__u32 width;
+	__u32 reg;		/* read: destination x-register */
+	__u32 signed_ext;	/* read */
+	__u64 data;		/* read: value supplied; write: value expected */
+	__u64 result;		/* read: value the register must end with */
+};
+
+#define MMIO_R(_off, _w, _reg, _s, _data, _result) \
+	{ false, _off, _w, _reg, _s, _data, _result }
+#define MMIO_W(_off, _w, _data) \
+	{ true, _off, _w, 0, 0, _data, 0 }
+
+/*
+ * Check each exit of @acc, answer the reads, and check that every read
+ * value was reported back, truncated and extended as the load says.
+ */
+static void run_mmio(struct __test_metadata *_metadata, int sys_fd,
+		     const char *begin, const char *end,
+		     const struct mmio_access *acc, unsigned int n)
+{
+	__u64 want[MAX_REPORTS];
+	unsigned int i, nr_want = 0;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, sys_fd, &vm, begin, end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_MMIO_BASE);
+
+	for (i = 0; i < n; i++) {
+		const struct mmio_access *a = &acc[i];
+		struct axvcpu_exit_mmio *m = &v->run->mmio;
+
+		expect_exit(_metadata, v, a->write ? AXVCPU_EXIT_MMIO_WRITE :
+						     AXVCPU_EXIT_MMIO_READ,
+			    false);
+		TH_LOG("access %u", i);
+		ASSERT_EQ_X(GUEST_MMIO_BASE + a->off, m->addr);
+		ASSERT_EQ(a->width, m->width);
+		if (a->write) {
+			ASSERT_EQ_X(a->data, m->data);
+			continue;
+		}
+		ASSERT_EQ(a->reg, m->reg);
+		ASSERT_EQ(8U, m->reg_width);
+		ASSERT_EQ(a->signed_ext, m->signed_ext);
+		m->data = a->data;
+		want[nr_want++] = a->result;
+	}
+	expect_done(_metadata, v, false);
+	check_reports(_metadata, v, want, nr_want);
+	vm_destroy(&vm);
+}
+
+static const struct mmio_access mmio_read_acc[] = {
+	MMIO_R(0x00, 1, 5, 1, 0x1234567890abcd80ULL, 0xffffffffffffff80ULL),
+	MMIO_R(0x01, 1, 6, 0, 0x11223344556677f0ULL, 0xf0),
+	MMIO_R(0x02, 2, 7, 1, 0xaaaaaaaaaaaa8001ULL, 0xffffffffffff8001ULL),
+	MMIO_R(0x04, 2, 18, 0, 0xbbbbbbbbbbbbfffeULL, 0xfffe),
+	MMIO_R(0x08, 4, 19, 1, 0xcccccccc87654321ULL, 0xffffffff87654321ULL),
+	MMIO_R(0x0c, 4, 31, 0, 0xdddddddd80000000ULL, 0x80000000),
+	MMIO_R(0x10, 8, 27, 0, 0xfedcba9876543210ULL, 0xfedcba9876543210ULL),
+	MMIO_R(0x18, 4, 10, 1, 0xeeeeeeee7fffffffULL, 0x7fffffff),
+	MMIO_R(0x1f, 1, 1, 1, 0x7f, 0x7f),
+	MMIO_R(0x7fe, 2, 15, 0, 0xffffffffffff1234ULL, 0x1234),
+};
+
+/* lb/lbu/lh/lhu/lw/lwu/ld: address, width, rd, sign; value lands in rd. */
+TEST_F(riscv, mmio_read_widths)
+{
+	run_mmio(_metadata, self->sys_fd, mmio_read_begin, mmio_read_end,
+		 mmio_read_acc, ARRAY_SIZE(mmio_read_acc));
+}
+
+/* sb/sh/sw/sd: address, width, data zero-extended from the width. */
+TEST_F(riscv, mmio_write_widths)
+{
+	static const struct mmio_access acc[] = {
+		MMIO_W(0x40, 1, 0xff),
+		MMIO_W(0x42, 2, 0xeeff),
+		MMIO_W(0x44, 4, 0xccddeeff),
+		MMIO_W(0x48, 8, 0x8899aabbccddeeffULL),
+		MMIO_W(0x51, 1, 0x7e),
+		MMIO_W(0x58, 8, 0),
+		MMIO_W(0x60, 4, 0xffffffff),
+	};
+
+	run_mmio(_metadata, self->sys_fd, mmio_write_begin, mmio_write_end,
+		 acc, ARRAY_SIZE(acc));
+}
+
+/* c.lw/c.ld/c.sw/c.sd and the sp-relative forms decode like their 32-bit twins. */
+TEST_F(riscv, mmio_compressed)
+{
+	static const struct mmio_access acc[] = {
+		MMIO_R(0, 4, 12, 1, 0x00000000deadbeefULL, 0xffffffffdeadbeefULL),
+		MMIO_R(8, 8, 13, 0, 0x0123456789abcdefULL, 0x0123456789abcdefULL),
+		MMIO_W(16, 4, 0x8badf00d),
+		MMIO_W(24, 8, 0x0123456789abcdefULL),
+		MMIO_R(32, 4, 28, 1, 0xffffffff00000001ULL, 1),
+		MMIO_R(40, 8, 18, 0, 0x8000000000000000ULL, 0x8000000000000000ULL),
+		MMIO_W(48, 4, 0xfffffffe),
+		MMIO_W(56, 8, 0xfffffffffffffffeULL),
+	};
+
+	run_mmio(_metadata, self->sys_fd, mmio_compressed_begin,
+		 mmio_compressed_end, acc, ARRAY_SIZE(acc));
+}
+
+/*
+ * immediate_exit: RUN fails with EINTR without entering the guest, but
+ * still completes a pending MMIO read, exactly once.
+ */
+TEST_F(riscv, immediate_exit_returns_eintr)
+{
+	const struct mmio_access *a = &mmio_read_acc[0];
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+	__u64 exits;
+
+	vm_create(_metadata, self->sys_fd, &vm, mmio_read_begin, mmio_read_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_MMIO_BASE);
+
+	v->run->immediate_exit = 1;
+	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
+	ASSERT_EQ(0ULL, v->run->exits);
+	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
+	v->run->immediate_exit = 0;
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
+	ASSERT_EQ_X(GUEST_MMIO_BASE + a->off, v->run->mmio.addr);
+	ASSERT_EQ(a->reg, v->run->mmio.reg);
+	v->run->mmio.data = a->data;
+
+	exits = v->run->exits;
+	v->run->immediate_exit = 1;
+	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
+	ASSERT_EQ(exits, v->run->exits);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(a->result, regs.gprs[a->reg]);
+
+	/* A second immediate exit has nothing left to complete. */
+	v->run->mmio.data = 0;
+	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(a->result, regs.gprs[a->reg]);
+	v->run->immediate_exit = 0;
+
+	/* The guest goes on with the next load: the first is not redone. */
+	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
+	ASSERT_EQ_X(GUEST_MMIO_BASE + mmio_read_acc[1].off, v->run->mmio.addr);
+	ASSERT_EQ(mmio_read_acc[1].reg, v->run->mmio.reg);
+	EXPECT_REPORTS(v, a->result);
+	vm_destroy(&vm);
+}
+
+/*
+ * A store to a read-only region exits with a write fault and is retried
+ * on every RUN; once the slot is replaced by a writable one it lands.
+ */
+TEST_F(riscv, npf_readonly_store)
+{
+	const __u64 stored = 0x5a5a5a5aa5a5a5a5ULL;
+	size_t page = getpagesize();
+	struct axvcpu_regs regs;
+	__u64 *ro, pc;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, npf_ro_begin, npf_ro_end);
+	ro = axvcpu_alloc(page);
+	ASSERT_NE(NULL, ro);
+	ro[0] = 0x0123456789abcdefULL;
+	ASSERT_EQ(0, axvcpu_set_region(vm.fd, 1, AXVCPU_MEM_READONLY,
+				       GUEST_RO_BASE, page, ro));
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_RO_BASE);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
+	ASSERT_EQ_X(GUEST_RO_BASE + 8, v->run->npf.addr);
+	ASSERT_EQ(AXVCPU_ACCESS_WRITE, v->run->npf.access);
+	get_regs(_metadata, v, &regs);
+	pc = regs.pc;
+
+	/* Not executed, so running again faults again at the same pc. */
+	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
+	ASSERT_EQ_X(GUEST_RO_BASE + 8, v->run->npf.addr);
+	ASSERT_EQ(AXVCPU_ACCESS_WRITE, v->run->npf.access);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(pc, regs.pc);
+	ASSERT_EQ_X(0, ro[1]);
+
+	ASSERT_EQ(0, axvcpu_set_region(vm.fd, 1, 0, GUEST_RO_BASE, page, ro));
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 0x0123456789abcdefULL, stored);
+	ASSERT_EQ_X(stored, ro[1]);
+	vm_destroy(&vm);
+	munmap(ro, page);
+}
+
+/* Fetching from outside every region exits with an exec fault. */
+TEST_F(riscv, npf_fetch_outside)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, spin_begin, spin_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_UNMAPPED, 0, 0);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
+	ASSERT_EQ_X(GUEST_UNMAPPED, v->run->npf.addr);
+	ASSERT_EQ(AXVCPU_ACCESS_EXEC, v->run->npf.access);
+	vm_destroy(&vm);
+}
+
+/* WFI with nothing pending exits HALT past the wfi; the guest goes on. */
+TEST_F(riscv, wfi_halt)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, wfi_begin, wfi_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
+	ASSERT_EQ(0U, v->nr_reports);
+	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 0x77);
+	vm_destroy(&vm);
+}
+
+static void expect_sysreg_read(struct __test_metadata *_metadata,
+			       struct vcpu *v, __u64 csr, __u32 reg,
+			       __u64 value)
+{
+	expect_exit(_metadata, v, AXVCPU_EXIT_SYSREG_READ, false);
+	ASSERT_EQ_X(csr, v->run->sysreg.addr);
+	ASSERT_EQ(reg, v->run->sysreg.reg);
+	v->run->sysreg.value = value;
+}
+
+static void expect_sysreg_write(struct __test_metadata *_metadata,
+				struct vcpu *v, __u64 csr, __u64 value)
+{
+	expect_exit(_metadata, v, AXVCPU_EXIT_SYSREG_WRITE, false);
+	ASSERT_EQ_X(csr, v->run->sysreg.addr);
+	ASSERT_EQ_X(value, v->run->sysreg.value);
+}
+
+/*
+ * Custom CSRs go to the VMM: csrr is a read, csrw a write, and the
+ * read-modify-write forms a read followed by a write of the new value.
+ */
+TEST_F(riscv, csr_sysreg_read_write)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, csr_begin, csr_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+
+	/* csrr a0 */
+	expect_sysreg_read(_metadata, v, CSR_CUSTOM, 10, 0xa5a5000000000001ULL);
+	/* csrw a1 */
+	expect_sysreg_write(_metadata, v, CSR_CUSTOM, 0x1122334455667788ULL);
+	/* csrrs t2, t1 = 0xf0 */
+	expect_sysreg_read(_metadata, v, CSR_CUSTOM, 7, 0x0f0f);
+	expect_sysreg_write(_metadata, v, CSR_CUSTOM, 0x0fff);
+	/* csrrc t3, t1 */
+	expect_sysreg_read(_metadata, v, CSR_CUSTOM, 28, 0xffff);
+	expect_sysreg_write(_metadata, v, CSR_CUSTOM, 0xff0f);
+	/* csrrw t4, t1 */
+	expect_sysreg_read(_metadata, v, CSR_CUSTOM, 29, 0x1234);
+	expect_sysreg_write(_metadata, v, CSR_CUSTOM, 0xf0);
+	/* csrrwi t5, 0x15 */
+	expect_sysreg_read(_metadata, v, CSR_CUSTOM, 30, 0x4321);
+	expect_sysreg_write(_metadata, v, CSR_CUSTOM, 0x15);
+	/* csrrsi x0, 3: still a read (into x0), then old | 3 */
+	expect_sysreg_read(_metadata, v, CSR_CUSTOM, 0, 0x100);
+	expect_sysreg_write(_metadata, v, CSR_CUSTOM, 0x103);
+	/* csrrci s2, 0: read only */
+	expect_sysreg_read(_metadata, v, CSR_CUSTOM2, 18, 0xcafe);
+
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 0xa5a5000000000001ULL, 0x0f0f, 0xffff, 0x1234,
+		       0x4321, 0xcafe);
+	vm_destroy(&vm);
+}
+
+/* A thread running one vCPU to its next non-REPORT exit. */
+struct runner {
+	struct vcpu *v;
+	bool skip_halt;
+	int result;
+};
+
+static void *runner_fn(void *arg)
+{
+	struct runner *r = arg;
+
+	r->result = __run_next(r->v, r->skip_halt);
+	return NULL;
+}
+
+static void expect_cpu_up(struct __test_metadata *_metadata, struct vcpu *v)
+{
+	expect_exit(_metadata, v, AXVCPU_EXIT_CPU_UP, false);
+	ASSERT_EQ_X(1, v->run->cpu_up.target_cpu);
+	ASSERT_EQ_X(guest_addr(hsm_begin, hsm_secondary),
+		    v->run->cpu_up.entry_point);
+	ASSERT_EQ_X(HSM_OPAQUE, v->run->cpu_up.arg);
+}
+
+/*
+ * hart_start exits CPU_UP with status success; the VMM boots hart 1 from
+ * the payload in a second thread. A second hart_start gets the status the
+ * VMM sets, and hart_get_status then sees hart 1 started.
+ */
+TEST_F(riscv, hsm_cpu_up_two_vcpus)
+{
+	struct runner r = { 0 };
+	struct vcpu *v0, *v1;
+	pthread_t thread;
+	struct vm vm;
+	char buf[256];
+
+	vm_create(_metadata, self->sys_fd, &vm, hsm_begin, hsm_end);
+	v0 = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+
+	expect_cpu_up(_metadata, v0);
+	v1 = vcpu_add(_metadata, &vm, 1, v0->run->cpu_up.entry_point,
+		      v0->run->cpu_up.target_cpu, v0->run->cpu_up.arg);
+	r.v = v1;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, runner_fn, &r));
+
+	expect_cpu_up(_metadata, v0);
+	set_return_value(_metadata, v0, (__u64)SBI_ERR_ALREADY_AVAILABLE);
+	expect_done(_metadata, v0, false);
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+
+	EXPECT_REPORTS(v0, 0, (__u64)SBI_ERR_ALREADY_AVAILABLE, 0, 0);
+	ASSERT_EQ(AXVCPU_EXIT_HYPERCALL, r.result)
+		TH_LOG("vCPU 1: %d, %s", r.result,
+		       describe_exit(v1->run, buf, sizeof(buf)));
+	ASSERT_TRUE(is_test_call(v1->run, TEST_FID_DONE));
+	EXPECT_REPORTS(v1, 1, HSM_OPAQUE);
+	vm_destroy(&vm);
+}
+
+/* hart_stop exits CPU_DOWN with a zero payload. */
+TEST_F(riscv, hsm_cpu_down)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, hsm_stop_begin, hsm_stop_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_CPU_DOWN, false);
+	ASSERT_EQ_X(0, v->run->cpu_down_state);
+	vm_destroy(&vm);
+}
+
+/* system_reset(type, reason) exits SYSTEM_DOWN {type, reason}. */
+TEST_F(riscv, srst_system_down)
+{
+	static const struct {
+		__u64 type, reason;
+	} calls[] = { { 0, 0 }, { 1, 1 } };	/* shutdown; cold reboot, failure */
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		struct vcpu *v;
+		struct vm vm;
+
+		vm_create(_metadata, self->sys_fd, &vm, srst_begin, srst_end);
+		v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0,
+			     calls[i].reason << 32 | calls[i].type);
+		expect_exit(_metadata, v, AXVCPU_EXIT_SYSTEM_DOWN, false);
+		ASSERT_EQ_X(calls[i].type, v->run->system_down.type);
+		ASSERT_EQ_X(calls[i].reason, v->run->system_down.reason);
+		vm_destroy(&vm);
+	}
+}
+
+/* The legacy shutdown call (EID 0x08) exits SYSTEM_DOWN {0, 0}. */
+TEST_F(riscv, legacy_shutdown)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, legacy_shutdown_begin,
+		  legacy_shutdown_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_SYSTEM_DOWN, false);
+	ASSERT_EQ_X(0, v->run->system_down.type);
+	ASSERT_EQ_X(0, v->run->system_down.reason);
+	vm_destroy(&vm);
+}
+
+/*
+ * send_ipi(mask, base) exits SEND_IPI {base, mask, all, self, 1} with
+ * status success; the sender is hart 2.
+ */
+TEST_F(riscv, sbi_ipi_send)
+{
+	static const struct {
+		__u64 base, mask;
+		__u32 all, self;
+	} ipis[] = {
+		{ 0, 0x5, 0, 1 },
+		{ 1, 0x1, 0, 0 },
+		{ 2, 0x1, 0, 1 },
+		{ ~0ULL, 0x0, 1, 1 },
+	};
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, self->sys_fd, &vm, ipi_begin, ipi_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 2, 0);
+
+	for (i = 0; i < ARRAY_SIZE(ipis); i++) {
+		expect_exit(_metadata, v, AXVCPU_EXIT_SEND_IPI, false);
+		TH_LOG("ipi %u", i);
+		ASSERT_EQ_X(ipis[i].base, v->run->ipi.target_cpu);
+		ASSERT_EQ_X(ipis[i].mask, v->run->ipi.target_cpu_aux);
+		ASSERT_EQ(ipis[i].all, v->run->ipi.send_to_all);
+		ASSERT_EQ(ipis[i].self, v->run->ipi.send_to_self);
+		ASSERT_EQ_X(1, v->run->ipi.vector);
+	}
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 0, 0, 0, 0);
+	vm_destroy(&vm);
+}
+
+/*
+ * set_timer(time + 10 ms) fires a supervisor timer interrupt in the guest
+ * while the VMM keeps re-running it on HALT.
+ */
+TEST_F(riscv, sbi_timer_fires)
+{
+	struct vcpu *v;
+	struct vm vm;
+	char buf[256];
+	int r;
+
+	vm_create(_metadata, self->sys_fd, &vm, timer_begin, timer_end);
+	/* 100000 ticks of QEMU virt's 10 MHz time base. */
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 100000);
+
+	for (;;) {
+		r = run_next(_metadata, v, true);
+		/* The spec lets a trapped time CSR reach the VMM: answer it. */
+		if (r == AXVCPU_EXIT_SYSREG_READ &&
+		    v->run->sysreg.addr == CSR_TIME) {
+			v->run->sysreg.value = host_time();
+			continue;
+		}
+		break;
+	}
+	ASSERT_TRUE(is_test_call(v->run, TEST_FID_DONE))
+		TH_LOG("want DONE, got %s",
+		       describe_exit(v->run, buf, sizeof(buf)));
+	EXPECT_REPORTS(v, 0, SCAUSE_INTERRUPT | 5);
+	vm_destroy(&vm);
+}
+
+/* A thread injecting an interrupt after a delay. */
+struct injector {
+	int fd;
+	__u32 vector;
+	unsigned int delay_ms;
+	long ret;
+};
+
+static void *injector_fn(void *arg)
+{
+	struct injector *inj = arg;
+	struct axvcpu_interrupt irq = { .vector = inj->vector };
+
+	usleep(inj->delay_ms * 1000);
+	inj->ret = axvcpu_ioctl(inj->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq);
+	return NULL;
+}
+
+/*
+ * Run the irq program (waiting in WFI, or spinning if @spin) on this
+ * thread while another injects @vector after 50 ms; the guest's handler
+ * must see scause = interrupt | @vector.
+ */
+static struct vcpu *run_injected(struct __test_metadata *_metadata,
+				 int sys_fd, struct vm *vm, __u32 vector,
+				 bool spin)
+{
+	struct injector inj = { .vector = vector, .delay_ms = 50 };
+	pthread_t thread;
+	struct vcpu *v;
+
+	vm_create(_metadata, sys_fd, vm, irq_begin, irq_end);
+	v = vcpu_add(_metadata, vm, 0, GUEST_RAM_BASE, 0, spin);
+	inj.fd = v->fd;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, injector_fn, &inj));
+	expect_done(_metadata, v, true);
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_EQ(0, inj.ret) TH_LOG("INJECT: %s", strerror(-inj.ret));
+	EXPECT_REPORTS(v, SCAUSE_INTERRUPT | vector);
+	return v;
+}
+
+/* An external interrupt injected from another thread wakes a WFI loop. */
+TEST_F(riscv, inject_from_second_thread)
+{
+	struct vm vm;
+
+	run_injected(_metadata, self->sys_fd, &vm, 9, false);
+	vm_destroy(&vm);
+}
+
+/* Likewise a software interrupt, which the guest clears in sip. */
+TEST_F(riscv, inject_software_interrupt)
+{
+	struct vm vm;
+
+	run_injected(_metadata, self->sys_fd, &vm, 1, false);
+	vm_destroy(&vm);
+}
+
+/*
+ * Injecting into a vCPU spinning inside RUN succeeds and kicks it: the
+ * interrupt arrives without RUN returning in between (one RUN for the
+ * REPORT, one for DONE).
+ */
+TEST_F(riscv, inject_kicks_spinning_guest)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	v = run_injected(_metadata, self->sys_fd, &vm, 9, true);
+	ASSERT_EQ(2U, v->nr_runs);
+	vm_destroy(&vm);
+}
+
+/*
+ * An interrupt injected before the first RUN stays queued and is taken as
+ * soon as the guest enables it, so its WFI never halts.
+ */
+TEST_F(riscv, inject_queued_before_run)
+{
+	struct axvcpu_interrupt irq = { .vector = 9 };
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq));
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, SCAUSE_INTERRUPT | 9);
+	vm_destroy(&vm);
+}
+
+/*
+ * A signal interrupts a spinning guest: RUN fails with EINTR, the vCPU is
+ * FREE with its pc in the loop, and it runs on to DONE once released.
+ */
+TEST_F(riscv, spin_interrupted_by_signal)
+{
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+	__u64 start;
+
+	install_noop_handler(SIGALRM);
+	vm_create(_metadata, self->sys_fd, &vm, spin_begin, spin_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+
+	start = now_ms();
+	alarm_ms(100);
+	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
+	ASSERT_LE(50ULL, now_ms() - start);
+	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
+	get_regs(_metadata, v, &regs);
+	ASSERT_LE(GUEST_RAM_BASE, regs.pc);
+	ASSERT_GT(guest_addr(spin_begin, spin_end), regs.pc);
+
+	set_gpr(_metadata, v, 11, 1);	/* a1: leave the loop */
+	expect_done(_metadata, v, false);
+	vm_destroy(&vm);
+}
+
+/* The raw RUN of close_fds_while_running, flagged for the main thread. */
+struct raw_runner {
+	int fd;
+	int started;
+	int done;
+	long ret;
+};
+
+static void *raw_runner_fn(void *arg)
+{
+	struct raw_runner *r = arg;
+
+	__atomic_store_n(&r->started, 1, __ATOMIC_SEQ_CST);
+	r->ret = axvcpu_ioctl(r->fd, AXVCPU_VCPU_RUN, 0);
+	__atomic_store_n(&r->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/*
+ * Closing the VM and system fds while a vCPU runs neither stops nor
+ * breaks it: a signal still ends the RUN with EINTR, the vCPU (which keeps
+ * its VM alive) still runs to DONE, and closing it last frees everything.
+ */
+TEST_F(riscv, close_fds_while_running)
+{
+	struct raw_runner r = { 0 };
+	pthread_t thread;
+	struct vcpu *v;
+	struct vm vm;
+	int i;
+
+	install_noop_handler(SIGUSR1);
+	vm_create(_metadata, self->sys_fd, &vm, spin_begin, spin_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	r.fd = v->fd;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, raw_runner_fn, &r));
+	for (i = 0; i < 1000 && !__atomic_load_n(&r.started, __ATOMIC_SEQ_CST); i++)
+		usleep(1000);
+	usleep(50 * 1000);
+
+	ASSERT_EQ(0, close(vm.fd));
+	vm.fd = -1;
+	ASSERT_EQ(0, close(self->sys_fd));
+	self->sys_fd = -1;
+	usleep(50 * 1000);
+	EXPECT_FALSE(__atomic_load_n(&r.done, __ATOMIC_SEQ_CST));
+
+	/* Repeat the signal in case the first beat the runner into RUN. */
+	for (i = 0; i < 500 && !__atomic_load_n(&r.done, __ATOMIC_SEQ_CST); i++) {
+		pthread_kill(thread, SIGUSR1);
+		usleep(10 * 1000);
+	}
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_EQ(-EINTR, r.ret) TH_LOG("RUN: %s", strerror(-r.ret));
+
+	set_gpr(_metadata, v, 11, 1);
+	expect_done(_metadata, v, false);
+	vm_destroy(&vm);
+}
+
+/*
+ * An illegal instruction that is no CSR access is redirected to the
+ * guest's stvec with scause 2 and sepc at the instruction.
+ */
+TEST_F(riscv, illegal_insn_redirected)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, illegal_begin, illegal_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, SCAUSE_ILLEGAL_INSN,
+		       guest_addr(illegal_begin, illegal_insn));
+	vm_destroy(&vm);
+}
+
+/*
+ * The run page counters: zero on a new vCPU; ~100 ms of spinning takes
+ * host-interrupt exits that RUN never returns; exits keeps counting.
+ */
+TEST_F(riscv, run_page_stats)
+{
+	struct vcpu *v;
+	struct vm vm;
+	__u64 exits;
+
+	install_noop_handler(SIGALRM);
+	vm_create(_metadata, self->sys_fd, &vm, spin_begin, spin_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	ASSERT_EQ(0ULL, v->run->exits);
+	ASSERT_EQ(0ULL, v->run->kernel_exits);
+	ASSERT_EQ(0ULL, v->run->host_irq_exits);
+
+	alarm_ms(100);
+	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
+	ASSERT_LT(0ULL, v->run->host_irq_exits);
+	ASSERT_LE(v->run->host_irq_exits + v->run->kernel_exits,
+		  v->run->exits);
+
+	exits = v->run->exits;
+	set_gpr(_metadata, v, 11, 1);
+	expect_done(_metadata, v, false);
+	ASSERT_LT(exits, v->run->exits);
+	vm_destroy(&vm);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * axvcpu internal types: the generic vCPU (the seed's AxVCpu), VMs and
+ * their memory, and the contracts between the core and a backend: the arch
+ * vCPU ops (AxArchVCpu), the per-CPU ops (AxArchPerCpu) and the HAL
+ * (AxVCpuHal). See Documentation/design.rst.
+ */
+#ifndef _AXVCPU_H
+#define _AXVCPU_H
+
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/types.h>
+#include <uapi/linux/axvcpu.h>
+
+#if IS_ENABLED(CONFIG_KUNIT) && __has_include(<kunit/visibility.h>)
+#include <kunit/visibility.h>
+#define AXVCPU_EXPORT_FOR_KUNIT(sym) EXPORT_SYMBOL_IF_KUNIT(sym)
+#else
+#define AXVCPU_EXPORT_FOR_KUNIT(sym)
+#endif
+
+#define AXVCPU_MAX_VCPUS	16
+#define AXVCPU_MAX_MEM_REGIONS	32
+#define AXVCPU_MAX_REGION_SIZE	(1ULL << 32)
+
+struct axvcpu_vcpu;
+struct axvcpu_vm;
+
+/* ------------------------------------------------------------------ HAL */
+
+/**
+ * struct axvcpu_hal - host services a backend uses (the seed's AxVCpuHal)
+ * @alloc_frames: allocate 2^@order zeroed, physically contiguous pages
+ *	aligned to their size; returns the physical address or 0.
+ * @dealloc_frames: free what @alloc_frames returned, with the same @order.
+ * @phys_to_virt: kernel virtual address of a frame from @alloc_frames.
+ * @virt_to_phys: inverse of @phys_to_virt.
+ * @irq_handler: let the host handle the interrupts pending on this CPU.
+ *	Called with interrupts disabled right after every guest exit;
+ *	returns with them enabled. (The seed's irq_fetch is not needed: the
+ *	host's own irq path finds the source.)
+ *
+ * The Linux implementation maps these onto the page allocator and the
+ * Linux irq path; KUnit substitutes a fake that tracks allocations.
+ */
+struct axvcpu_hal {
+	phys_addr_t (*alloc_frames)(unsigned int order);
+	void (*dealloc_frames)(phys_addr_t pa, unsigned int order);
+	void *(*phys_to_virt)(phys_addr_t pa);
+	phys_addr_t (*virt_to_phys)(void *va);
+	void (*irq_handler)(void);
+};
+
+extern const struct axvcpu_hal axvcpu_linux_hal;
+
+/* ------------------------------------------------------------ stage 2 */
+
+/* Permissions of a stage-2 leaf. */
+#define AXVCPU_S2_R	BIT(0)
+#define AXVCPU_S2_W	BIT(1)
+#define AXVCPU_S2_X	BIT(2)
+
+/**
+ * struct axvcpu_s2_format - one architecture's stage-2 page-table format
+ * @name: printed at load, e.g. "Sv39x4".
+ * @levels: number of table levels, root included.
+ * @root_extra_bits: index bits the root has beyond 9 (riscv x4: 2); the
+ *	root is then 2^@root_extra_bits pages.
+ * @make_table: entry pointing at the next-level table at @pa.
+ * @make_leaf: 4 KiB leaf entry mapping @pa with AXVCPU_S2_* @prot.
+ * @is_present: whether an entry is valid.
+ * @entry_pa: physical address an entry points at.
+ *
+ * Only 4 KiB leaves are built. The guest-physical address space covers
+ * 12 + 9 * @levels + @root_extra_bits bits.
+ */
+struct axvcpu_s2_format {
+	const char *name;
+	unsigned int levels;
+	unsigned int root_extra_bits;
+	u64 (*make_table)(phys_addr_t pa);
+	u64 (*make_leaf)(phys_addr_t pa, unsigned int prot);
+	bool (*is_present)(u64 entry);
+	phys_addr_t (*entry_pa)(u64 entry);
+};
+
+/**
+ * struct axvcpu_stage2 - a VM's stage-2 tables
+ * @fmt: the format.
+ * @hal: where table pages come from.
+ * @root: physical address of the root table.
+ * @tables: table pages allocated, root included (for accounting).
+ */
+struct axvcpu_stage2 {
+	const struct axvcpu_s2_format *fmt;
+	const struct axvcpu_hal *hal;
+	phys_addr_t root;
+	unsigned long tables;
+};
+
+unsigned int axvcpu_s2_phys_bits(const struct axvcpu_s2_format *fmt);
+int axvcpu_s2_init(struct axvcpu_stage2 *s2, const struct axvcpu_s2_format *fmt,
+		   const struct axvcpu_hal *hal);
+void axvcpu_s2_destroy(struct axvcpu_stage2 *s2);
+int axvcpu_s2_map(struct axvcpu_stage2 *s2, u64 gpa, phys_addr_t pa,
+		  unsigned int prot);
+bool axvcpu_s2_unmap(struct axvcpu_stage2 *s2, u64 gpa);
+bool axvcpu_s2_lookup(struct axvcpu_stage2 *s2, u64 gpa, u64 *entry);
+
+/* -------------------------------------------------------- memory regions */
+
+/**
+ * struct axvcpu_region - one guest memory region
+ * @gpa: guest-physical base.
+ * @size: bytes.
+ * @uaddr: userspace address the pages were pinned from.
+ * @flags: AXVCPU_MEM_* flags.
+ * @npages: number of pinned pages.
+ * @pages: the pinned pages.
+ */
+struct axvcpu_region {
+	u64 gpa;
+	u64 size;
+	u64 uaddr;
+	u32 flags;
+	unsigned long npages;
+	struct page **pages;
+};
+
+int axvcpu_region_check(const struct axvcpu_memory_region *mr,
+			unsigned int phys_bits);
+bool axvcpu_region_overlaps(const struct axvcpu_region *r, u64 gpa, u64 size);
+
+/* ----------------------------------------------------------------- VM */
+
+/**
+ * struct axvcpu_vm - a VM: memory regions, stage-2 tables and vCPUs
+ * @ref: one reference per VM fd and per vCPU; the last put frees it all.
+ * @id: VM id (for messages).
+ * @be: the backend.
+ * @lock: protects @regions, @s2 and @vcpus. Never held across guest entry.
+ * @regions: memory-region slots.
+ * @s2: stage-2 tables built from @regions.
+ * @vcpus: vCPUs by id.
+ * @arch: backend-private VM data.
+ */
+struct axvcpu_vm {
+	struct kref ref;
+	u32 id;
+	const struct axvcpu_backend *be;
+	struct mutex lock;
+	struct axvcpu_region *regions[AXVCPU_MAX_MEM_REGIONS];
+	struct axvcpu_stage2 s2;
+	struct axvcpu_vcpu *vcpus[AXVCPU_MAX_VCPUS];
+	void *arch;
+};
+
+int axvcpu_vm_read_guest(struct axvcpu_vm *vm, u64 gpa, void *buf, size_t len);
+struct axvcpu_region *axvcpu_vm_find_region(struct axvcpu_vm *vm, u64 gpa);
+void axvcpu_vm_put(struct axvcpu_vm *vm);
+int axvcpu_vm_set_region(struct axvcpu_vm *vm,
+			 const struct axvcpu_memory_region *mr);
+void axvcpu_vm_free_regions(struct axvcpu_vm *vm);
+
+/* ---------------------------------------------------------- generic vCPU */
+
+/**
+ * struct axvcpu_vcpu - the generic vCPU (the seed's AxVCpu)
+ * @vm: the VM; the vCPU holds a reference on it through its fd.
+ * @id: vCPU id within the VM.
+ * @be: the backend.
+ * @state: AXVCPU_STATE_*; written under @mutex, read locklessly.
+ * @mutex: serialises the vCPU ioctls; held across RUN, so every ioctl but
+ *	inject and get-state fails with -EBUSY while the vCPU runs.
+ * @entry_set: set_entry has been called.
+ * @pending_read: exit reason whose result the next RUN completes, or 0.
+ * @cpu: physical CPU the vCPU is bound to, or -1.
+ * @in_guest: the vCPU is between the last pending-work check and the
+ *	exit; an interrupt injected then needs a kick.
+ * @run: the run page shared with userspace.
+ * @pn: preempt notifier moving the binding between CPUs during RUN.
+ * @arch: backend-private vCPU data.
+ */
+struct axvcpu_vcpu {
+	struct axvcpu_vm *vm;
+	u32 id;
+	const struct axvcpu_backend *be;
+	int state;
+	struct mutex mutex;
+	bool entry_set;
+	u32 pending_read;
+	int cpu;
+	bool in_guest;
+	struct axvcpu_run *run;
+	struct preempt_notifier pn;
+	void *arch;
+};
+
+/* ------------------------------------------------------------- backend */
+
+/**
+ * struct axvcpu_arch_ops - a backend's vCPU operations (the seed's AxArchVCpu)
+ *
+ * Unless noted, hooks are called with the vCPU's mutex held and with the
+ * per-CPU current vCPU set to @vcpu (see axvcpu_current()), and return 0
+ * or a negative errno.
+ *
+ * @vm_init: set up backend VM state (e.g. a VMID). May sleep; no current.
+ * @vm_destroy: undo @vm_init. May sleep; no current.
+ * @vm_flush_s2: stage-2 entries were removed: invalidate this VM's cached
+ *	translations on every CPU. May sleep; no current.
+ * @vcpu_create: allocate @vcpu->arch (the seed's new). May sleep; no
+ *	current.
+ * @vcpu_destroy: free @vcpu->arch. May sleep; no current.
+ * @vcpu_set_entry: set the guest entry point; called once, before setup.
+ * @vcpu_set_ept_root: set the stage-2 root (EPT pointer, VTTBR, hgatp).
+ * @vcpu_setup: apply the arch part of the setup config.
+ * @vcpu_bind: load the vCPU onto the current physical CPU. Preemption
+ *	disabled.
+ * @vcpu_unbind: save the vCPU's state off the current physical CPU.
+ *	Preemption disabled.
+ * @vcpu_run: enter the guest until it exits. Interrupts disabled, bound;
+ *	pending injected interrupts must be evaluated here, after
+ *	@vcpu->in_guest was set. Returns 0, or a negative errno if the entry
+ *	itself failed.
+ * @vcpu_handle_exit: handle the exit of the last @vcpu_run, with
+ *	interrupts enabled and preemption enabled (the notifier keeps the
+ *	vCPU bound). Returns an AXVCPU_EXIT_* reason, with its payload in
+ *	@run; %AXVCPU_EXIT_NOTHING and %AXVCPU_EXIT_EXTERNAL_INTERRUPT
+ *	resume the guest. A read exit records its destination in @run for
+ *	@vcpu_complete_read.
+ * @vcpu_complete_read: put the result of the read exit @reason, which the
+ *	VMM stored in @run, into the guest. Called by the next RUN.
+ * @vcpu_get_regs: read the general-purpose registers and pc.
+ * @vcpu_set_regs: write the general-purpose registers and pc.
+ * @vcpu_set_gpr: write one general-purpose register (the seed's set_gpr).
+ * @vcpu_inject_interrupt: queue @vector for the guest. Any context, no
+ *	mutex, no current: it must only queue; the core kicks the vCPU.
+ * @vcpu_set_return_value: value handed back to the guest's call.
+ */
+struct axvcpu_arch_ops {
+	int (*vm_init)(struct axvcpu_vm *vm);
+	void (*vm_destroy)(struct axvcpu_vm *vm);
+	void (*vm_flush_s2)(struct axvcpu_vm *vm);
+	int (*vcpu_create)(struct axvcpu_vcpu *vcpu);
+	void (*vcpu_destroy)(struct axvcpu_vcpu *vcpu);
+	int (*vcpu_set_entry)(struct axvcpu_vcpu *vcpu, u64 entry);
+	int (*vcpu_set_ept_root)(struct axvcpu_vcpu *vcpu, phys_addr_t root);
+	int (*vcpu_setup)(struct axvcpu_vcpu *vcpu,
+			  const struct axvcpu_setup *cfg);
+	int (*vcpu_bind)(struct axvcpu_vcpu *vcpu);
+	int (*vcpu_unbind)(struct axvcpu_vcpu *vcpu);
+	int (*vcpu_run)(struct axvcpu_vcpu *vcpu);
+	int (*vcpu_handle_exit)(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
+	int (*vcpu_complete_read)(struct axvcpu_vcpu *vcpu, u32 reason,
+				  const struct axvcpu_run *run);
+	void (*vcpu_get_regs)(struct axvcpu_vcpu *vcpu, struct axvcpu_regs *regs);
+	int (*vcpu_set_regs)(struct axvcpu_vcpu *vcpu,
+			     const struct axvcpu_regs *regs);
+	int (*vcpu_set_gpr)(struct axvcpu_vcpu *vcpu, unsigned int reg, u64 val);
+	int (*vcpu_inject_interrupt)(struct axvcpu_vcpu *vcpu, u32 vector);
+	void (*vcpu_set_return_value)(struct axvcpu_vcpu *vcpu, u64 val);
+};
+
+/**
+ * struct axvcpu_percpu_ops - per-CPU hardware control (the seed's AxArchPerCpu)
+ *
+ * Called on the CPU concerned, from CPU hotplug callbacks, so that every
+ * online CPU is enabled while the module is loaded.
+ *
+ * @hardware_enable: take this CPU's virtualization hardware; -EBUSY with
+ *	a one-line message if another hypervisor holds it.
+ * @hardware_disable: give it back.
+ * @is_enabled: whether @hardware_enable succeeded on this CPU.
+ * @max_guest_page_table_levels: stage-2 levels this CPU supports.
+ */
+struct axvcpu_percpu_ops {
+	int (*hardware_enable)(void);
+	void (*hardware_disable)(void);
+	bool (*is_enabled)(void);
+	unsigned int (*max_guest_page_table_levels)(void);
+};
+
+/**
+ * struct axvcpu_backend - everything one architecture plugs in
+ * @name: printed at load.
+ * @id: AXVCPU_BACKEND_* value reported to userspace.
+ * @probe: check the CPU once at load; -ENODEV with a logged reason if
+ *	it lacks what the backend needs.
+ * @ops: vCPU operations.
+ * @percpu: per-CPU operations.
+ * @s2_format: stage-2 page-table format, set by @probe.
+ * @hal: host services.
+ * @setup_size: bytes of struct axvcpu_setup's union the backend uses;
+ *	the rest must be zero.
+ */
+struct axvcpu_backend {
+	const char *name;
+	u32 id;
+	int (*probe)(void);
+	const struct axvcpu_arch_ops *ops;
+	const struct axvcpu_percpu_ops *percpu;
+	const struct axvcpu_s2_format *s2_format;
+	const struct axvcpu_hal *hal;
+	size_t setup_size;
+};
+
+extern const struct axvcpu_backend *axvcpu_backend;
+extern const struct axvcpu_backend axvcpu_riscv_backend;
+
+/* Generic vCPU: the state machine of Documentation/design.rst. */
+int axvcpu_vcpu_init(struct axvcpu_vcpu *vcpu, const struct axvcpu_backend *be,
+		     struct axvcpu_vm *vm, u32 id);
+void axvcpu_vcpu_destroy(struct axvcpu_vcpu *vcpu);
+int axvcpu_vcpu_set_entry(struct axvcpu_vcpu *vcpu, u64 entry);
+int axvcpu_vcpu_setup(struct axvcpu_vcpu *vcpu, phys_addr_t ept_root,
+		      const struct axvcpu_setup *cfg);
+int axvcpu_vcpu_bind(struct axvcpu_vcpu *vcpu);
+int axvcpu_vcpu_unbind(struct axvcpu_vcpu *vcpu);
+int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu);
+int axvcpu_vcpu_call(struct axvcpu_vcpu *vcpu,
+		     int (*fn)(struct axvcpu_vcpu *vcpu, void *arg), void *arg);
+void axvcpu_vcpu_kick(struct axvcpu_vcpu *vcpu);
+struct axvcpu_vcpu *axvcpu_current(void);
+int axvcpu_set_current(struct axvcpu_vcpu *vcpu);
+void axvcpu_clear_current(struct axvcpu_vcpu *vcpu);
+u64 axvcpu_mmio_read_value(const struct axvcpu_exit_mmio *mmio);
+
+/* Files and devices. */
+int axvcpu_vm_create_fd(const struct axvcpu_backend *be);
+int axvcpu_vcpu_create_fd(struct axvcpu_vm *vm, u32 id);
+void axvcpu_vcpu_fd_init(void);
+void axvcpu_vcpu_fd_exit(void);
+int axvcpu_dev_register(void);
+void axvcpu_dev_unregister(void);
+
+#endif /* _AXVCPU_H */

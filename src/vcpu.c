@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic vCPU (the seed's AxVCpu): the state machine and the per-CPU
+ * current vCPU. Every call into the backend's vCPU ops goes through here.
+ *
+ *   Created --setup--> Free --bind--> Ready --run--> Running --exit--> Ready
+ *   Ready --unbind--> Free;  any arch failure --> Invalid (sticky)
+ *
+ * A call in the wrong state fails and changes nothing; an arch failure
+ * leaves the vCPU Invalid, after which every call fails with -EIO.
+ */
+#include <linux/irqflags.h>
+#include <linux/module.h>
+#include <linux/smp.h>
+
+#include "axvcpu.h"
+
+static DEFINE_PER_CPU(struct axvcpu_vcpu *, axvcpu_cur);
+
+/**
+ * axvcpu_current() - the vCPU whose arch op runs on this CPU
+ *
+ * Context: preemption disabled, or inside a RUN of the vCPU (the preempt
+ * notifier moves the current vCPU with the thread).
+ * Return: the vCPU, or NULL.
+ */
+struct axvcpu_vcpu *axvcpu_current(void)
+{
+	return this_cpu_read(axvcpu_cur);
+}
+AXVCPU_EXPORT_FOR_KUNIT(axvcpu_current);
+
+/**
+ * axvcpu_set_current() - make @vcpu this CPU's current vCPU
+ * @vcpu: the vCPU.
+ *
+ * Context: preemption disabled.
+ * Return: 0, or -EDEADLK if another vCPU is current here (nesting is an
+ * error, not a crash).
+ */
+int axvcpu_set_current(struct axvcpu_vcpu *vcpu)
+{
+	if (this_cpu_read(axvcpu_cur))
+		return -EDEADLK;
+	this_cpu_write(axvcpu_cur, vcpu);
+	return 0;
+}
+AXVCPU_EXPORT_FOR_KUNIT(axvcpu_set_current);
+
+/**
+ * axvcpu_clear_current() - undo axvcpu_set_current()
+ * @vcpu: the vCPU that is current.
+ *
+ * Context: preemption disabled.
+ */
+void axvcpu_clear_current(struct axvcpu_vcpu *vcpu)
+{
+	if (this_cpu_read(axvcpu_cur) == vcpu)
+		this_cpu_write(axvcpu_cur, NULL);
+}
+AXVCPU_EXPORT_FOR_KUNIT(axvcpu_clear_current);
+
+/**
+ * axvcpu_vcpu_call() - run @fn with @vcpu current on this CPU
+ * @vcpu: the vCPU.
+ * @fn: the arch call; must not sleep.
+ * @arg: passed to @fn.
+ *
+ * The seed's with_current_cpu_set().
+ *
+ * Return: what @fn returns, or -EDEADLK when nested.
+ */
+int axvcpu_vcpu_call(struct axvcpu_vcpu *vcpu,
+		     int (*fn)(struct axvcpu_vcpu *vcpu, void *arg), void *arg)
+{
+	int r;
+
+	preempt_disable();
+	r = axvcpu_set_current(vcpu);
+	if (!r) {
+		r = fn(vcpu, arg);
+		axvcpu_clear_current(vcpu);
+	}
+	preempt_enable();
+	return r;
+}
+AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_call);
+
+/* Errno for a call that needs state @want while the vCPU is in @state. */
+static int state_errno(int state, int want)
+{
+	switch (state) {
+	case AXVCPU_STATE_INVALID:
+		return -EIO;
+	case AXVCPU_STATE_CREATED:
+		return want == AXVCPU_STATE_CREATED ? 0 : -ENOEXEC;
+	case AXVCPU_STATE_RUNNING:
+		return -EBUSY;
+	default:
+		return want == AXVCPU_STATE_CREATED ? -EEXIST : -EBUSY;
+	}
+}
+
+/*
+ * Move from @from to @to around @fn: the wrong state fails with nothing
+ * changed; a failing @fn leaves the vCPU Invalid.
+ */
+static int transition(struct axvcpu_vcpu *vcpu, int from, int to,
+		      int (*fn)(struct axvcpu_vcpu *vcpu, void *arg), void *arg)
+{
+	int r;
+
+	if (vcpu->state != from)
+		return state_errno(vcpu->state, from) ?: -EINVAL;
+	r = fn ? fn(vcpu, arg) : 0;
+	WRITE_ONCE(vcpu->state, r ? AXVCPU_STATE_INVALID : to);
+	return r;
+}
+
+/**
+ * axvcpu_vcpu_init() - create the arch vCPU (the seed's AxVCpu::new)
+ * @vcpu: zeroed vCPU.
+ * @be: backend.
+ * @vm: owning VM.
+ * @id: vCPU id.
+ *
+ * Return: 0 with @vcpu Created, or the backend's errno.
+ */
+int axvcpu_vcpu_init(struct axvcpu_vcpu *vcpu, const struct axvcpu_backend *be,
+		     struct axvcpu_vm *vm, u32 id)
+{
+	vcpu->be = be;
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->cpu = -1;
+	mutex_init(&vcpu->mutex);
+	vcpu->state = AXVCPU_STATE_CREATED;
+	return be->ops->vcpu_create(vcpu);
+}
+AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_init);
+
+/**
+ * axvcpu_vcpu_destroy() - free the arch vCPU
+ * @vcpu: a vCPU that is not bound.
+ */
+void axvcpu_vcpu_destroy(struct axvcpu_vcpu *vcpu)
+{
+	vcpu->be->ops->vcpu_destroy(vcpu);
+	mutex_destroy(&vcpu->mutex);
+}
+AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_destroy);
+
+static int do_set_entry(struct axvcpu_vcpu *vcpu, void *arg)
+{
+	return vcpu->be->ops->vcpu_set_entry(vcpu, *(u64 *)arg);
+}
+
+/**
+ * axvcpu_vcpu_set_entry() - set the guest entry point, once, before setup
+ * @vcpu: the vCPU, Created.
+ * @entry: guest-physical entry point.
+ *
+ * Return: 0; -EEXIST if already set or set up; -EIO if Invalid; -EINVAL
+ * (from the backend, nothing changed) for an unusable address.
+ */
+int axvcpu_vcpu_set_entry(struct axvcpu_vcpu *vcpu, u64 entry)
+{
+	int r;
+
+	if (vcpu->state != AXVCPU_STATE_CREATED)
+		return state_errno(vcpu->state, AXVCPU_STATE_CREATED);
+	if (vcpu->entry_set)
+		return -EEXIST;
+	r = axvcpu_vcpu_call(vcpu, do_set_entry, &entry);
+	if (!r)
+		vcpu->entry_set = true;
+	return r;
+}
+AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_set_entry);
+
+struct setup_args {
+	phys_addr_t root;
+	const struct axvcpu_setup *cfg;
+};
+
+static int do_setup(struct axvcpu_vcpu *vcpu, void *arg)
+{
+	const struct axvcpu_arch_ops *ops = vcpu->be->ops;
+	struct setup_args *a = arg;
+	int r;
+
+	r = ops->vcpu_set_ept_root(vcpu, a->root);
+	return r ?: ops->vcpu_setup(vcpu, a->cfg);
+}
+
+static int setup_locked(struct axvcpu_vcpu *vcpu, void *arg)
+{
+	return axvcpu_vcpu_call(vcpu, do_setup, arg);
+}
+
+/**
+ * axvcpu_vcpu_setup() - Created -> Free: stage-2 root and arch config
+ * @vcpu: the vCPU.
+ * @ept_root: physical address of the VM's stage-2 root.
+ * @cfg: the setup config, already validated by the backend-independent
+ *	ioctl code.
+ *
+ * Return: 0; -ENOEXEC if no entry was set; -EEXIST if already set up;
+ * -EIO if Invalid; a backend failure leaves the vCPU Invalid.
+ */
+int axvcpu_vcpu_setup(struct axvcpu_vcpu *vcpu, phys_addr_t ept_root,
+		      const struct axvcpu_setup *cfg)
+{
+	struct setup_args a = { .root = ept_root, .cfg = cfg };
+
+	if (vcpu->state == AXVCPU_STATE_CREATED && !vcpu->entry_set)
+		return -ENOEXEC;
+	return transition(vcpu, AXVCPU_STATE_CREATED, AXVCPU_STATE_FREE,
+			  setup_locked, &a);
+}
+AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_setup);
+
+static int do_bind(struct axvcpu_vcpu *vcpu, void *arg)
+{
+	int r = axvcpu_set_current(vcpu);
+
+	if (r)
+		return r;
+	r = vcpu->be->ops->vcpu_bind(vcpu);
+	if (r) {
+		axvcpu_clear_current(vcpu);
+		return r;
+	}
+	vcpu->cpu = smp_processor_id();
+	return 0;
+}
+
+/**
+ * axvcpu_vcpu_bind() - Free -> Ready on this CPU; the vCPU becomes current
+ * @vcpu: the vCPU.
+ *
+ * Context: preemption disabled; it stays current here until unbind (the
+ * RUN ioctl's preempt notifier moves it if the thread migrates).
+ * Return: 0; -EDEADLK if another vCPU is current here (nothing changes);
+ * state errors as for setup; a backend failure leaves the vCPU Invalid.
+ */
+int axvcpu_vcpu_bind(struct axvcpu_vcpu *vcpu)
+{
+	if (vcpu->state == AXVCPU_STATE_FREE && axvcpu_current())
+		return -EDEADLK;
+	return transition(vcpu, AXVCPU_STATE_FREE, AXVCPU_STATE_READY,
+			  do_bind, NULL);
+}
+AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_bind);
+
+static int do_unbind(struct axvcpu_vcpu *vcpu, void *arg)
+{
+	int r = vcpu->be->ops->vcpu_unbind(vcpu);
+
+	axvcpu_clear_current(vcpu);
+	vcpu->cpu = -1;
+	return r;
+}
+
+/**
+ * axvcpu_vcpu_unbind() - Ready -> Free
+ * @vcpu: the vCPU, bound to this CPU.
+ *
+ * An Invalid vCPU that is still bound is unbound all the same.
+ *
+ * Context: preemption disabled.
+ * Return: 0, a state errno, or the backend's errno (vCPU Invalid).
+ */
+int axvcpu_vcpu_unbind(struct axvcpu_vcpu *vcpu)
+{
+	if (vcpu->state == AXVCPU_STATE_INVALID) {
+		if (vcpu->cpu >= 0)
+			do_unbind(vcpu, NULL);
+		return -EIO;
+	}
+	if (vcpu->state == AXVCPU_STATE_READY && axvcpu_current() != vcpu)
+		return -EDEADLK;
+	return transition(vcpu, AXVCPU_STATE_READY, AXVCPU_STATE_FREE,
+			  do_unbind, NULL);
+}
+AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_unbind);
+
+/**
+ * axvcpu_vcpu_run() - Ready -> Running -> Ready: enter the guest once
+ * @vcpu: the vCPU, bound and current on this CPU.
+ *
+ * Enters the guest with interrupts disabled, re-enables them so Linux
+ * handles any host interrupt that caused the exit, then lets the backend
+ * handle the exit.
+ *
+ * Context: preemption enabled (the vCPU's preempt notifier is armed) or
+ * disabled; may sleep in the exit handler only in the former case.
+ * Return: an AXVCPU_EXIT_* reason with its payload in the run page, or a
+ * negative errno (state errors change nothing; backend failures leave the
+ * vCPU Invalid).
+ */
+int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu)
+{
+	const struct axvcpu_arch_ops *ops = vcpu->be->ops;
+	int r;
+
+	if (vcpu->state != AXVCPU_STATE_READY)
+		return state_errno(vcpu->state, AXVCPU_STATE_READY) ?: -EINVAL;
+	if (axvcpu_current() != vcpu)
+		return -EDEADLK;
+
+	WRITE_ONCE(vcpu->state, AXVCPU_STATE_RUNNING);
+	local_irq_disable();
+	/* Pairs with the barrier in axvcpu_vcpu_kick(). */
+	smp_store_mb(vcpu->in_guest, true);
+	r = ops->vcpu_run(vcpu);
+	WRITE_ONCE(vcpu->in_guest, false);
+	/* Let Linux take the host interrupt that may have caused the exit. */
+	vcpu->be->hal->irq_handler();
+	if (!r) {
+		vcpu->run->exits++;
+		r = ops->vcpu_handle_exit(vcpu, vcpu->run);
+	}
+
+	if (r < 0) {
+		WRITE_ONCE(vcpu->state, AXVCPU_STATE_INVALID);
+		return r;
+	}
+	if (r == AXVCPU_EXIT_EXTERNAL_INTERRUPT)
+		vcpu->run->host_irq_exits++;
+	else if (r == AXVCPU_EXIT_NOTHING)
+		vcpu->run->kernel_exits++;
+	WRITE_ONCE(vcpu->state, AXVCPU_STATE_READY);
+	return r;
+}
+AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_run);
+
+static void kick_ipi(void *unused)
+{
+}
+
+/**
+ * axvcpu_vcpu_kick() - make a vCPU in guest mode exit soon
+ * @vcpu: the vCPU, after an interrupt was queued for it.
+ *
+ * The queueing store is ordered before the in_guest load here; the run
+ * path sets in_guest before the backend samples the queue. Either the run
+ * path sees the interrupt, or this sees in_guest and the IPI forces an exit
+ * (an IPI arriving before guest entry stays pending and exits at once).
+ *
+ * Context: process context, interrupts enabled.
+ */
+void axvcpu_vcpu_kick(struct axvcpu_vcpu *vcpu)
+{
+	int cpu;
+
+	smp_mb();
+	if (!READ_ONCE(vcpu->in_guest))
+		return;
+	cpu = READ_ONCE(vcpu->cpu);
+	if (cpu >= 0 && cpu != raw_smp_processor_id())
+		smp_call_function_single(cpu, kick_ipi, NULL, 0);
+}
+AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_kick);
+
+/**
+ * axvcpu_mmio_read_value() - the register value an MMIO read completes with
+ * @mmio: the exit payload, with the VMM's @mmio->data.
+ *
+ * Return: @data truncated to the access width, sign- or zero-extended, and
+ * truncated to the register width.
+ */
+u64 axvcpu_mmio_read_value(const struct axvcpu_exit_mmio *mmio)
+{
+	unsigned int bits = mmio->width * 8;
+	u64 v = mmio->data;
+
+	if (bits < 64) {
+		v &= (1ULL << bits) - 1;
+		if (mmio->signed_ext && (v & (1ULL << (bits - 1))))
+			v |= ~0ULL << bits;
+	}
+	if (mmio->reg_width < 8)
+		v &= (1ULL << (mmio->reg_width * 8)) - 1;
+	return v;
+}
+AXVCPU_EXPORT_FOR_KUNIT(axvcpu_mmio_read_value);

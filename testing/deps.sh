@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Install the Debian 12 packages the harness needs, if any are missing.
+set -euo pipefail
+PKGS="make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod python3
+ xz-utils linux-source-6.12 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+ qemu-system-misc qemu-system-data opensbi sparse"
+missing=$(for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+[ -z "$missing" ] && exit 0
+SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+echo "installing:" $missing >&2
+$SUDO apt-get update -q >&2
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing >&2

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PID 1 of the axvcpu test initramfs. Mounts the pseudo filesystems, loads
+ * the modules in /modules, then, by the "axmode=" kernel argument:
+ *   test   dump the KUnit results, run every program in /selftests, scan
+ *          for leaks with kmemleak, unload the modules;
+ *   demo   run /bin/demo;
+ *   bench  run /bin/bench;
+ * and powers off. Results go between "AXV: ..." markers on the console
+ * for testing/vm.py.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void cat(const char *path)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0) {
+		printf("AXV: cannot open %s: %s\n", path, strerror(errno));
+		return;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, n, stdout);
+	close(fd);
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), r;
+
+	if (fd < 0)
+		return -1;
+	r = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
+	close(fd);
+	return r;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted regular files of @dir with @suffix. */
+static int list(const char *dir, const char *suffix, char **names, int max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)) && n < max) {
+		size_t l = strlen(de->d_name), s = strlen(suffix);
+
+		if (de->d_name[0] != '.' && l >= s &&
+		    !strcmp(de->d_name + l - s, suffix))
+			names[n++] = strdup(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	return n;
+}
+
+static int load_modules(void)
+{
+	char *names[16], path[256];
+	int i, n = list("/modules", ".ko", names, 16), bad = 0;
+
+	for (i = 0; i < n; i++) {
+		int fd;
+		long r;
+
+		snprintf(path, sizeof(path), "/modules/%s", names[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		r = syscall(SYS_finit_module, fd, "", 0);
+		printf("AXV: load %s = %ld%s%s\n", names[i], r, r ? " " : "",
+		       r ? strerror(errno) : "");
+		bad |= r != 0;
+		close(fd);
+	}
+	return bad;
+}
+
+static void unload(const char *name)
+{
+	long r = syscall(SYS_delete_module, name, O_NONBLOCK);
+
+	printf("AXV: unload %s = %ld%s%s\n", name, r, r ? " " : "",
+	       r ? strerror(errno) : "");
+}
+
+static int run(const char *prog, char *const argv[])
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execv(prog, argv);
+		printf("AXV: exec %s: %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void kunit_results(void)
+{
+	DIR *d = opendir("/sys/kernel/debug/kunit");
+	char path[512];
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/debug/kunit/%s/results",
+			 de->d_name);
+		printf("AXV: KTAP-BEGIN %s\n", de->d_name);
+		cat(path);
+		printf("AXV: KTAP-END %s\n", de->d_name);
+	}
+	if (d)
+		closedir(d);
+}
+
+static void selftests(void)
+{
+	char *names[32], path[256];
+	int i, n = list("/selftests", "_test", names, 32);
+
+	for (i = 0; i < n; i++) {
+		char *argv[] = { names[i], NULL };
+		int rc;
+
+		snprintf(path, sizeof(path), "/selftests/%s", names[i]);
+		printf("AXV: TAP-BEGIN %s\n", names[i]);
+		rc = run(path, argv);
+		printf("AXV: TAP-END %s rc=%d\n", names[i], rc);
+	}
+}
+
+/* kmemleak reports objects at least 5 s old, after two scans. */
+static void kmemleak(void)
+{
+	if (access("/sys/kernel/debug/kmemleak", F_OK))
+		return;
+	write_file("/sys/kernel/debug/kmemleak", "scan");
+	sleep(6);
+	write_file("/sys/kernel/debug/kmemleak", "scan");
+	printf("AXV: KMEMLEAK-BEGIN\n");
+	cat("/sys/kernel/debug/kmemleak");
+	printf("AXV: KMEMLEAK-END\n");
+}
+
+/* The whole kernel log, so that no splat hides below the console level. */
+static void dmesg(void)
+{
+	int n = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	char *buf = n > 0 ? malloc(n) : NULL;
+
+	if (!buf)
+		return;
+	n = klogctl(3, buf, n);		/* SYSLOG_ACTION_READ_ALL */
+	printf("AXV: DMESG-BEGIN\n");
+	if (n > 0)
+		fwrite(buf, 1, n, stdout);
+	printf("\nAXV: DMESG-END\n");
+	free(buf);
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = getenv("axmode");
+	int c, rc = 0;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	mkdir("/dev", 0755);
+	mkdir("/proc", 0755);
+	mkdir("/sys", 0755);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	c = open("/dev/console", O_RDWR);
+	if (c >= 0) {
+		dup2(c, 0);
+		dup2(c, 1);
+		dup2(c, 2);
+		if (c > 2)
+			close(c);
+	}
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
+	mode = mode ? mode : "test";
+	printf("AXV: init mode=%s\n", mode);
+
+	if (load_modules())
+		rc = 1;
+	/* Keep KERN_INFO chatter off the console; warnings still show. */
+	klogctl(8, NULL, 5);
+	if (!strcmp(mode, "test")) {
+		kunit_results();
+		selftests();
+		kmemleak();
+		unload("axvcpu_kunit");
+		unload("axvcpu");
+	} else {
+		char prog[64];
+		char *args[] = { prog, NULL };
+
+		snprintf(prog, sizeof(prog), "/bin/%s", mode);
+		rc = run(prog, args);
+		printf("AXV: %s exit %d\n", mode, rc);
+	}
+	klogctl(8, NULL, 7);
+	dmesg();
+	printf("AXV: DONE\n");
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}

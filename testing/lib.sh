@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the axvcpu test harness (sourced, not run).
+
+AXV_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+AXV_CACHE=${AXV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/axvcpu}
+AXV_TARBALL=${AXV_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+AXV_JOBS=${AXV_JOBS:-$(nproc)}
+mkdir -p "$AXV_CACHE"
+
+axv_t0=${axv_t0:-$(date +%s)}
+log() { printf '[%5ds] %s\n' $(($(date +%s) - axv_t0)) "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Per-arch facts: kernel ARCH, cross prefix, image, console, QEMU command.
+axv_arch_vars() {
+	case $1 in
+	riscv64)
+		KARCH=riscv; CROSS=riscv64-linux-gnu-; KIMAGE=arch/riscv/boot/Image
+		CONSOLE=ttyS0
+		QEMU=(qemu-system-riscv64 -M virt -cpu rv64,h=true -bios default)
+		;;
+	*) die "unknown arch '$1' (supported: riscv64)" ;;
+	esac
+}
+
+# Debian's linux-source-6.12, extracted once at a fixed path inside the
+# cache (kernel build dirs and the UML tree refer to it by absolute path).
+axv_ksrc() {
+	[ -r "$AXV_TARBALL" ] || die "$AXV_TARBALL missing: apt-get install linux-source-6.12"
+	local key dir
+	key=$(stat -c '%s-%Y' "$AXV_TARBALL")
+	dir=$AXV_CACHE/linux-src-$key
+	if [ ! -e "$dir/.complete" ]; then
+		log "extracting $AXV_TARBALL"
+		rm -rf "$dir"; mkdir -p "$dir"
+		tar -xJf "$AXV_TARBALL" -C "$dir" --strip-components=1
+		touch "$dir/.complete"
+	fi
+	echo "$dir"
+}

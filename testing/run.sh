@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build everything for one arch and run it in the emulated machine.
+#
+# usage: testing/run.sh test|demo|bench [ARCH]    (ARCH: riscv64)
+#
+# test: boot, load axvcpu.ko and axvcpu_kunit.ko (KUnit runs at load),
+#       run the kselftests, check kmemleak, unload; judged by testing/vm.py.
+# demo: boot and run a demo guest that prints a line through the VMM.
+# bench: boot and run the exit-loop benchmark through /dev/axvcpu and
+#       /dev/kvm side by side.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+mode=${1:?usage: $0 test|demo|bench [ARCH]}
+arch=${2:-riscv64}
+axv_arch_vars "$arch"
+"$AXV_TOP/testing/deps.sh"
+KSRC=$(axv_ksrc)
+B=$("$AXV_TOP/testing/kernel.sh" "$arch")
+OUT=${AXV_OUT:-$AXV_TOP/.out}/$arch
+rm -rf "$OUT"; mkdir -p "$OUT"
+
+# The module, built in a copy so that trees for several arches coexist.
+log "building axvcpu.ko for $arch"
+M=$OUT/mod; mkdir -p "$M"
+cp -r "$AXV_TOP"/{Kbuild,src,arch,include} "$M"/
+make -s -C "$B" ARCH=$KARCH CROSS_COMPILE=$CROSS M="$M" W=1 modules
+
+log "building userspace"
+R=$OUT/root; mkdir -p "$R"/{modules,selftests,bin,dev,proc,sys,tmp}
+cp "$M"/*.ko "$R/modules/"
+"${CROSS}gcc" -static -O2 -Wall -o "$R/init" "$AXV_TOP/testing/init.c"
+make -s -C "$AXV_TOP/selftests" KSRC="$KSRC" CROSS_COMPILE=$CROSS OUTPUT="$R/selftests"
+make -s -C "$AXV_TOP/vmm" CROSS_COMPILE=$CROSS OUTPUT="$R/bin" KHDR="$B/uapi/include"
+(cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$OUT/initrd.cpio"
+
+log "booting $arch ($mode)"
+echo_flag=; [ "$mode" = test ] || echo_flag=--echo
+"$AXV_TOP/testing/vm.py" --log "$OUT/console-$mode.log" --mode "$mode" \
+	--timeout "${AXV_TIMEOUT:-1500}" $echo_flag -- \
+	"${QEMU[@]}" -smp 2 -m 1024 -nographic -no-reboot \
+	-kernel "$B/$KIMAGE" -initrd "$OUT/initrd.cpio" \
+	-append "console=$CONSOLE panic=-1 log_buf_len=4M kvm.enable_virt_at_load=0 axmode=$mode"

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot a test kernel and initramfs under QEMU and judge the run.
+
+Streams the serial console to a log file, then fails the run on: a module
+that did not load, a missing "AXV: DONE", any KTAP or kselftest TAP
+failure, any kernel splat (BUG, WARNING, Oops, KASAN, lockdep, kmemleak)
+anywhere in the console or the dumped kernel log. Emulator exit codes mean
+nothing (QEMU exits 0 after a panic), so only console markers count.
+
+Prints one line per test and, last, "AXV-RESULT passed=N failed=N skipped=N".
+"""
+import argparse
+import re
+import subprocess
+import sys
+import time
+
+SPLAT = re.compile(r'BUG:|WARNING:|Oops|KASAN|Kernel panic|'
+                   r'possible (circular|recursive) locking|'
+                   r'inconsistent lock state|unreferenced object|'
+                   r'Unable to handle kernel|stack-protector|'
+                   r'INFO: task .* blocked|rcu_.*stall')
+TAP = re.compile(r'^(\s*)(ok|not ok) (\d+) (.*?)(?:\s+#\s*(SKIP|skip)\b.*)?$')
+STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
+
+
+def boot(cmd, log, timeout, echo):
+    t0 = time.monotonic()
+    with open(log, 'wb') as out:
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            for line in iter(p.stdout.readline, b''):
+                out.write(line)
+                if echo:
+                    sys.stdout.write(line.decode('utf-8', 'replace').replace('\r', ''))
+                    sys.stdout.flush()
+                if time.monotonic() - t0 > timeout:
+                    break
+        finally:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+    return time.monotonic() - t0
+
+
+def blocks(lines, begin, end):
+    """Yield (name, lines) for each BEGIN name ... END block."""
+    name, cur = None, []
+    for line in lines:
+        if line.startswith(begin):
+            name, cur = line[len(begin):].strip(), []
+        elif name is not None and line.startswith(end):
+            yield name, cur
+            name = None
+        elif name is not None:
+            cur.append(line)
+
+
+def tap_results(name, lines, nested):
+    """Leaf results of a KTAP/TAP document: (name, status)."""
+    res = []
+    for line in lines:
+        m = TAP.match(STAMP.sub('', line))
+        if not m:
+            continue
+        depth = len(m.group(1))
+        status = 'skip' if m.group(5) else ('pass' if m.group(2) == 'ok' else 'fail')
+        res.append((depth, f'{name}: {m.group(4).strip()}', status))
+    if nested:  # KTAP: count the test cases, not the suite lines
+        deepest = max((d for d, _, _ in res), default=0)
+        res = [r for r in res if r[0] == deepest]
+    return [(n, s) for _, n, s in res]
+
+
+def judge(text, mode):
+    lines = [l.rstrip('\r') for l in text.split('\n')]
+    results, problems = [], []
+    for l in lines:
+        m = re.match(r'AXV: load (\S+) = (-?\d+)', l)
+        if m and m.group(2) != '0':
+            problems.append(f'module {m.group(1)} did not load: {l}')
+    if not any(l.startswith('AXV: DONE') for l in lines):
+        problems.append('init did not finish (no "AXV: DONE")')
+    for name, body in blocks(lines, 'AXV: KTAP-BEGIN ', 'AXV: KTAP-END'):
+        results += tap_results('kunit ' + name, body, True)
+    for name, body in blocks(lines, 'AXV: TAP-BEGIN ', 'AXV: TAP-END'):
+        r = tap_results('kselftest ' + name, body, False)
+        if not r:
+            problems.append(f'kselftest {name} printed no results')
+        results += r
+    for l in lines:
+        m = re.match(r'AXV: TAP-END (\S+) rc=(\d+)', l)
+        if m and m.group(2) not in ('0', '4'):  # 4: kselftest "skip"
+            problems.append(f'kselftest {m.group(1)} exited {m.group(2)}')
+    for _, body in blocks(lines, 'AXV: KMEMLEAK-BEGIN', 'AXV: KMEMLEAK-END'):
+        if any(b.strip() for b in body):
+            problems.append('kmemleak: ' + ' | '.join(b.strip() for b in body[:4]))
+    for l in lines:
+        if SPLAT.search(l) and not l.startswith('AXV:'):
+            problems.append('kernel splat: ' + STAMP.sub('', l).strip())
+    if mode == 'test' and not results:
+        problems.append('no test results at all')
+    return results, problems
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--log', required=True)
+    ap.add_argument('--timeout', type=float, default=900)
+    ap.add_argument('--mode', default='test')
+    ap.add_argument('--echo', action='store_true', help='copy the console to stdout')
+    ap.add_argument('--judge-only', action='store_true', help='judge an existing log')
+    ap.add_argument('cmd', nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    cmd = a.cmd[1:] if a.cmd[:1] == ['--'] else a.cmd
+    if not a.judge_only:
+        took = boot(cmd, a.log, a.timeout, a.echo)
+        print(f'AXV-VM: run took {took:.0f} s, console in {a.log}')
+    text = open(a.log, 'rb').read().decode('utf-8', 'replace').replace('\r', '')
+    results, problems = judge(text, a.mode)
+    for name, status in results:
+        print(f'{status.upper():4} {name}')
+    for p in dict.fromkeys(problems):
+        print(f'FAIL {p}')
+    passed = sum(s == 'pass' for _, s in results)
+    failed = sum(s == 'fail' for _, s in results) + len(dict.fromkeys(problems))
+    skipped = sum(s == 'skip' for _, s in results)
+    print(f'AXV-RESULT passed={passed} failed={failed} skipped={skipped}')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

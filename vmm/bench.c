@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The exit-loop benchmark: the same two guest loops through /dev/axvcpu
+ * and through /dev/kvm in the same boot, printed as exits per second and
+ * the ratio (DESIGN.md §7). A program that prints figures, not a test.
+ *
+ *   A: a store to an address outside guest RAM per iteration: every
+ *      iteration is an exit to the VMM and back.
+ *   B: SBI BASE get_spec_version, handled in the kernel, with one exit to
+ *      the VMM per 1000 calls.
+ */
+#include <signal.h>
+#include <stddef.h>
+#include <time.h>
+#include <linux/kvm.h>
+
+#include "vmm.h"
+
+#define SECS	2.0
+#define BATCH	1000
+
+extern const char guest_mmio_begin[], guest_mmio_end[];
+extern const char guest_sbi_begin[], guest_sbi_end[];
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Exits to the VMM per second through /dev/axvcpu. */
+static double axvcpu_phase(const char *b, const char *e)
+{
+	struct vmm v;
+	double t0, t;
+	long n = 0;
+
+	vmm_create(&v, b, e - b);
+	t0 = now();
+	do {
+		if (ioctl(v.vcpu, AXVCPU_VCPU_RUN, 0))
+			die("AXVCPU_VCPU_RUN");
+		if (v.run->exit_reason != AXVCPU_EXIT_MMIO_WRITE) {
+			fprintf(stderr, "bench: axvcpu exit %u\n", v.run->exit_reason);
+			exit(1);
+		}
+		n++;
+	} while ((t = now() - t0) < SECS);
+	vmm_destroy(&v);
+	return n / t;
+}
+
+/* The same through /dev/kvm: vCPU 0 of a fresh VM, pc at GUEST_BASE. */
+static double kvm_phase(const char *b, const char *e)
+{
+	struct kvm_userspace_memory_region mr = { 0 };
+	uint64_t pc = GUEST_BASE;
+	struct kvm_one_reg reg = {
+		.id = KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CORE |
+		      KVM_REG_RISCV_CORE_REG(regs.pc),
+		.addr = (uintptr_t)&pc,
+	};
+	int kvm, vm, vcpu;
+	struct kvm_run *run;
+	long sz, n = 0;
+	double t0, t;
+	void *mem;
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		return -1;
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		die("KVM_CREATE_VM");
+	mem = mmap(NULL, GUEST_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memcpy(mem, b, e - b);
+	mr.guest_phys_addr = GUEST_BASE;
+	mr.memory_size = GUEST_SIZE;
+	mr.userspace_addr = (uintptr_t)mem;
+	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr))
+		die("KVM_SET_USER_MEMORY_REGION");
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0 || ioctl(vcpu, KVM_SET_ONE_REG, &reg))
+		die("KVM vCPU");
+	sz = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (run == MAP_FAILED)
+		die("mmap kvm_run");
+	t0 = now();
+	do {
+		if (ioctl(vcpu, KVM_RUN, 0))
+			die("KVM_RUN");
+		if (run->exit_reason != KVM_EXIT_MMIO) {
+			fprintf(stderr, "bench: kvm exit %u\n", run->exit_reason);
+			exit(1);
+		}
+		n++;
+	} while ((t = now() - t0) < SECS);
+	munmap(run, sz);
+	munmap(mem, GUEST_SIZE);
+	close(vcpu);
+	close(vm);
+	close(kvm);
+	return n / t;
+}
+
+static void report(const char *what, double ax, double kvm)
+{
+	if (kvm > 0)
+		printf("bench: %-42s axvcpu %9.0f/s   kvm %9.0f/s   axvcpu/kvm %.2f\n",
+		       what, ax, kvm, ax / kvm);
+	else
+		printf("bench: %-42s axvcpu %9.0f/s   kvm unavailable\n", what, ax);
+}
+
+int main(void)
+{
+	double ax, kvm;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	alarm(120);	/* a stuck RUN must not hang the boot */
+	ax = axvcpu_phase(guest_mmio_begin, guest_mmio_end);
+	kvm = kvm_phase(guest_mmio_begin, guest_mmio_end);
+	report("exit to userspace (MMIO store)", ax, kvm);
+	ax = axvcpu_phase(guest_sbi_begin, guest_sbi_end) * BATCH;
+	kvm = kvm_phase(guest_sbi_begin, guest_sbi_end) * BATCH;
+	report("exit handled in kernel (SBI base probe)", ax, kvm);
+	return 0;
+}
