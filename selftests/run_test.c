@@ -299,11 +299,13 @@ static struct vcpu *vcpu_create(struct __test_metadata *_metadata,
 static void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
 		       __u64 entry, __u64 hartid, __u64 arg)
 {
-	struct axvcpu_setup setup = {
-		.arch = AXVCPU_BACKEND_RISCV_H,
-		.riscv = { .hartid = hartid, .arg = arg },
-	};
+	struct axvcpu_setup setup;
 
+	/* An initializer need not zero the union's bytes past .riscv. */
+	memset(&setup, 0, sizeof(setup));
+	setup.arch = AXVCPU_BACKEND_RISCV_H;
+	setup.riscv.hartid = hartid;
+	setup.riscv.arg = arg;
 	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_ENTRY, &entry));
 	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SETUP, &setup));
 }
@@ -542,6 +544,8 @@ static void run_mmio(struct __test_metadata *_metadata, int sys_fd,
 	unsigned int i, nr_want = 0;
 	struct vcpu *v;
 	struct vm vm;
+	char buf[256];
+	bool ok;
 
 	vm_create(_metadata, sys_fd, &vm, begin, end);
 	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_MMIO_BASE);
@@ -553,16 +557,20 @@ static void run_mmio(struct __test_metadata *_metadata, int sys_fd,
 		expect_exit(_metadata, v, a->write ? AXVCPU_EXIT_MMIO_WRITE :
 						     AXVCPU_EXIT_MMIO_READ,
 			    false);
-		TH_LOG("access %u", i);
-		ASSERT_EQ_X(GUEST_MMIO_BASE + a->off, m->addr);
-		ASSERT_EQ(a->width, m->width);
-		if (a->write) {
-			ASSERT_EQ_X(a->data, m->data);
+		ok = m->addr == GUEST_MMIO_BASE + a->off && m->width == a->width;
+		if (a->write)
+			ok = ok && m->data == a->data;
+		else
+			ok = ok && m->reg == a->reg && m->reg_width == 8 &&
+			     m->signed_ext == a->signed_ext;
+		ASSERT_TRUE(ok)
+			TH_LOG("access %u: want %s %#llx width %u x%u signed %u data %#llx; got %s",
+			       i, a->write ? "write" : "read",
+			       ULL(GUEST_MMIO_BASE + a->off), a->width, a->reg,
+			       a->signed_ext, ULL(a->data),
+			       describe_exit(v->run, buf, sizeof(buf)));
+		if (a->write)
 			continue;
-		}
-		ASSERT_EQ(a->reg, m->reg);
-		ASSERT_EQ(8U, m->reg_width);
-		ASSERT_EQ(a->signed_ext, m->signed_ext);
 		m->data = a->data;
 		want[nr_want++] = a->result;
 	}
@@ -936,6 +944,7 @@ TEST_F(riscv, sbi_ipi_send)
 	};
 	struct vcpu *v;
 	struct vm vm;
+	char buf[256];
 	unsigned int i;
 
 	vm_create(_metadata, self->sys_fd, &vm, ipi_begin, ipi_end);
@@ -943,12 +952,15 @@ TEST_F(riscv, sbi_ipi_send)
 
 	for (i = 0; i < ARRAY_SIZE(ipis); i++) {
 		expect_exit(_metadata, v, AXVCPU_EXIT_SEND_IPI, false);
-		TH_LOG("ipi %u", i);
-		ASSERT_EQ_X(ipis[i].base, v->run->ipi.target_cpu);
-		ASSERT_EQ_X(ipis[i].mask, v->run->ipi.target_cpu_aux);
-		ASSERT_EQ(ipis[i].all, v->run->ipi.send_to_all);
-		ASSERT_EQ(ipis[i].self, v->run->ipi.send_to_self);
-		ASSERT_EQ_X(1, v->run->ipi.vector);
+		ASSERT_TRUE(v->run->ipi.target_cpu == ipis[i].base &&
+			    v->run->ipi.target_cpu_aux == ipis[i].mask &&
+			    v->run->ipi.send_to_all == ipis[i].all &&
+			    v->run->ipi.send_to_self == ipis[i].self &&
+			    v->run->ipi.vector == 1)
+			TH_LOG("ipi %u: want %#llx aux %#llx all %u self %u vector 1; got %s",
+			       i, ULL(ipis[i].base), ULL(ipis[i].mask),
+			       ipis[i].all, ipis[i].self,
+			       describe_exit(v->run, buf, sizeof(buf)));
 	}
 	expect_done(_metadata, v, false);
 	EXPECT_REPORTS(v, 0, 0, 0, 0);

@@ -8,6 +8,7 @@
 #ifndef _AXVCPU_H
 #define _AXVCPU_H
 
+#include <linux/bits.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -15,16 +16,19 @@
 #include <linux/types.h>
 #include <uapi/linux/axvcpu.h>
 
-#if IS_ENABLED(CONFIG_KUNIT) && __has_include(<kunit/visibility.h>)
-#include <kunit/visibility.h>
-#define AXVCPU_EXPORT_FOR_KUNIT(sym) EXPORT_SYMBOL_IF_KUNIT(sym)
+/*
+ * The KUnit module reaches the core's internals through a symbol
+ * namespace; kernels before 6.2 lack it (Kbuild tells).
+ */
+#ifdef AXVCPU_NO_KUNIT_VISIBILITY
+#define EXPORT_SYMBOL_IF_KUNIT(symbol) EXPORT_SYMBOL_GPL(symbol)
 #else
-#define AXVCPU_EXPORT_FOR_KUNIT(sym)
+#include <kunit/visibility.h>
 #endif
 
 #define AXVCPU_MAX_VCPUS	16
 #define AXVCPU_MAX_MEM_REGIONS	32
-#define AXVCPU_MAX_REGION_SIZE	(1ULL << 32)
+#define AXVCPU_MAX_REGION_SIZE	BIT_ULL(32)
 
 struct axvcpu_vcpu;
 struct axvcpu_vm;
@@ -151,7 +155,7 @@ struct axvcpu_vm {
 	struct kref ref;
 	u32 id;
 	const struct axvcpu_backend *be;
-	struct mutex lock;
+	struct mutex lock;		/* regions, s2, vcpus */
 	struct axvcpu_region *regions[AXVCPU_MAX_MEM_REGIONS];
 	struct axvcpu_stage2 s2;
 	struct axvcpu_vcpu *vcpus[AXVCPU_MAX_VCPUS];
@@ -189,7 +193,7 @@ struct axvcpu_vcpu {
 	u32 id;
 	const struct axvcpu_backend *be;
 	int state;
-	struct mutex mutex;
+	struct mutex mutex;		/* vCPU ioctls, held across RUN */
 	bool entry_set;
 	u32 pending_read;
 	int cpu;

@@ -49,3 +49,4 @@ const struct axvcpu_hal axvcpu_linux_hal = {
 	.virt_to_phys	= linux_virt_to_phys,
 	.irq_handler	= linux_irq_handler,
 };
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_linux_hal);

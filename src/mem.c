@@ -4,6 +4,7 @@
  * stage-2 mappings, and guest-memory reads for instruction decoding.
  */
 #include <linux/highmem.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -41,7 +42,7 @@ int axvcpu_region_check(const struct axvcpu_memory_region *mr,
 		return -EINVAL;
 	return 0;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_region_check);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_region_check);
 
 /**
  * axvcpu_region_overlaps() - whether [@gpa, @gpa + @size) meets @r
@@ -53,7 +54,7 @@ bool axvcpu_region_overlaps(const struct axvcpu_region *r, u64 gpa, u64 size)
 {
 	return gpa < r->gpa + r->size && r->gpa < gpa + size;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_region_overlaps);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_region_overlaps);
 
 static void region_free(struct axvcpu_region *r)
 {

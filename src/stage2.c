@@ -29,7 +29,7 @@ unsigned int axvcpu_s2_phys_bits(const struct axvcpu_s2_format *fmt)
 {
 	return S2_PAGE_SHIFT + S2_LEVEL_BITS * fmt->levels + fmt->root_extra_bits;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_s2_phys_bits);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_s2_phys_bits);
 
 /* Index of @gpa in a table at @level (0 = leaf level). */
 static unsigned int s2_index(const struct axvcpu_s2_format *fmt, u64 gpa,
@@ -61,7 +61,7 @@ int axvcpu_s2_init(struct axvcpu_stage2 *s2, const struct axvcpu_s2_format *fmt,
 	s2->tables = 1;
 	return 0;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_s2_init);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_s2_init);
 
 static void free_table(struct axvcpu_stage2 *s2, phys_addr_t pa,
 		       unsigned int level)
@@ -93,7 +93,7 @@ void axvcpu_s2_destroy(struct axvcpu_stage2 *s2)
 		free_table(s2, s2->root, s2->fmt->levels - 1);
 	s2->root = 0;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_s2_destroy);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_s2_destroy);
 
 /*
  * Walk to the leaf entry of @gpa, allocating missing tables if @alloc.
@@ -147,7 +147,7 @@ int axvcpu_s2_map(struct axvcpu_stage2 *s2, u64 gpa, phys_addr_t pa,
 	WRITE_ONCE(*e, s2->fmt->make_leaf(pa, prot));
 	return 0;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_s2_map);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_s2_map);
 
 /**
  * axvcpu_s2_unmap() - remove the mapping of one guest page
@@ -168,7 +168,7 @@ bool axvcpu_s2_unmap(struct axvcpu_stage2 *s2, u64 gpa)
 	WRITE_ONCE(*e, 0);
 	return true;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_s2_unmap);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_s2_unmap);
 
 /**
  * axvcpu_s2_lookup() - the leaf entry mapping a guest address
@@ -190,4 +190,4 @@ bool axvcpu_s2_lookup(struct axvcpu_stage2 *s2, u64 gpa, u64 *entry)
 	*entry = READ_ONCE(*e);
 	return true;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_s2_lookup);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_s2_lookup);

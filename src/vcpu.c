@@ -3,8 +3,11 @@
  * The generic vCPU (the seed's AxVCpu): the state machine and the per-CPU
  * current vCPU. Every call into the backend's vCPU ops goes through here.
  *
- *   Created --setup--> Free --bind--> Ready --run--> Running --exit--> Ready
- *   Ready --unbind--> Free;  any arch failure --> Invalid (sticky)
+ *   setup:  Created -> Free
+ *   bind:   Free -> Ready
+ *   run:    Ready -> Running -> Ready (at the exit)
+ *   unbind: Ready -> Free
+ *   an arch failure: any state -> Invalid (sticky)
  *
  * A call in the wrong state fails and changes nothing; an arch failure
  * leaves the vCPU Invalid, after which every call fails with -EIO.
@@ -28,7 +31,7 @@ struct axvcpu_vcpu *axvcpu_current(void)
 {
 	return this_cpu_read(axvcpu_cur);
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_current);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_current);
 
 /**
  * axvcpu_set_current() - make @vcpu this CPU's current vCPU
@@ -45,7 +48,7 @@ int axvcpu_set_current(struct axvcpu_vcpu *vcpu)
 	this_cpu_write(axvcpu_cur, vcpu);
 	return 0;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_set_current);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_set_current);
 
 /**
  * axvcpu_clear_current() - undo axvcpu_set_current()
@@ -58,7 +61,7 @@ void axvcpu_clear_current(struct axvcpu_vcpu *vcpu)
 	if (this_cpu_read(axvcpu_cur) == vcpu)
 		this_cpu_write(axvcpu_cur, NULL);
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_clear_current);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_clear_current);
 
 /**
  * axvcpu_vcpu_call() - run @fn with @vcpu current on this CPU
@@ -84,7 +87,7 @@ int axvcpu_vcpu_call(struct axvcpu_vcpu *vcpu,
 	preempt_enable();
 	return r;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_call);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_call);
 
 /* Errno for a call that needs state @want while the vCPU is in @state. */
 static int state_errno(int state, int want)
@@ -137,7 +140,7 @@ int axvcpu_vcpu_init(struct axvcpu_vcpu *vcpu, const struct axvcpu_backend *be,
 	vcpu->state = AXVCPU_STATE_CREATED;
 	return be->ops->vcpu_create(vcpu);
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_init);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_init);
 
 /**
  * axvcpu_vcpu_destroy() - free the arch vCPU
@@ -148,7 +151,7 @@ void axvcpu_vcpu_destroy(struct axvcpu_vcpu *vcpu)
 	vcpu->be->ops->vcpu_destroy(vcpu);
 	mutex_destroy(&vcpu->mutex);
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_destroy);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_destroy);
 
 static int do_set_entry(struct axvcpu_vcpu *vcpu, void *arg)
 {
@@ -176,7 +179,7 @@ int axvcpu_vcpu_set_entry(struct axvcpu_vcpu *vcpu, u64 entry)
 		vcpu->entry_set = true;
 	return r;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_set_entry);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_set_entry);
 
 struct setup_args {
 	phys_addr_t root;
@@ -218,7 +221,7 @@ int axvcpu_vcpu_setup(struct axvcpu_vcpu *vcpu, phys_addr_t ept_root,
 	return transition(vcpu, AXVCPU_STATE_CREATED, AXVCPU_STATE_FREE,
 			  setup_locked, &a);
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_setup);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_setup);
 
 static int do_bind(struct axvcpu_vcpu *vcpu, void *arg)
 {
@@ -251,7 +254,7 @@ int axvcpu_vcpu_bind(struct axvcpu_vcpu *vcpu)
 	return transition(vcpu, AXVCPU_STATE_FREE, AXVCPU_STATE_READY,
 			  do_bind, NULL);
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_bind);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_bind);
 
 static int do_unbind(struct axvcpu_vcpu *vcpu, void *arg)
 {
@@ -283,7 +286,7 @@ int axvcpu_vcpu_unbind(struct axvcpu_vcpu *vcpu)
 	return transition(vcpu, AXVCPU_STATE_READY, AXVCPU_STATE_FREE,
 			  do_unbind, NULL);
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_unbind);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_unbind);
 
 /**
  * axvcpu_vcpu_run() - Ready -> Running -> Ready: enter the guest once
@@ -333,7 +336,7 @@ int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu)
 	WRITE_ONCE(vcpu->state, AXVCPU_STATE_READY);
 	return r;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_run);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_run);
 
 static void kick_ipi(void *unused)
 {
@@ -354,6 +357,7 @@ void axvcpu_vcpu_kick(struct axvcpu_vcpu *vcpu)
 {
 	int cpu;
 
+	/* Order the caller's queueing store before the in_guest load. */
 	smp_mb();
 	if (!READ_ONCE(vcpu->in_guest))
 		return;
@@ -361,7 +365,7 @@ void axvcpu_vcpu_kick(struct axvcpu_vcpu *vcpu)
 	if (cpu >= 0 && cpu != raw_smp_processor_id())
 		smp_call_function_single(cpu, kick_ipi, NULL, 0);
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_vcpu_kick);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_kick);
 
 /**
  * axvcpu_mmio_read_value() - the register value an MMIO read completes with
@@ -384,4 +388,4 @@ u64 axvcpu_mmio_read_value(const struct axvcpu_exit_mmio *mmio)
 		v &= (1ULL << (mmio->reg_width * 8)) - 1;
 	return v;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_mmio_read_value);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_mmio_read_value);

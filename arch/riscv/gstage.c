@@ -57,4 +57,4 @@ const struct axvcpu_s2_format axvcpu_riscv_sv39x4 = {
 	.is_present		= sv39x4_is_present,
 	.entry_pa		= sv39x4_entry_pa,
 };
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_riscv_sv39x4);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_riscv_sv39x4);

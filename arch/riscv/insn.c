@@ -98,7 +98,7 @@ int axvcpu_riscv_decode_mmio(u32 insn, struct rvh_mmio_insn *mi)
 		return -EINVAL;
 	}
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_riscv_decode_mmio);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_riscv_decode_mmio);
 
 /**
  * axvcpu_riscv_decode_csr() - decode a Zicsr instruction
@@ -120,7 +120,7 @@ int axvcpu_riscv_decode_csr(u32 insn, struct rvh_csr_insn *ci)
 	ci->imm = funct3 & 4;
 	return 0;
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_riscv_decode_csr);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_riscv_decode_csr);
 
 /**
  * axvcpu_riscv_gva_to_gpa() - translate through the guest's page tables
@@ -176,4 +176,4 @@ int axvcpu_riscv_gva_to_gpa(u64 vsatp, u64 gva, rvh_read_fn read, void *ctx,
 			return -EINVAL;
 	}
 }
-AXVCPU_EXPORT_FOR_KUNIT(axvcpu_riscv_gva_to_gpa);
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_riscv_gva_to_gpa);

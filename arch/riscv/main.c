@@ -37,6 +37,7 @@ static int rvh_hardware_enable(void)
 	}
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HGATP, 0);
+	csr_clear(CSR_HIE, BIT(IRQ_VS_SOFT) | BIT(IRQ_VS_TIMER) | BIT(IRQ_VS_EXT));
 	this_cpu_write(rvh_enabled, true);
 	return 0;
 }
@@ -74,7 +75,7 @@ int axvcpu_riscv_vm_init(struct axvcpu_vm *vm)
 
 	if (!rvm)
 		return -ENOMEM;
-	/* VMID 0 is shared (and flushed on every bind) only without VMIDs. */
+	/* Without VMIDs every VM uses 0; bind and unbind flush it anyway. */
 	if (vmid_bits) {
 		id = ida_alloc_range(&vmid_ida, 1, BIT(vmid_bits) - 1, GFP_KERNEL);
 		if (id < 0) {
@@ -98,7 +99,7 @@ void axvcpu_riscv_vm_destroy(struct axvcpu_vm *vm)
 
 static void flush_vmid(void *vmid)
 {
-	asm volatile(HFENCE_GVMA(zero, %0) : : "r" (vmid) : "memory");
+	rvh_hfence_gvma_vmid((unsigned long)vmid);
 }
 
 void axvcpu_riscv_vm_flush_s2(struct axvcpu_vm *vm)

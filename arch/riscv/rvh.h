@@ -6,6 +6,7 @@
 #define _AXVCPU_RISCV_RVH_H
 
 #include <linux/types.h>
+#include <asm/insn-def.h>
 
 #include "axvcpu.h"
 #include "layout.h"
@@ -91,7 +92,6 @@ struct rvh_switch {
 /* VS-level CSRs: in hardware while the vCPU is bound, here otherwise. */
 struct rvh_vs_csrs {
 	unsigned long vsstatus;
-	unsigned long vsie;
 	unsigned long vstvec;
 	unsigned long vsscratch;
 	unsigned long vsepc;
@@ -106,11 +106,11 @@ struct rvh_vs_csrs {
  * @sw: world-switch area (guest registers, host registers, trap).
  * @csr: VS CSRs while unbound.
  * @hgatp: G-stage root and VMID.
+ * @hie_vs: the guest's interrupt enables (vsie), as the VS bits of hie.
  * @hvip: injected interrupts currently asserted (hvip bits).
  * @pending: injected interrupts not yet asserted; set from any thread.
  * @saved_vscause: the guest's vscause while a sentinel probes delivery.
  * @hartid: hart id from setup.
- * @token: unique id, to tell on bind whether this CPU ran another vCPU.
  * @csr_rmw: a read-modify-write CSR access waits for its write exit.
  * @csr_rmw_src: the rs1/zimm operand captured at the trap.
  * @csr_rmw_value: the value to write, once the read was completed.
@@ -121,11 +121,11 @@ struct rvh_vcpu {
 	struct rvh_switch sw;
 	struct rvh_vs_csrs csr;
 	unsigned long hgatp;
+	unsigned long hie_vs;
 	unsigned long hvip;
 	unsigned long pending;
 	unsigned long saved_vscause;
 	unsigned long hartid;
-	u64 token;
 	bool csr_rmw;
 	bool skip_entry;
 	unsigned long csr_rmw_src;
@@ -151,6 +151,15 @@ void axvcpu_riscv_vm_destroy(struct axvcpu_vm *vm);
 void axvcpu_riscv_vm_flush_s2(struct axvcpu_vm *vm);
 
 void __axvcpu_riscv_switch_to(struct rvh_switch *sw);
+
+/* hfence.gvma for one VMID on this hart; the operand must be a0. */
+static inline void rvh_hfence_gvma_vmid(unsigned long vmid)
+{
+	register unsigned long a0 asm("a0") = vmid;
+
+	asm volatile(HFENCE_GVMA(zero, a0) : : "r" (a0) : "memory");
+}
+
 int axvcpu_riscv_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
 int axvcpu_riscv_sbi_ecall(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
 bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu);

@@ -44,16 +44,12 @@ static_assert(sizeof(struct rvh_switch) == RVH_SWITCH_SIZE);
 #define RVH_EDGE_IRQS	(BIT(IRQ_VS_TIMER) | BIT(IRQ_VS_EXT))
 #define RVH_SENTINEL	(CAUSE_IRQ_FLAG | 63)
 
-static atomic64_t rvh_tokens = ATOMIC64_INIT(0);
-static DEFINE_PER_CPU(u64, rvh_last_token);
-
 static int rvh_vcpu_create(struct axvcpu_vcpu *vcpu)
 {
 	struct rvh_vcpu *rv = kzalloc(sizeof(*rv), GFP_KERNEL_ACCOUNT);
 
 	if (!rv)
 		return -ENOMEM;
-	rv->token = atomic64_inc_return(&rvh_tokens);
 	vcpu->arch = rv;
 	return 0;
 }
@@ -101,13 +97,28 @@ static int rvh_vcpu_setup(struct axvcpu_vcpu *vcpu,
 
 /* ------------------------------------------------------- bind / unbind */
 
+/*
+ * Drop this hart's G-stage and VS-stage TLB entries of our VMID, on bind
+ * and on unbind. KVM numbers its VMIDs from 1 as we do and flushes only
+ * when its own vCPUs move, so a KVM guest running here between our runs
+ * could otherwise hit our entries, or we its; the same holds for another
+ * vCPU of ours, or any VM when the hart has no VMIDs. hfence.vvma acts on
+ * the VMID in hgatp, which is ours here.
+ */
+static void flush_local(struct rvh_vcpu *rv)
+{
+	unsigned long vmid = (rv->hgatp & HGATP_VMID) >> HGATP_VMID_SHIFT;
+
+	rvh_hfence_gvma_vmid(vmid);
+	asm volatile(HFENCE_VVMA(zero, zero) : : : "memory");
+}
+
 static int rvh_vcpu_bind(struct axvcpu_vcpu *vcpu)
 {
 	struct rvh_vcpu *rv = to_rvh(vcpu);
 	struct rvh_vs_csrs *c = &rv->csr;
 
 	csr_write(CSR_VSSTATUS, c->vsstatus);
-	csr_write(CSR_VSIE, c->vsie);
 	csr_write(CSR_VSTVEC, c->vstvec);
 	csr_write(CSR_VSSCRATCH, c->vsscratch);
 	csr_write(CSR_VSEPC, c->vsepc);
@@ -119,12 +130,7 @@ static int rvh_vcpu_bind(struct axvcpu_vcpu *vcpu)
 	if (axvcpu_riscv_has_sstc)
 		csr_write(CSR_VSTIMECMP, c->vstimecmp);
 	csr_write(CSR_HGATP, rv->hgatp);
-
-	/* The guest's own TLB entries of another vCPU of this VMID. */
-	if (this_cpu_read(rvh_last_token) != rv->token) {
-		asm volatile(HFENCE_VVMA(zero, zero) ::: "memory");
-		this_cpu_write(rvh_last_token, rv->token);
-	}
+	flush_local(rv);
 	return 0;
 }
 
@@ -134,7 +140,6 @@ static int rvh_vcpu_unbind(struct axvcpu_vcpu *vcpu)
 	struct rvh_vs_csrs *c = &rv->csr;
 
 	c->vsstatus = csr_read(CSR_VSSTATUS);
-	c->vsie = csr_read(CSR_VSIE);
 	c->vstvec = csr_read(CSR_VSTVEC);
 	c->vsscratch = csr_read(CSR_VSSCRATCH);
 	c->vsepc = csr_read(CSR_VSEPC);
@@ -143,6 +148,7 @@ static int rvh_vcpu_unbind(struct axvcpu_vcpu *vcpu)
 	c->vsatp = csr_read(CSR_VSATP);
 	if (axvcpu_riscv_has_sstc)
 		c->vstimecmp = csr_read(CSR_VSTIMECMP);
+	flush_local(rv);
 	csr_write(CSR_HGATP, 0);
 	csr_write(CSR_HVIP, 0);
 	return 0;
@@ -174,7 +180,7 @@ bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu)
 	if (axvcpu_riscv_has_sstc &&
 	    csr_read(CSR_TIME) >= csr_read(CSR_VSTIMECMP))
 		ip |= BIT(IRQ_VS_TIMER);
-	return ip & (csr_read(CSR_VSIE) << VSIP_TO_HVIP_SHIFT);
+	return ip & rv->hie_vs;
 }
 
 /* ---------------------------------------------------------- world switch */
@@ -217,10 +223,18 @@ static int rvh_vcpu_run(struct axvcpu_vcpu *vcpu)
 	rv->sw.guest.sstatus &= ~SR_FS_VS;
 	rv->sw.guest.hstatus |= HSTATUS_SPV | HSTATUS_VTW;
 
-	/* Per entry, so that KVM may own them between our runs. */
+	/*
+	 * Per entry, so that KVM may own them between our runs. The guest's
+	 * sie (vsie) is an alias of the VS bits of hie, readable only while
+	 * hideleg delegates them: keep those bits in hie only while the
+	 * guest runs, so the host never takes a VS-level interrupt.
+	 */
 	hedeleg = csr_swap(CSR_HEDELEG, RVH_HEDELEG);
 	hideleg = csr_swap(CSR_HIDELEG, RVH_HIDELEG);
+	csr_set(CSR_HIE, rv->hie_vs);
 	__axvcpu_riscv_switch_to(&rv->sw);
+	rv->hie_vs = csr_read(CSR_HIE) & RVH_HIDELEG;
+	csr_clear(CSR_HIE, RVH_HIDELEG);
 	csr_write(CSR_HEDELEG, hedeleg);
 	csr_write(CSR_HIDELEG, hideleg);
 

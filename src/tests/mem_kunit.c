@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite axvcpu_mem: validation of memory-region requests (alignment,
+ * overflow, limits) and the overlap test.
+ */
+#include <kunit/test.h>
+
+#include "axvcpu.h"
+
+#define GB (1ULL << 30)
+
+static struct axvcpu_memory_region good(void)
+{
+	return (struct axvcpu_memory_region) {
+		.slot = 3, .guest_phys_addr = 0x80000000, .size = 0x10000,
+		.userspace_addr = 0x7f0000000000ULL,
+	};
+}
+
+static void region_check_accepts_valid(struct kunit *test)
+{
+	struct axvcpu_memory_region mr = good();
+
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), 0);
+	mr.flags = AXVCPU_MEM_READONLY;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), 0);
+	mr.slot = AXVCPU_MAX_MEM_REGIONS - 1;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), 0);
+	/* Ends exactly at the top of the guest-physical space. */
+	mr.guest_phys_addr = (1ULL << 41) - mr.size;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), 0);
+	mr.size = AXVCPU_MAX_REGION_SIZE;
+	mr.guest_phys_addr = 0;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), 0);
+}
+
+static void region_check_rejects_bad_slot_and_flags(struct kunit *test)
+{
+	struct axvcpu_memory_region mr = good();
+
+	mr.slot = AXVCPU_MAX_MEM_REGIONS;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
+	mr = good();
+	mr.flags = 2;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
+	mr.flags = 0x80000000;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
+}
+
+static void region_check_rejects_unaligned(struct kunit *test)
+{
+	struct axvcpu_memory_region mr = good();
+
+	mr.guest_phys_addr += 8;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
+	mr = good();
+	mr.size += 1;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
+	mr = good();
+	mr.userspace_addr += 0x800;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
+}
+
+static void region_check_rejects_overflow_and_limits(struct kunit *test)
+{
+	struct axvcpu_memory_region mr = good();
+
+	mr.guest_phys_addr = ~0ULL & PAGE_MASK;
+	mr.size = 2 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
+	mr = good();
+	mr.guest_phys_addr = 1ULL << 41;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
+	mr.guest_phys_addr = (1ULL << 41) - PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
+	mr = good();
+	mr.size = AXVCPU_MAX_REGION_SIZE + PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
+	mr = good();
+	mr.userspace_addr = ~0ULL & PAGE_MASK;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
+}
+
+/* A delete (size 0) only needs a valid slot and flags. */
+static void region_check_delete_ignores_addresses(struct kunit *test)
+{
+	struct axvcpu_memory_region mr = { .slot = 1, .guest_phys_addr = 0x123 };
+
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), 0);
+	mr.slot = AXVCPU_MAX_MEM_REGIONS;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
+}
+
+static void region_overlaps_cases(struct kunit *test)
+{
+	struct axvcpu_region r = { .gpa = 4 * GB, .size = GB };
+
+	KUNIT_EXPECT_FALSE(test, axvcpu_region_overlaps(&r, 3 * GB, GB));
+	KUNIT_EXPECT_FALSE(test, axvcpu_region_overlaps(&r, 5 * GB, GB));
+	KUNIT_EXPECT_TRUE(test, axvcpu_region_overlaps(&r, 3 * GB, GB + 4096));
+	KUNIT_EXPECT_TRUE(test, axvcpu_region_overlaps(&r, 5 * GB - 4096, GB));
+	KUNIT_EXPECT_TRUE(test, axvcpu_region_overlaps(&r, 4 * GB + 4096, 4096));
+	KUNIT_EXPECT_TRUE(test, axvcpu_region_overlaps(&r, 0, 8 * GB));
+	KUNIT_EXPECT_TRUE(test, axvcpu_region_overlaps(&r, 4 * GB, GB));
+}
+
+static struct kunit_case mem_cases[] = {
+	KUNIT_CASE(region_check_accepts_valid),
+	KUNIT_CASE(region_check_rejects_bad_slot_and_flags),
+	KUNIT_CASE(region_check_rejects_unaligned),
+	KUNIT_CASE(region_check_rejects_overflow_and_limits),
+	KUNIT_CASE(region_check_delete_ignores_addresses),
+	KUNIT_CASE(region_overlaps_cases),
+	{}
+};
+
+static struct kunit_suite mem_suite = {
+	.name = "axvcpu_mem",
+	.test_cases = mem_cases,
+};
+kunit_test_suite(mem_suite);

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite axvcpu_stage2: the generic stage-2 builder with the riscv
+ * Sv39x4 format and a HAL that counts frames.
+ */
+#include <kunit/test.h>
+
+#include "mock.h"
+#include "rvh.h"
+
+#define PTE_V	BIT(0)
+#define PTE_R	BIT(1)
+#define PTE_W	BIT(2)
+#define PTE_X	BIT(3)
+#define PTE_U	BIT(4)
+#define PTE_A	BIT(6)
+#define PTE_D	BIT(7)
+
+static void s2_init(struct kunit *test, struct axvcpu_stage2 *s2)
+{
+	KUNIT_ASSERT_EQ(test, atomic_read(&axvcpu_fake_hal_frames), 0);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_init(s2, &axvcpu_riscv_sv39x4,
+					     &axvcpu_fake_hal), 0);
+	/* The x4 root is four contiguous pages. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&axvcpu_fake_hal_frames), 4);
+	KUNIT_EXPECT_EQ(test, s2->root & 0x3fff, 0);
+}
+
+static void s2_fini(struct kunit *test, struct axvcpu_stage2 *s2)
+{
+	axvcpu_s2_destroy(s2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&axvcpu_fake_hal_frames), 0);
+	KUNIT_EXPECT_EQ(test, s2->tables, 0);
+}
+
+static void sv39x4_covers_41_bits(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_phys_bits(&axvcpu_riscv_sv39x4), 41);
+}
+
+static void map_then_lookup_gives_leaf(struct kunit *test)
+{
+	struct axvcpu_stage2 s2;
+	u64 e;
+
+	s2_init(test, &s2);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x80001000, 0x12345000,
+					    AXVCPU_S2_R | AXVCPU_S2_W | AXVCPU_S2_X), 0);
+	KUNIT_ASSERT_TRUE(test, axvcpu_s2_lookup(&s2, 0x80001000, &e));
+	KUNIT_EXPECT_EQ(test, e, (0x12345ULL << 10) | PTE_V | PTE_R | PTE_W |
+			PTE_X | PTE_U | PTE_A | PTE_D);
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 0x80000000, &e));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 0x80002000, &e));
+	/* Root, one level-1 and one level-0 table. */
+	KUNIT_EXPECT_EQ(test, s2.tables, 3);
+	s2_fini(test, &s2);
+}
+
+static void readonly_leaf_has_no_write(struct kunit *test)
+{
+	struct axvcpu_stage2 s2;
+	u64 e;
+
+	s2_init(test, &s2);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x1000, 0x2000,
+					    AXVCPU_S2_R | AXVCPU_S2_X), 0);
+	KUNIT_ASSERT_TRUE(test, axvcpu_s2_lookup(&s2, 0x1000, &e));
+	KUNIT_EXPECT_FALSE(test, e & PTE_W);
+	KUNIT_EXPECT_TRUE(test, e & PTE_R);
+	s2_fini(test, &s2);
+}
+
+static void tables_shared_within_a_range(struct kunit *test)
+{
+	struct axvcpu_stage2 s2;
+
+	s2_init(test, &s2);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x0, 0x1000, AXVCPU_S2_R), 0);
+	KUNIT_EXPECT_EQ(test, s2.tables, 3);
+	/* Same 2 MiB: no new table. */
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x1ff000, 0x1000, AXVCPU_S2_R), 0);
+	KUNIT_EXPECT_EQ(test, s2.tables, 3);
+	/* Next 2 MiB, same 1 GiB: one new leaf table. */
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x200000, 0x1000, AXVCPU_S2_R), 0);
+	KUNIT_EXPECT_EQ(test, s2.tables, 4);
+	/* Another 1 GiB: two new tables. */
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x40000000, 0x1000, AXVCPU_S2_R), 0);
+	KUNIT_EXPECT_EQ(test, s2.tables, 6);
+	KUNIT_EXPECT_EQ(test, atomic_read(&axvcpu_fake_hal_frames), 4 + 5);
+	s2_fini(test, &s2);
+}
+
+/* Addresses above 2^39 use the root's two extra index bits. */
+static void wide_root_does_not_alias(struct kunit *test)
+{
+	struct axvcpu_stage2 s2;
+	u64 e;
+
+	s2_init(test, &s2);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x0, 0x1000, AXVCPU_S2_R), 0);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 1ULL << 40, 0x2000, AXVCPU_S2_R), 0);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, (1ULL << 41) - 0x1000, 0x3000,
+					    AXVCPU_S2_R), 0);
+	KUNIT_ASSERT_TRUE(test, axvcpu_s2_lookup(&s2, 0x0, &e));
+	KUNIT_EXPECT_EQ(test, axvcpu_riscv_sv39x4.entry_pa(e), 0x1000);
+	KUNIT_ASSERT_TRUE(test, axvcpu_s2_lookup(&s2, 1ULL << 40, &e));
+	KUNIT_EXPECT_EQ(test, axvcpu_riscv_sv39x4.entry_pa(e), 0x2000);
+	KUNIT_ASSERT_TRUE(test, axvcpu_s2_lookup(&s2, (1ULL << 41) - 0x1000, &e));
+	KUNIT_EXPECT_EQ(test, axvcpu_riscv_sv39x4.entry_pa(e), 0x3000);
+	s2_fini(test, &s2);
+}
+
+static void out_of_range_rejected(struct kunit *test)
+{
+	struct axvcpu_stage2 s2;
+	u64 e;
+
+	s2_init(test, &s2);
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_map(&s2, 1ULL << 41, 0x1000, AXVCPU_S2_R),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_map(&s2, 0x1001, 0x1000, AXVCPU_S2_R),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_map(&s2, 0x1000, 0x1800, AXVCPU_S2_R),
+			-EINVAL);
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 1ULL << 41, &e));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_unmap(&s2, ~0ULL & ~0xfffULL));
+	KUNIT_EXPECT_EQ(test, s2.tables, 1);
+	s2_fini(test, &s2);
+}
+
+static void unmap_and_remap(struct kunit *test)
+{
+	struct axvcpu_stage2 s2;
+	u64 e;
+
+	s2_init(test, &s2);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x5000, 0x1000, AXVCPU_S2_R), 0);
+	KUNIT_EXPECT_TRUE(test, axvcpu_s2_unmap(&s2, 0x5000));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_unmap(&s2, 0x5000));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 0x5000, &e));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_unmap(&s2, 0x80000000));
+	/* Replacing a mapping needs no unmap. */
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x5000, 0x7000, AXVCPU_S2_R), 0);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x5000, 0x9000, AXVCPU_S2_R), 0);
+	KUNIT_ASSERT_TRUE(test, axvcpu_s2_lookup(&s2, 0x5000, &e));
+	KUNIT_EXPECT_EQ(test, axvcpu_riscv_sv39x4.entry_pa(e), 0x9000);
+	s2_fini(test, &s2);
+}
+
+static struct kunit_case stage2_cases[] = {
+	KUNIT_CASE(sv39x4_covers_41_bits),
+	KUNIT_CASE(map_then_lookup_gives_leaf),
+	KUNIT_CASE(readonly_leaf_has_no_write),
+	KUNIT_CASE(tables_shared_within_a_range),
+	KUNIT_CASE(wide_root_does_not_alias),
+	KUNIT_CASE(out_of_range_rejected),
+	KUNIT_CASE(unmap_and_remap),
+	{}
+};
+
+static struct kunit_suite stage2_suite = {
+	.name = "axvcpu_stage2",
+	.test_cases = stage2_cases,
+};
+kunit_test_suite(stage2_suite);

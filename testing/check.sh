@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Static checks, one result line each, then "AXV-RESULT passed=N failed=N":
+#  - checkpatch.pl --strict on every C and header file of the module;
+#  - the module built with W=1 and sparse (C=1) against the riscv64 test
+#    kernel, warnings counted as failures;
+#  - the UAPI header compiled standalone in userspace;
+#  - the core built against Debian's stock x86_64 headers (linux-headers-amd64),
+#    to catch kernel-API drift.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+"$AXV_TOP/testing/deps.sh"
+KSRC=$(axv_ksrc)
+OUT=${AXV_OUT:-$AXV_TOP/.out}/check
+rm -rf "$OUT"; mkdir -p "$OUT"
+pass=0 fail=0
+result() {
+	if [ "$1" = 0 ]; then
+		echo "PASS check: $2"; pass=$((pass + 1))
+	else
+		echo "FAIL check: $2"; sed 's/^/     /' "$3" | head -30; fail=$((fail + 1))
+	fi
+}
+cd "$AXV_TOP"
+
+files=$(git ls-files 'src/*.[ch]' 'arch/*.[ch]' 'include/*.h' 2>/dev/null ||
+	find src arch include -name '*.[ch]')
+"$KSRC/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files > "$OUT/checkpatch.log" 2>&1
+grep -qE '(ERROR|WARNING|CHECK):' "$OUT/checkpatch.log"; r=$((1 - $?))
+result $r "checkpatch --strict on $(echo $files | wc -w) files" "$OUT/checkpatch.log"
+
+# W=1 and sparse against the riscv64 test kernel.
+axv_arch_vars riscv64
+B=$("$AXV_TOP/testing/kernel.sh" riscv64)
+M=$OUT/mod-riscv64; mkdir -p "$M"
+cp -r Kbuild src arch include "$M"/
+# Debian's sparse 0.6.4 rejects riscv's -march=..._zicsr_zifencei.
+cat > "$OUT/sparse" <<'SH'
+#!/bin/sh
+for a; do shift; case $a in -march=*) a=${a%%_*};; esac; set -- "$@" "$a"; done
+exec sparse "$@"
+SH
+chmod +x "$OUT/sparse"
+make -C "$B" ARCH=$KARCH CROSS_COMPILE=$CROSS M="$M" W=1 C=1 CHECK="$OUT/sparse" \
+	modules > "$OUT/riscv64-build.log" 2>&1
+r=$?
+grep -E 'warning:|error:' "$OUT/riscv64-build.log" > "$OUT/riscv64-warn.log" && r=1
+result $r "W=1 C=1 (sparse) build against the riscv64 6.12 test kernel" "$OUT/riscv64-warn.log"
+
+# The UAPI header alone, in userspace.
+echo '#include <linux/axvcpu.h>' | gcc -fsyntax-only -Wall -Wextra -Werror \
+	-I include/uapi -x c - > "$OUT/uapi.log" 2>&1
+result $? "include/uapi/linux/axvcpu.h compiles standalone" "$OUT/uapi.log"
+
+# Debian's stock kernel headers (6.1): the core only (no x86 backend yet).
+H=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)
+if [ -n "$H" ]; then
+	M=$OUT/mod-stock; mkdir -p "$M"
+	cp -r Kbuild src arch include "$M"/
+	make -C "$H" M="$M" W=1 C=1 modules > "$OUT/stock-build.log" 2>&1
+	r=$?
+	grep -E 'warning:|error:' "$OUT/stock-build.log" > "$OUT/stock-warn.log" && r=1
+	result $r "W=1 C=1 build against Debian's stock headers ($(basename "$H"))" "$OUT/stock-warn.log"
+else
+	echo "no stock headers" > "$OUT/stock-warn.log"
+	result 1 "Debian's stock headers (linux-headers-amd64) not installed" "$OUT/stock-warn.log"
+fi
+echo "AXV-RESULT passed=$pass failed=$fail skipped=0"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The whole test suite: static checks, KUnit on UML, then the riscv64
+# emulated boot (KUnit in the kernel, kselftests, kmemleak, splat scan).
+# Ends with "N passed, N failed".
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+"$AXV_TOP/testing/deps.sh" || exit 1
+total_p=0 total_f=0 total_s=0
+stage() {
+	local name=$1; shift
+	log "== $name"
+	local out
+	out=$("$@" 2>&1 | tee /dev/stderr | grep '^AXV-RESULT' | tail -1)
+	[ -n "$out" ] || out="AXV-RESULT passed=0 failed=1 skipped=0"
+	eval "$(echo "$out" | sed -E 's/AXV-RESULT passed=([0-9]+) failed=([0-9]+) skipped=([0-9]+)/p=\1 f=\2 s=\3/')"
+	log "== $name: $p passed, $f failed, $s skipped"
+	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+}
+stage "static checks" "$AXV_TOP/testing/check.sh"
+stage "KUnit on UML" "$AXV_TOP/testing/kunit-uml.sh"
+stage "riscv64 emulated boot" "$AXV_TOP/testing/run.sh" test riscv64
+echo "$total_p passed, $total_f failed, $total_s skipped"
+[ "$total_f" = 0 ] && [ "$total_p" -gt 0 ]
