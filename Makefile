@@ -2,8 +2,10 @@
 #
 # Thin wrapper around kbuild (all build logic is in Kbuild).
 #   make [KDIR=...] [ARCH=... CROSS_COMPILE=...]   build axvcpu.ko
-#   make check                                       checkpatch, W=1, sparse
-#   make test / make demo / make bench               the emulated-machine runs
+#   make check        checkpatch --strict, kernel-doc, W=1, sparse
+#   make test         the whole test suite (testing/test.sh)
+#   make demo         boot the emulated riscv64 machine and run the demo
+#   make bench        the exit-loop benchmark, axvcpu and KVM side by side
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(shell pwd)
@@ -13,4 +15,13 @@ all: modules
 modules clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) $@
 
-.PHONY: all modules clean
+check:
+	testing/check.sh
+
+test:
+	testing/test.sh
+
+demo bench:
+	testing/run.sh $@
+
+.PHONY: all modules clean check test demo bench

@@ -49,6 +49,8 @@ EXPORT_SYMBOL_IF_KUNIT(axvcpu_region_check);
  * @r: a region.
  * @gpa: base of the range.
  * @size: bytes, nonzero, with @gpa + @size not overflowing.
+ *
+ * Return: true if the ranges share a byte.
  */
 bool axvcpu_region_overlaps(const struct axvcpu_region *r, u64 gpa, u64 size)
 {
@@ -173,12 +175,15 @@ int axvcpu_vm_set_region(struct axvcpu_vm *vm,
 	if (new) {
 		err = region_map(vm, new);
 		if (err) {
-			/* Out of table memory: put the old region back. */
+			/*
+			 * Out of table memory: put the old region back. That
+			 * allocates nothing (tables live as long as the VM),
+			 * so it cannot fail.
+			 */
 			region_unmap(vm, new);
 			vm->be->ops->vm_flush_s2(vm);
-			if (old && region_map(vm, old))
-				pr_warn_ratelimited("axvcpu: vm %u: slot %u lost on -ENOMEM\n",
-						    vm->id, mr->slot);
+			if (old)
+				region_map(vm, old);
 			goto out;
 		}
 	}

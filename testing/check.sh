@@ -30,6 +30,11 @@ files=$(git ls-files 'src/*.[ch]' 'arch/*.[ch]' 'include/*.h' 2>/dev/null ||
 grep -qE '(ERROR|WARNING|CHECK):' "$OUT/checkpatch.log"; r=$((1 - $?))
 result $r "checkpatch --strict on $(echo $files | wc -w) files" "$OUT/checkpatch.log"
 
+# kernel-doc: the UAPI, the ops tables and every documented function.
+"$KSRC/scripts/kernel-doc" -none -Wall $files > "$OUT/kernel-doc.log" 2>&1
+grep -q . "$OUT/kernel-doc.log"; r=$((1 - $?))
+result $r "kernel-doc -Wall" "$OUT/kernel-doc.log"
+
 # W=1 and sparse against the riscv64 test kernel.
 axv_arch_vars riscv64
 B=$("$AXV_TOP/testing/kernel.sh" riscv64)

@@ -4,20 +4,27 @@
 # build directory. The cache key hashes every input: the config fragments,
 # the kernel source, the compiler and this script.
 #
-# usage: testing/kernel.sh riscv64
+# usage: testing/kernel.sh ARCH [debug|release]
+#   debug (default): KASAN, lockdep, kmemleak...: what the tests run on;
+#   release: without them, for the benchmark.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-arch=${1:?usage: $0 ARCH}
+arch=${1:?usage: $0 ARCH [debug|release]}
+variant=${2:-debug}
 axv_arch_vars "$arch"
 KSRC=$(axv_ksrc)
 frags=("$AXV_TOP/testing/configs/common.config"
-       "$AXV_TOP/testing/configs/debug.config"
        "$AXV_TOP/testing/configs/$arch.config")
+case $variant in
+debug) frags+=("$AXV_TOP/testing/configs/debug.config") ;;
+release) ;;
+*) die "unknown kernel variant '$variant'" ;;
+esac
 key=$( { cat "${frags[@]}" "$0"; echo "$KSRC"; "${CROSS}gcc" --version | head -1; } |
 	sha256sum | cut -c1-16)
-B=$AXV_CACHE/kernel-$arch-$key
+B=$AXV_CACHE/kernel-$arch-$variant-$key
 if [ -e "$B/.complete" ]; then
-	log "$arch kernel: cached $B"
+	log "$arch $variant kernel: cached $B"
 	echo "$B"; exit 0
 fi
 log "$arch kernel: building in $B (-j$AXV_JOBS, several minutes cold)"

@@ -8,7 +8,7 @@
 #       run the kselftests, check kmemleak, unload; judged by testing/vm.py.
 # demo: boot and run a demo guest that prints a line through the VMM.
 # bench: boot and run the exit-loop benchmark through /dev/axvcpu and
-#       /dev/kvm side by side.
+#       /dev/kvm side by side, on a kernel without the debug options.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 mode=${1:?usage: $0 test|demo|bench [ARCH]}
@@ -16,7 +16,8 @@ arch=${2:-riscv64}
 axv_arch_vars "$arch"
 "$AXV_TOP/testing/deps.sh"
 KSRC=$(axv_ksrc)
-B=$("$AXV_TOP/testing/kernel.sh" "$arch")
+variant=debug; [ "$mode" = bench ] && variant=release
+B=$("$AXV_TOP/testing/kernel.sh" "$arch" $variant)
 OUT=${AXV_OUT:-$AXV_TOP/.out}/$arch
 rm -rf "$OUT"; mkdir -p "$OUT"
 

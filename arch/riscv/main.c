@@ -14,6 +14,7 @@
 #include <asm/hwcap.h>
 #include <asm/insn-def.h>
 
+#include "hfence.h"
 #include "rvh.h"
 
 bool axvcpu_riscv_has_sstc;

@@ -6,7 +6,6 @@
 #define _AXVCPU_RISCV_RVH_H
 
 #include <linux/types.h>
-#include <asm/insn-def.h>
 
 #include "axvcpu.h"
 #include "layout.h"
@@ -151,14 +150,6 @@ void axvcpu_riscv_vm_destroy(struct axvcpu_vm *vm);
 void axvcpu_riscv_vm_flush_s2(struct axvcpu_vm *vm);
 
 void __axvcpu_riscv_switch_to(struct rvh_switch *sw);
-
-/* hfence.gvma for one VMID on this hart; the operand must be a0. */
-static inline void rvh_hfence_gvma_vmid(unsigned long vmid)
-{
-	register unsigned long a0 asm("a0") = vmid;
-
-	asm volatile(HFENCE_GVMA(zero, a0) : : "r" (a0) : "memory");
-}
 
 int axvcpu_riscv_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
 int axvcpu_riscv_sbi_ecall(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);

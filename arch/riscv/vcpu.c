@@ -10,6 +10,7 @@
 #include <asm/csr.h>
 #include <asm/insn-def.h>
 
+#include "hfence.h"
 #include "rvh.h"
 
 static_assert(offsetof(struct rvh_switch, guest.x) == RVH_GUEST_X(0));

@@ -7,7 +7,7 @@
 
 #include "axvcpu.h"
 
-#define GB (1ULL << 30)
+#define GB BIT_ULL(30)
 
 static struct axvcpu_memory_region good(void)
 {
@@ -118,4 +118,5 @@ static struct kunit_suite mem_suite = {
 	.name = "axvcpu_mem",
 	.test_cases = mem_cases,
 };
+
 kunit_test_suite(mem_suite);

@@ -162,4 +162,5 @@ static struct kunit_suite stage2_suite = {
 	.name = "axvcpu_stage2",
 	.test_cases = stage2_cases,
 };
+
 kunit_test_suite(stage2_suite);

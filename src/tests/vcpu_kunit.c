@@ -336,4 +336,5 @@ static struct kunit_suite vcpu_suite = {
 	.name = "axvcpu_vcpu",
 	.test_cases = vcpu_cases,
 };
+
 kunit_test_suite(vcpu_suite);

@@ -219,4 +219,5 @@ static struct kunit_suite insn_suite = {
 	.name = "axvcpu_riscv_insn",
 	.test_cases = insn_cases,
 };
+
 kunit_test_suite(insn_suite);
