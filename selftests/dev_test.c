@@ -91,13 +91,13 @@ FIXTURE_TEARDOWN(axvcpu)
 
 #define NOT_RISCV	"needs the riscv64 (RISCV_H) backend"
 
-static bool is_riscv(FIXTURE_DATA(axvcpu) *self)
+static bool is_riscv(FIXTURE_DATA(axvcpu) * self)
 {
 	return self->backend == AXVCPU_BACKEND_RISCV_H;
 }
 
 /* Page @i of the fixture's memory. */
-static void *mem_at(FIXTURE_DATA(axvcpu) *self, unsigned int i)
+static void *mem_at(FIXTURE_DATA(axvcpu) * self, unsigned int i)
 {
 	return self->mem + i * self->page;
 }
@@ -107,7 +107,7 @@ static long set_entry(int vcpu, __u64 gpa)
 	return axvcpu_ioctl(vcpu, AXVCPU_VCPU_SET_ENTRY, &gpa);
 }
 
-static long vcpu_setup(FIXTURE_DATA(axvcpu) *self, int vcpu, __u64 hartid, __u64 arg)
+static long vcpu_setup(FIXTURE_DATA(axvcpu) * self, int vcpu, __u64 hartid, __u64 arg)
 {
 	struct axvcpu_setup s = {
 		.arch = self->backend,
@@ -118,7 +118,7 @@ static long vcpu_setup(FIXTURE_DATA(axvcpu) *self, int vcpu, __u64 hartid, __u64
 }
 
 /* SET_ENTRY at ENTRY_GPA then SETUP as hart @hartid: 0 or -errno. */
-static long vcpu_start(FIXTURE_DATA(axvcpu) *self, int vcpu, __u64 hartid)
+static long vcpu_start(FIXTURE_DATA(axvcpu) * self, int vcpu, __u64 hartid)
 {
 	long ret = set_entry(vcpu, ENTRY_GPA);
 
@@ -164,7 +164,7 @@ static long mmap_err(int fd, size_t len, int prot, int flags, off_t off)
 }
 
 /* Map one page at @gpa in PROBE_SLOT and delete it: 0 if the range was free. */
-static long probe(FIXTURE_DATA(axvcpu) *self, __u64 gpa)
+static long probe(FIXTURE_DATA(axvcpu) * self, __u64 gpa)
 {
 	long ret = axvcpu_set_region(self->vm, PROBE_SLOT, 0, gpa, self->page,
 				     mem_at(self, PROBE_PAGE));
@@ -173,7 +173,7 @@ static long probe(FIXTURE_DATA(axvcpu) *self, __u64 gpa)
 }
 
 /* Slot 0 = [A_GPA, A_GPA + 2 pages), backed by pages 0 and 1. */
-static void install_a(struct __test_metadata *_metadata, FIXTURE_DATA(axvcpu) *self)
+static void install_a(struct __test_metadata *_metadata, FIXTURE_DATA(axvcpu) * self)
 {
 	ASSERT_EQ(0, axvcpu_set_region(self->vm, 0, 0, A_GPA, 2 * self->page,
 				       mem_at(self, 0)));
@@ -183,7 +183,7 @@ static void install_a(struct __test_metadata *_metadata, FIXTURE_DATA(axvcpu) *s
  * With install_a() done: the region must fail with @err both as a
  * replacement of slot 0 and in the empty slot 1, and leave both as they were.
  */
-static void reject_region(struct __test_metadata *_metadata, FIXTURE_DATA(axvcpu) *self,
+static void reject_region(struct __test_metadata *_metadata, FIXTURE_DATA(axvcpu) * self,
 			  __u32 flags, __u64 gpa, __u64 size, __u64 uaddr, int err,
 			  const char *what)
 {
@@ -295,7 +295,7 @@ static void expect_unknown_enotty(struct __test_metadata *_metadata, int fd)
 }
 
 /* Page that faults on write: the mapping, or NULL. */
-static void *readonly_page(FIXTURE_DATA(axvcpu) *self, const void *data, size_t len)
+static void *readonly_page(FIXTURE_DATA(axvcpu) * self, const void *data, size_t len)
 {
 	char *p = axvcpu_alloc(self->page);
 
@@ -565,10 +565,12 @@ TEST_F(axvcpu, region_all_slots)
 	EXPECT_ERRNO(axvcpu_set_region(self->vm, n, 0, B_GPA + n * p, p, mem_at(self, 0)),
 		     EINVAL);
 	for (s = 0; s < n; s++) {
-		EXPECT_EQ(0, delete_region(self->vm, s)) TH_LOG("slot %u", s);
+		EXPECT_EQ(0, delete_region(self->vm, s))
+			TH_LOG("slot %u", s);
 	}
 	for (s = 0; s < n; s++) {
-		EXPECT_ERRNO(delete_region(self->vm, s), ENOENT) TH_LOG("slot %u", s);
+		EXPECT_ERRNO(delete_region(self->vm, s), ENOENT)
+			TH_LOG("slot %u", s);
 	}
 	munmap(mem, n * p);
 }
@@ -817,11 +819,13 @@ TEST_F(axvcpu, create_vcpu_all)
 		ASSERT_LE(0, fds[id]) TH_LOG("id %lu", id);
 	}
 	for (id = 0; id < n; id++) {
-		EXPECT_ERRNO(axvcpu_create_vcpu(self->vm, id), EEXIST) TH_LOG("id %lu", id);
+		EXPECT_ERRNO(axvcpu_create_vcpu(self->vm, id), EEXIST)
+			TH_LOG("id %lu", id);
 	}
 	EXPECT_ERRNO(axvcpu_create_vcpu(self->vm, n), EINVAL);
 	for (id = 0; id < n; id++) {
-		EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(fds[id]));
+		EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(fds[id]))
+			TH_LOG("id %lu", id);
 	}
 	for (id = 1; id < n; id++)
 		close(fds[id]);
@@ -1136,12 +1140,14 @@ TEST_F(axvcpu, inject_interrupt_valid)
 	if (!is_riscv(self))
 		SKIP(return, NOT_RISCV);
 	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
-		EXPECT_EQ(0, inject(self->vcpu, vectors[i], 0)) TH_LOG("vector %u", vectors[i]);
+		EXPECT_EQ(0, inject(self->vcpu, vectors[i], 0))
+			TH_LOG("vector %u", vectors[i]);
 	}
 	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
 	ASSERT_EQ(0, vcpu_start(self, self->vcpu, 0));
 	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
-		EXPECT_EQ(0, inject(self->vcpu, vectors[i], 0)) TH_LOG("vector %u", vectors[i]);
+		EXPECT_EQ(0, inject(self->vcpu, vectors[i], 0))
+			TH_LOG("vector %u", vectors[i]);
 	}
 	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
 }
@@ -1169,7 +1175,8 @@ TEST_F(axvcpu, regs_roundtrip)
 	EXPECT_EQ(ENTRY_GPA + 0x100, g.pc);
 	EXPECT_EQ(r.flags, g.flags);
 	for (i = 1; i < ARRAY_SIZE(r.gprs); i++) {
-		EXPECT_EQ(r.gprs[i], g.gprs[i]) TH_LOG("gprs[%zu]", i);
+		EXPECT_EQ(r.gprs[i], g.gprs[i])
+			TH_LOG("gprs[%zu]", i);
 	}
 	if (is_riscv(self)) {
 		EXPECT_EQ(0ULL, g.gprs[0]);
@@ -1317,9 +1324,11 @@ TEST_F(axvcpu, close_system_fd_first)
 	EXPECT_EQ(0, axvcpu_set_region(self->vm, 0, 0, A_GPA, self->page, mem_at(self, 0)));
 	EXPECT_ERRNO(probe(self, A_GPA), EEXIST);
 	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(vcpu));
-	if (is_riscv(self)) {
-		EXPECT_EQ(0, vcpu_start(self, vcpu, 1));
+	if (!is_riscv(self)) {
+		close(vcpu);
+		return;
 	}
+	EXPECT_EQ(0, vcpu_start(self, vcpu, 1));
 	close(vcpu);
 }
 
@@ -1332,7 +1341,9 @@ TEST_F(axvcpu, mapping_outlives_fds)
 	close(self->vcpu);
 	close(self->vm);
 	close(self->fd);
-	self->vcpu = self->vm = self->fd = -1;
+	self->vcpu = -1;
+	self->vm = -1;
+	self->fd = -1;
 	EXPECT_EQ(7U, run->immediate_exit);
 	run->immediate_exit = 0;
 	EXPECT_EQ(0, munmap(run, self->page));
@@ -1407,16 +1418,21 @@ TEST_F_TIMEOUT(axvcpu, create_close_loop, 300)
 			ASSERT_LE(0, vcpu[j]);
 			run[j] = axvcpu_map_run(vcpu[j]);
 			ASSERT_NE(NULL, run[j]);
-			if (riscv && (i + j) % 2 == 0) {
-				ASSERT_EQ(0, vcpu_start(self, vcpu[j], j));
-			}
+			if (!riscv || (i + j) % 2 != 0)
+				continue;
+			ASSERT_EQ(0, vcpu_start(self, vcpu[j], j));
 		}
 		EXPECT_ERRNO(axvcpu_create_vcpu(vm, 0), EEXIST);
 
-		if (i % 3 == 0) {
+		switch (i % 3) {
+		case 0:
 			EXPECT_EQ(0, axvcpu_set_region(vm, 0, 0, A_GPA, 2 * p, mem_at(self, 12)));
-		} else if (i % 3 == 1) {
+			break;
+		case 1:
 			EXPECT_EQ(0, delete_region(vm, 1));
+			break;
+		default:
+			break;
 		}
 
 		if (i % 4 == 0)

@@ -1060,6 +1060,18 @@ TEST_F(riscv, inject_software_interrupt)
 }
 
 /*
+ * Likewise a timer interrupt (the guest's own timer is never armed here):
+ * it is delivered once, although the guest cannot clear it in sip.
+ */
+TEST_F(riscv, inject_timer_interrupt)
+{
+	struct vm vm;
+
+	run_injected(_metadata, self->sys_fd, &vm, 5, false);
+	vm_destroy(&vm);
+}
+
+/*
  * Injecting into a vCPU spinning inside RUN succeeds and kicks it: the
  * interrupt arrives without RUN returning in between (one RUN for the
  * REPORT, one for DONE).

@@ -19,7 +19,12 @@ axv_arch_vars() {
 		CONSOLE=ttyS0
 		QEMU=(qemu-system-riscv64 -M virt -cpu rv64,h=true -bios default)
 		;;
-	*) die "unknown arch '$1' (supported: riscv64)" ;;
+	arm64)
+		KARCH=arm64; CROSS=aarch64-linux-gnu-; KIMAGE=arch/arm64/boot/Image
+		CONSOLE=ttyAMA0
+		QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max)
+		;;
+	*) die "unknown arch '$1' (supported: riscv64, arm64)" ;;
 	esac
 }
 

@@ -10,8 +10,11 @@ total_p=0 total_f=0 total_s=0
 stage() {
 	local name=$1; shift
 	log "== $name"
-	local out
-	out=$("$@" 2>&1 | tee /dev/stderr | grep '^AXV-RESULT' | tail -1)
+	local out logf
+	logf=$(mktemp)
+	"$@" 2>&1 | tee "$logf"
+	out=$(grep '^AXV-RESULT' "$logf" | tail -1)
+	rm -f "$logf"
 	[ -n "$out" ] || out="AXV-RESULT passed=0 failed=1 skipped=0"
 	eval "$(echo "$out" | sed -E 's/AXV-RESULT passed=([0-9]+) failed=([0-9]+) skipped=([0-9]+)/p=\1 f=\2 s=\3/')"
 	log "== $name: $p passed, $f failed, $s skipped"

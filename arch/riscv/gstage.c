@@ -6,46 +6,35 @@
  * U-mode accesses. A and D are set up front, so no hardware A/D update is
  * needed.
  */
-#include <linux/bits.h>
-
 #include "rvh.h"
-
-#define PTE_V	BIT(0)
-#define PTE_R	BIT(1)
-#define PTE_W	BIT(2)
-#define PTE_X	BIT(3)
-#define PTE_U	BIT(4)
-#define PTE_A	BIT(6)
-#define PTE_D	BIT(7)
-#define PTE_PPN_SHIFT	10
-#define PTE_PPN_MASK	GENMASK_ULL(53, 10)
 
 static u64 sv39x4_make_table(phys_addr_t pa)
 {
-	return ((pa >> 12) << PTE_PPN_SHIFT) | PTE_V;
+	return ((pa >> 12) << RVH_PTE_PPN_SHIFT) | RVH_PTE_V;
 }
 
 static u64 sv39x4_make_leaf(phys_addr_t pa, unsigned int prot)
 {
-	u64 e = ((pa >> 12) << PTE_PPN_SHIFT) | PTE_V | PTE_U | PTE_A | PTE_D;
+	u64 e = ((pa >> 12) << RVH_PTE_PPN_SHIFT) | RVH_PTE_V | RVH_PTE_U |
+		RVH_PTE_A | RVH_PTE_D;
 
 	if (prot & AXVCPU_S2_R)
-		e |= PTE_R;
+		e |= RVH_PTE_R;
 	if (prot & AXVCPU_S2_W)
-		e |= PTE_W;
+		e |= RVH_PTE_W;
 	if (prot & AXVCPU_S2_X)
-		e |= PTE_X;
+		e |= RVH_PTE_X;
 	return e;
 }
 
 static bool sv39x4_is_present(u64 e)
 {
-	return e & PTE_V;
+	return e & RVH_PTE_V;
 }
 
 static phys_addr_t sv39x4_entry_pa(u64 e)
 {
-	return ((e & PTE_PPN_MASK) >> PTE_PPN_SHIFT) << 12;
+	return ((e & RVH_PTE_PPN_MASK) >> RVH_PTE_PPN_SHIFT) << 12;
 }
 
 const struct axvcpu_s2_format axvcpu_riscv_sv39x4 = {

@@ -164,10 +164,10 @@ int axvcpu_riscv_gva_to_gpa(u64 vsatp, u64 gva, rvh_read_fn read, void *ctx,
 
 		if (read(ctx, table + idx * 8, &pte))
 			return -EFAULT;
-		if (!(pte & 1) || (!(pte & 2) && (pte & 4)))
+		if (!(pte & RVH_PTE_V) || (!(pte & RVH_PTE_R) && (pte & RVH_PTE_W)))
 			return -EINVAL;
-		table = ((pte >> 10) & GENMASK_ULL(43, 0)) << 12;
-		if (pte & 0xa) {	/* R or X: a leaf, maybe a superpage */
+		table = ((pte & RVH_PTE_PPN_MASK) >> RVH_PTE_PPN_SHIFT) << 12;
+		if (pte & (RVH_PTE_R | RVH_PTE_X)) {	/* a leaf, maybe a superpage */
 			*gpa = (table & ~GENMASK_ULL(shift - 1, 0)) |
 			       (gva & GENMASK_ULL(shift - 1, 0));
 			return 0;

@@ -5,12 +5,24 @@
 #ifndef _AXVCPU_RISCV_RVH_H
 #define _AXVCPU_RISCV_RVH_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 #include "axvcpu.h"
 #include "layout.h"
 
 /* ------------------------------------------- pure logic (KUnit on UML) */
+
+/* Sv39/Sv48/Sv57 and their G-stage x4 forms share these entry bits. */
+#define RVH_PTE_V		BIT(0)
+#define RVH_PTE_R		BIT(1)
+#define RVH_PTE_W		BIT(2)
+#define RVH_PTE_X		BIT(3)
+#define RVH_PTE_U		BIT(4)
+#define RVH_PTE_A		BIT(6)
+#define RVH_PTE_D		BIT(7)
+#define RVH_PTE_PPN_SHIFT	10
+#define RVH_PTE_PPN_MASK	GENMASK_ULL(53, 10)
 
 extern const struct axvcpu_s2_format axvcpu_riscv_sv39x4;
 

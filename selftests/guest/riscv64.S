@@ -374,7 +374,7 @@ timer_handler:
 END timer
 
 /*
- * irq: enable software and external interrupts, then wait for one: with
+ * irq: enable software, timer and external interrupts, then wait for one: with
  * wfi if arg == 0, spinning otherwise. The handler records scause in s4,
  * clears sip.SSIP and returns with interrupts off, so an interrupt whose
  * level is still pending cannot re-enter it.
@@ -383,7 +383,7 @@ BEGIN irq
 	lla	t0, irq_handler
 	csrw	stvec, t0
 	li	s3, 0
-	li	t0, SIE_SSIE | SIE_SEIE
+	li	t0, SIE_SSIE | SIE_STIE | SIE_SEIE
 	csrs	sie, t0
 	csrsi	sstatus, SSTATUS_SIE
 	bnez	a1, 3f

@@ -8,14 +8,6 @@
 #include "mock.h"
 #include "rvh.h"
 
-#define PTE_V	BIT(0)
-#define PTE_R	BIT(1)
-#define PTE_W	BIT(2)
-#define PTE_X	BIT(3)
-#define PTE_U	BIT(4)
-#define PTE_A	BIT(6)
-#define PTE_D	BIT(7)
-
 static void s2_init(struct kunit *test, struct axvcpu_stage2 *s2)
 {
 	KUNIT_ASSERT_EQ(test, atomic_read(&axvcpu_fake_hal_frames), 0);
@@ -47,8 +39,8 @@ static void map_then_lookup_gives_leaf(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x80001000, 0x12345000,
 					    AXVCPU_S2_R | AXVCPU_S2_W | AXVCPU_S2_X), 0);
 	KUNIT_ASSERT_TRUE(test, axvcpu_s2_lookup(&s2, 0x80001000, &e));
-	KUNIT_EXPECT_EQ(test, e, (0x12345ULL << 10) | PTE_V | PTE_R | PTE_W |
-			PTE_X | PTE_U | PTE_A | PTE_D);
+	KUNIT_EXPECT_EQ(test, e, (0x12345ULL << 10) | RVH_PTE_V | RVH_PTE_R | RVH_PTE_W |
+			RVH_PTE_X | RVH_PTE_U | RVH_PTE_A | RVH_PTE_D);
 	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 0x80000000, &e));
 	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 0x80002000, &e));
 	/* Root, one level-1 and one level-0 table. */
@@ -65,8 +57,8 @@ static void readonly_leaf_has_no_write(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x1000, 0x2000,
 					    AXVCPU_S2_R | AXVCPU_S2_X), 0);
 	KUNIT_ASSERT_TRUE(test, axvcpu_s2_lookup(&s2, 0x1000, &e));
-	KUNIT_EXPECT_FALSE(test, e & PTE_W);
-	KUNIT_EXPECT_TRUE(test, e & PTE_R);
+	KUNIT_EXPECT_FALSE(test, e & RVH_PTE_W);
+	KUNIT_EXPECT_TRUE(test, e & RVH_PTE_R);
 	s2_fini(test, &s2);
 }
 

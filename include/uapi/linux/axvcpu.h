@@ -133,6 +133,39 @@ struct axvcpu_setup_riscv {
 	__u64 arg;
 };
 
+/**
+ * struct axvcpu_setup_arm64 - arm64 part of struct axvcpu_setup
+ * @mpidr: the MPIDR_EL1 affinity the guest reads (Aff3..Aff0), also the
+ *	target PSCI CPU_ON names.
+ * @x: x0..x3 at entry (x0: the device-tree address for a Linux guest).
+ *
+ * The vCPU starts at EL1h with the MMU off and DAIF masked.
+ */
+struct axvcpu_setup_arm64 {
+	__u64 mpidr;
+	__u64 x[4];
+};
+
+/* Start modes of struct axvcpu_setup_x86. */
+#define AXVCPU_X86_MODE_REAL16	1  /* real mode, CS base = entry & ~0xffff */
+#define AXVCPU_X86_MODE_PROT32	2  /* 32-bit flat protected mode, paging off */
+#define AXVCPU_X86_MODE_LONG64	3  /* 64-bit mode on the VMM's page tables */
+
+/**
+ * struct axvcpu_setup_x86 - x86_64 part of struct axvcpu_setup
+ * @mode: an AXVCPU_X86_MODE_* value.
+ * @apic_id: the x2APIC id of the vCPU (the INIT/SIPI target).
+ * @cr3: %AXVCPU_X86_MODE_LONG64: guest-physical address of the 4-level
+ *	page tables the VMM built in guest memory; zero otherwise.
+ * @rsi: rsi at entry (the boot_params address for a Linux guest).
+ */
+struct axvcpu_setup_x86 {
+	__u32 mode;
+	__u32 apic_id;
+	__u64 cr3;
+	__u64 rsi;
+};
+
 /* Values of struct axvcpu_setup.arch: the AXVCPU_BACKEND_* of the host. */
 
 /**
@@ -141,6 +174,8 @@ struct axvcpu_setup_riscv {
  *	value fails with -EINVAL, so a VMM cannot pass another arch's config.
  * @flags: must be zero.
  * @riscv: the riscv64 boot configuration.
+ * @arm64: the arm64 boot configuration.
+ * @x86: the x86_64 boot configuration.
  * @reserved: must be zero beyond the arch's part.
  *
  * Setup is the last step before a vCPU can run (Created -> Free): the
@@ -152,6 +187,8 @@ struct axvcpu_setup {
 	__u32 flags;
 	union {
 		struct axvcpu_setup_riscv riscv;
+		struct axvcpu_setup_arm64 arm64;
+		struct axvcpu_setup_x86 x86;
 		__u64 reserved[16];
 	};
 };
