@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -1239,6 +1240,339 @@ TEST_F(riscv, run_page_stats)
 	expect_done(_metadata, v, false);
 	ASSERT_LT(exits, v->run->exits);
 	vm_destroy(&vm);
+}
+
+/* The current time of @clk in nanoseconds. */
+static __u64 clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (__u64)ts.tv_sec * 1000000000 + (__u64)ts.tv_nsec;
+}
+
+/* Describe what __run_next() returned: an errno, or the exit. */
+static const char *describe_result(int r, const struct axvcpu_run *run,
+				   char *buf, size_t len)
+{
+	if (r < 0)
+		return strerror(-r);
+	return describe_exit(run, buf, len);
+}
+
+/* Restrict the calling thread to @cpu: 0 or -errno. */
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+/* Up to @n CPUs the calling thread may run on, lowest first: how many. */
+static int allowed_cpus(int *cpus, int n)
+{
+	cpu_set_t set;
+	int cpu, found = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (cpu = 0; cpu < CPU_SETSIZE && found < n; cpu++)
+		if (CPU_ISSET(cpu, &set))
+			cpus[found++] = cpu;
+	return found;
+}
+
+/* The RAM counter of hart @hartid's count_mmio program. */
+static __u64 count_mmio_ram(const struct vm *vm, __u64 hartid)
+{
+	return *(const __u64 *)((const char *)vm->ram + GUEST_DATA_OFF +
+				64 * hartid);
+}
+
+/*
+ * Run a count_mmio vCPU of hart @hartid to its next exit, which must be
+ * its store of @seq: 0 if so, -errno if RUN failed, 1 for any other exit
+ * (left in the run page). Makes no assertions, so threads can use it.
+ */
+static int next_count_store(struct vcpu *v, __u64 hartid, __u64 seq)
+{
+	int r = __run_next(v, false);
+
+	if (r < 0)
+		return r;
+	return r == AXVCPU_EXIT_MMIO_WRITE &&
+	       v->run->mmio.addr == GUEST_MMIO_BASE + 8 * hartid &&
+	       v->run->mmio.width == 8 && v->run->mmio.data == seq ? 0 : 1;
+}
+
+#define MIGRATE_ITERS	200U
+
+/*
+ * The VMM thread moves between two CPUs before every RUN, so the vCPU is
+ * bound on one CPU, then the other, 200 times over. Registers, sscratch
+ * and RAM survive every move: each exit stores the next count, the
+ * thread really ran on both CPUs, and the guest ends with its register
+ * and RAM counters both at 200.
+ */
+TEST_F(riscv, vcpu_migrates_between_cpus)
+{
+	unsigned int i, seen = 0;
+	struct vcpu *v;
+	struct vm vm;
+	char buf[256];
+	int cpus[2];
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || allowed_cpus(cpus, 2) < 2)
+		SKIP(return, "needs two CPUs");
+	vm_create(_metadata, self->sys_fd, &vm, count_mmio_begin,
+		  count_mmio_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, MIGRATE_ITERS);
+
+	for (i = 0; i < MIGRATE_ITERS; i++) {
+		int cpu = cpus[i % 2], r;
+
+		r = pin_to_cpu(cpu);
+		ASSERT_EQ(0, r) TH_LOG("pin to CPU %d: %s", cpu, strerror(-r));
+		ASSERT_EQ(cpu, sched_getcpu());
+		r = next_count_store(v, 0, i + 1);
+		ASSERT_EQ(0, r)
+			TH_LOG("RUN %u on CPU %d: want store of %u, got %s",
+			       i, cpu, i + 1,
+			       describe_result(r, v->run, buf, sizeof(buf)));
+		r = sched_getcpu();
+		ASSERT_EQ(cpu, r) TH_LOG("RUN %u moved the thread", i);
+		seen |= 1U << (r == cpus[1]);
+	}
+	ASSERT_EQ(3U, seen);
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, MIGRATE_ITERS, MIGRATE_ITERS);
+	ASSERT_EQ_X(MIGRATE_ITERS, count_mmio_ram(&vm, 0));
+	vm_destroy(&vm);
+}
+
+/* A thread running a count_mmio vCPU to its end, pinned to one CPU. */
+struct counter {
+	struct vcpu *v;
+	__u64 hartid;
+	unsigned int iters;
+	int cpu;
+	pthread_barrier_t *start;
+	int pin;		/* pin_to_cpu() */
+	unsigned int stores;	/* good stores seen */
+	int result;		/* next_count_store() or, after all, __run_next() */
+	bool moved;		/* seen off its CPU after a RUN */
+	__u64 t_start, t_end;	/* CLOCK_MONOTONIC ns around the stores */
+};
+
+static void *counter_fn(void *arg)
+{
+	struct counter *c = arg;
+
+	c->pin = pin_to_cpu(c->cpu);
+	pthread_barrier_wait(c->start);
+	if (c->pin)
+		return NULL;
+	c->t_start = clock_ns(CLOCK_MONOTONIC);
+	for (c->stores = 0; c->stores < c->iters; c->stores++) {
+		c->result = next_count_store(c->v, c->hartid, c->stores + 1);
+		if (c->result)
+			break;
+		if (sched_getcpu() != c->cpu)
+			c->moved = true;
+	}
+	c->t_end = clock_ns(CLOCK_MONOTONIC);
+	if (!c->result)
+		c->result = __run_next(c->v, false);
+	return NULL;
+}
+
+#define CONCURRENT_ITERS	100U
+
+/*
+ * Two vCPUs of one VM run count_mmio at the same time on two threads
+ * pinned to different CPUs: each sees only its own stores, in order, and
+ * ends with its own counters at 100, so neither the per-CPU current vCPU
+ * nor the VS CSRs of one leak into the other.
+ */
+TEST_F(riscv, two_vcpus_run_concurrently)
+{
+	struct counter c[2] = { 0 };
+	pthread_barrier_t start;
+	pthread_t thread[2];
+	struct vm vm;
+	char buf[256];
+	int cpus[2];
+	unsigned int i;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || allowed_cpus(cpus, 2) < 2)
+		SKIP(return, "needs two CPUs");
+	vm_create(_metadata, self->sys_fd, &vm, count_mmio_begin,
+		  count_mmio_end);
+	ASSERT_EQ(0, pthread_barrier_init(&start, NULL, 2));
+	for (i = 0; i < 2; i++) {
+		c[i].v = vcpu_add(_metadata, &vm, i, GUEST_RAM_BASE, i,
+				  CONCURRENT_ITERS);
+		c[i].hartid = i;
+		c[i].iters = CONCURRENT_ITERS;
+		c[i].cpu = cpus[i];
+		c[i].start = &start;
+	}
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&thread[i], NULL, counter_fn, &c[i]));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_join(thread[i], NULL));
+	pthread_barrier_destroy(&start);
+
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, c[i].pin)
+			TH_LOG("pin to CPU %d: %s", c[i].cpu,
+			       strerror(-c[i].pin));
+		ASSERT_EQ(CONCURRENT_ITERS, c[i].stores)
+			TH_LOG("vCPU %u: want store of %u, got %s", i,
+			       c[i].stores + 1,
+			       describe_result(c[i].result, c[i].v->run, buf,
+					       sizeof(buf)));
+		ASSERT_EQ(AXVCPU_EXIT_HYPERCALL, c[i].result)
+			TH_LOG("vCPU %u: want DONE, got %s", i,
+			       describe_result(c[i].result, c[i].v->run, buf,
+					       sizeof(buf)));
+		ASSERT_TRUE(is_test_call(c[i].v->run, TEST_FID_DONE))
+			TH_LOG("vCPU %u: want DONE, got %s", i,
+			       describe_exit(c[i].v->run, buf, sizeof(buf)));
+		ASSERT_FALSE(c[i].moved);
+		EXPECT_REPORTS(c[i].v, CONCURRENT_ITERS, CONCURRENT_ITERS);
+		ASSERT_EQ_X(CONCURRENT_ITERS, count_mmio_ram(&vm, i));
+	}
+	/* The two store loops overlapped in time. */
+	ASSERT_LT(c[0].t_start, c[1].t_end);
+	ASSERT_LT(c[1].t_start, c[0].t_end);
+	vm_destroy(&vm);
+}
+
+/* A thread running a count_regs vCPU to DONE, pinned to one CPU. */
+struct spinner {
+	struct vcpu *v;
+	int cpu;
+	pthread_barrier_t *start;	/* or NULL */
+	int pin;			/* pin_to_cpu() */
+	int result;			/* __run_next() */
+	bool moved;			/* off its CPU after the RUNs */
+	__u64 t_start, t_end;		/* CLOCK_MONOTONIC ns around them */
+	__u64 cpu_ns;			/* thread CPU time they took */
+};
+
+static void *spinner_fn(void *arg)
+{
+	struct spinner *s = arg;
+	__u64 cpu;
+
+	s->pin = pin_to_cpu(s->cpu);
+	if (s->start)
+		pthread_barrier_wait(s->start);
+	if (s->pin)
+		return NULL;
+	s->t_start = clock_ns(CLOCK_MONOTONIC);
+	cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	s->result = __run_next(s->v, false);
+	s->cpu_ns = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu;
+	s->t_end = clock_ns(CLOCK_MONOTONIC);
+	s->moved = sched_getcpu() != s->cpu;
+	return NULL;
+}
+
+/* @s ran count_regs of hart @hartid for @k iterations to DONE. */
+static void expect_count_regs(struct __test_metadata *_metadata,
+			      const struct spinner *s, __u64 hartid, __u64 k)
+{
+	char buf[256];
+
+	ASSERT_EQ(0, s->pin)
+		TH_LOG("pin to CPU %d: %s", s->cpu, strerror(-s->pin));
+	ASSERT_EQ(AXVCPU_EXIT_HYPERCALL, s->result)
+		TH_LOG("hart %llu: want DONE, got %s", ULL(hartid),
+		       describe_result(s->result, s->v->run, buf, sizeof(buf)));
+	ASSERT_TRUE(is_test_call(s->v->run, TEST_FID_DONE))
+		TH_LOG("hart %llu: want DONE, got %s", ULL(hartid),
+		       describe_exit(s->v->run, buf, sizeof(buf)));
+	ASSERT_FALSE(s->moved);
+	EXPECT_REPORTS(s->v, k, k * (k + 1) / 2, hartid << 48 | k);
+}
+
+#define PREEMPT_CAL_ITERS	1000000ULL	/* calibration run */
+#define PREEMPT_MAX_ITERS	0x40000000ULL
+#define PREEMPT_TARGET_MS	200		/* CPU time of each guest */
+
+/*
+ * Two VMs run count_regs on two threads pinned to the same CPU, each for
+ * about 200 ms of CPU time (the iteration count is calibrated by a solo
+ * run first), so the scheduler preempts each vCPU thread for the other
+ * inside RUN, on host timer interrupts. Both get their exact counts and
+ * their own sscratch back, and each RUN took clearly longer than the CPU
+ * time its thread got: it was preempted while running the guest.
+ */
+TEST_F(riscv, preempted_while_running)
+{
+	struct spinner cal = { 0 }, s[2] = { 0 };
+	pthread_barrier_t start;
+	pthread_t thread[2];
+	struct vm vm[2];
+	__u64 k[2];
+	unsigned int i;
+	int cpu;
+
+	ASSERT_EQ(1, allowed_cpus(&cpu, 1));
+
+	/* Solo run on this thread: how many iterations take the target time. */
+	vm_create(_metadata, self->sys_fd, &vm[0], count_regs_begin,
+		  count_regs_end);
+	cal.v = vcpu_add(_metadata, &vm[0], 0, GUEST_RAM_BASE, 2,
+			 PREEMPT_CAL_ITERS);
+	cal.cpu = cpu;
+	spinner_fn(&cal);
+	expect_count_regs(_metadata, &cal, 2, PREEMPT_CAL_ITERS);
+	vm_destroy(&vm[0]);
+	k[0] = PREEMPT_CAL_ITERS * PREEMPT_TARGET_MS * 1000000 /
+	       (cal.cpu_ns ?: 1);
+	if (k[0] < PREEMPT_CAL_ITERS)
+		k[0] = PREEMPT_CAL_ITERS;
+	if (k[0] > PREEMPT_MAX_ITERS)
+		k[0] = PREEMPT_MAX_ITERS;
+	k[1] = k[0] + 1000;	/* different counts expose mixed-up state */
+	TH_LOG("%llu iterations took %llu us; running %llu and %llu",
+	       PREEMPT_CAL_ITERS, ULL(cal.cpu_ns / 1000), ULL(k[0]),
+	       ULL(k[1]));
+
+	ASSERT_EQ(0, pthread_barrier_init(&start, NULL, 2));
+	for (i = 0; i < 2; i++) {
+		vm_create(_metadata, self->sys_fd, &vm[i], count_regs_begin,
+			  count_regs_end);
+		s[i].v = vcpu_add(_metadata, &vm[i], 0, GUEST_RAM_BASE, i,
+				  k[i]);
+		s[i].cpu = cpu;
+		s[i].start = &start;
+	}
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&thread[i], NULL, spinner_fn, &s[i]));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_join(thread[i], NULL));
+	pthread_barrier_destroy(&start);
+
+	for (i = 0; i < 2; i++) {
+		__u64 wall = s[i].t_end - s[i].t_start;
+
+		expect_count_regs(_metadata, &s[i], i, k[i]);
+		ASSERT_LT(0ULL, s[i].v->run->host_irq_exits);
+		TH_LOG("hart %u: RUN took %llu us for %llu us of CPU", i,
+		       ULL(wall / 1000), ULL(s[i].cpu_ns / 1000));
+		ASSERT_LT(s[i].cpu_ns + s[i].cpu_ns / 4, wall)
+			TH_LOG("hart %u was not preempted inside RUN", i);
+	}
+	ASSERT_LT(s[0].t_start, s[1].t_end);
+	ASSERT_LT(s[1].t_start, s[0].t_end);
+	for (i = 0; i < 2; i++)
+		vm_destroy(&vm[i]);
 }
 
 TEST_HARNESS_MAIN

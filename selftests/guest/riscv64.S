@@ -431,3 +431,70 @@ illegal_handler:
 	REPORT	s3
 	DONE
 END illegal
+
+/*
+ * count_mmio: a1 iterations of: increment a register counter (s3) and a
+ * RAM counter (at GUEST_DATA_OFF + 64 * hartid, zeroed first), put
+ * hartid << 48 | count in sscratch, and store the count to
+ * GUEST_MMIO_BASE + 8 * hartid, which exits to the VMM. After the exit
+ * sscratch and the RAM counter must still hold what was written (else
+ * FAIL 1 or FAIL 2). Reports the register counter and the RAM counter.
+ */
+BEGIN count_mmio
+	mv	s1, a0				/* hartid */
+	mv	s2, a1				/* iterations */
+	li	s3, 0
+	li	s4, GUEST_RAM_BASE + GUEST_DATA_OFF
+	slli	t0, s1, 6
+	add	s4, s4, t0			/* this hart's RAM counter */
+	sd	zero, 0(s4)
+	li	s5, GUEST_MMIO_BASE
+	slli	t0, s1, 3
+	add	s5, s5, t0			/* this hart's MMIO address */
+	slli	s6, s1, 48			/* sscratch tag */
+	beqz	s2, 2f
+1:	addi	s3, s3, 1
+	ld	t0, 0(s4)
+	addi	t0, t0, 1
+	sd	t0, 0(s4)
+	or	t1, s6, s3
+	csrw	sscratch, t1
+	sd	s3, 0(s5)			/* MMIO_WRITE exit */
+	csrr	t2, sscratch
+	bne	t1, t2, 3f
+	ld	t0, 0(s4)
+	bne	t0, s3, 4f
+	bne	s3, s2, 1b
+	j	2f
+3:	FAIL	1
+	j	3b
+4:	FAIL	2
+	j	4b
+2:	REPORT	s3
+	ld	t0, 0(s4)
+	REPORT	t0
+	DONE
+END count_mmio
+
+/*
+ * count_regs: a pure register loop of a1 iterations with no exits of its
+ * own: s2 counts, s3 sums the counts. sscratch holds hartid << 48 | a1
+ * throughout. Reports s2, s3 and sscratch.
+ */
+BEGIN count_regs
+	slli	t0, a0, 48
+	or	t0, t0, a1
+	csrw	sscratch, t0
+	mv	s1, a1
+	li	s2, 0
+	li	s3, 0
+	beqz	s1, 2f
+1:	addi	s2, s2, 1
+	add	s3, s3, s2
+	bne	s2, s1, 1b
+2:	csrr	s4, sscratch
+	REPORT	s2
+	REPORT	s3
+	REPORT	s4
+	DONE
+END count_regs

@@ -79,6 +79,8 @@ GUEST_PROGRAM(timer);
 GUEST_PROGRAM(irq);
 GUEST_PROGRAM(spin);
 GUEST_PROGRAM(illegal);
+GUEST_PROGRAM(count_mmio);
+GUEST_PROGRAM(count_regs);
 
 /* Labels inside programs, for checking pcs and entry points. */
 extern const char hypercall_ret[];	/* right after the ecall */

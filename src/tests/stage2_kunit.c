@@ -6,7 +6,7 @@
 #include <kunit/test.h>
 
 #include "mock.h"
-#include "rvh.h"
+#include "../../arch/riscv/rvh.h"
 
 static void s2_init(struct kunit *test, struct axvcpu_stage2 *s2)
 {

@@ -5,7 +5,7 @@
  */
 #include <kunit/test.h>
 
-#include "rvh.h"
+#include "../rvh.h"
 
 struct load_case {
 	u32 insn;
