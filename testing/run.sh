@@ -16,7 +16,9 @@ arch=${2:-riscv64}
 axv_arch_vars "$arch"
 "$AXV_TOP/testing/deps.sh"
 KSRC=$(axv_ksrc)
+# AXV_KVARIANT=debug|release overrides (e.g. to measure the debug cost).
 variant=debug; [ "$mode" = bench ] && variant=release
+variant=${AXV_KVARIANT:-$variant}
 B=$("$AXV_TOP/testing/kernel.sh" "$arch" $variant)
 OUT=${AXV_OUT:-$AXV_TOP/.out}/$arch
 rm -rf "$OUT"; mkdir -p "$OUT"
