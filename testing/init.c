@@ -95,7 +95,7 @@ static int load_modules(void)
 	return bad;
 }
 
-static void unload(const char *name)
+static void unload_module(const char *name)
 {
 	long r = syscall(SYS_delete_module, name, O_NONBLOCK);
 
@@ -137,13 +137,13 @@ static void kunit_results(void)
 		closedir(d);
 }
 
-static void selftests(void)
+static void run_selftests(void)
 {
 	char *names[32], path[256];
 	int i, n = list("/selftests", "_test", names, 32);
 
 	for (i = 0; i < n; i++) {
-		char *argv[] = { names[i], NULL };
+		char *const argv[] = { names[i], NULL };
 		int rc;
 
 		snprintf(path, sizeof(path), "/selftests/%s", names[i]);
@@ -154,7 +154,7 @@ static void selftests(void)
 }
 
 /* kmemleak reports objects at least 5 s old, after two scans. */
-static void kmemleak(void)
+static void scan_leaks(void)
 {
 	if (access("/sys/kernel/debug/kmemleak", F_OK))
 		return;
@@ -182,7 +182,7 @@ static void dmesg(void)
 	free(buf);
 }
 
-int main(int argc, char **argv)
+int main(void)
 {
 	const char *mode = getenv("axmode");
 	int c, rc = 0;
@@ -213,13 +213,13 @@ int main(int argc, char **argv)
 	klogctl(8, NULL, 5);
 	if (!strcmp(mode, "test")) {
 		kunit_results();
-		selftests();
-		kmemleak();
-		unload("axvcpu_kunit");
-		unload("axvcpu");
+		run_selftests();
+		scan_leaks();
+		unload_module("axvcpu_kunit");
+		unload_module("axvcpu");
 	} else {
 		char prog[64];
-		char *args[] = { prog, NULL };
+		char *const args[] = { prog, NULL };
 
 		snprintf(prog, sizeof(prog), "/bin/%s", mode);
 		rc = run(prog, args);

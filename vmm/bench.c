@@ -19,9 +19,6 @@
 #define SECS	2.0
 #define BATCH	1000
 
-extern const char guest_mmio_begin[], guest_mmio_end[];
-extern const char guest_sbi_begin[], guest_sbi_end[];
-
 static double now(void)
 {
 	struct timespec ts;
@@ -56,7 +53,7 @@ static double axvcpu_phase(const char *b, const char *e)
 static double kvm_phase(const char *b, const char *e)
 {
 	struct kvm_userspace_memory_region mr = { 0 };
-	uint64_t pc = GUEST_BASE;
+	__u64 pc = GUEST_BASE;
 	struct kvm_one_reg reg = {
 		.id = KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CORE |
 		      KVM_REG_RISCV_CORE_REG(regs.pc),

@@ -5,8 +5,6 @@
  */
 #include "vmm.h"
 
-extern const char guest_demo_begin[], guest_demo_end[];
-
 int main(void)
 {
 	struct vmm v;
@@ -29,8 +27,9 @@ int main(void)
 			}
 			break;
 		case AXVCPU_EXIT_SYSTEM_DOWN:
-			printf("demo: guest powered off after %llu exits (%llu handled in the kernel)\n",
-			       (unsigned long long)v.run->exits,
+			printf("demo: guest powered off after %llu exits",
+			       (unsigned long long)v.run->exits);
+			printf(" (%llu handled in the kernel)\n",
 			       (unsigned long long)v.run->kernel_exits);
 			vmm_destroy(&v);
 			return 0;

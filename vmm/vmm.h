@@ -18,6 +18,11 @@
 #define GUEST_SIZE	0x10000ULL
 #define UART_ADDR	0x10000000ULL
 
+/* Guest programs, in guest-<arch>.S. */
+extern const char guest_demo_begin[], guest_demo_end[];
+extern const char guest_mmio_begin[], guest_mmio_end[];
+extern const char guest_sbi_begin[], guest_sbi_end[];
+
 struct vmm {
 	int sys, vm, vcpu;
 	void *mem;
@@ -35,7 +40,7 @@ static inline void vmm_create(struct vmm *v, const void *code, size_t len)
 {
 	struct axvcpu_memory_region mr = { .slot = 0 };
 	struct axvcpu_setup setup = { .arch = AXVCPU_BACKEND_RISCV_H };
-	uint64_t entry = GUEST_BASE;
+	__u64 entry = GUEST_BASE;
 
 	v->sys = open("/dev/axvcpu", O_RDWR | O_CLOEXEC);
 	if (v->sys < 0)
