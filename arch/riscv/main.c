@@ -38,7 +38,7 @@ static int rvh_hardware_enable(void)
 	}
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HGATP, 0);
-	csr_clear(CSR_HIE, BIT(IRQ_VS_SOFT) | BIT(IRQ_VS_TIMER) | BIT(IRQ_VS_EXT));
+	csr_clear(CSR_HIE, RVH_HIDELEG);
 	this_cpu_write(rvh_enabled, true);
 	return 0;
 }

@@ -154,6 +154,9 @@ static inline struct rvh_vcpu *to_rvh(struct axvcpu_vcpu *vcpu)
 	return vcpu->arch;
 }
 
+/* The VS-level interrupts, delegated to the guest while it runs. */
+#define RVH_HIDELEG	(BIT(IRQ_VS_SOFT) | BIT(IRQ_VS_TIMER) | BIT(IRQ_VS_EXT))
+
 extern bool axvcpu_riscv_has_sstc;
 extern const struct axvcpu_arch_ops axvcpu_riscv_ops;
 

@@ -35,7 +35,6 @@ static_assert(sizeof(struct rvh_switch) == RVH_SWITCH_SIZE);
 #define RVH_HEDELEG	(BIT(EXC_INST_MISALIGNED) | BIT(EXC_BREAKPOINT) | \
 			 BIT(EXC_SYSCALL) | BIT(EXC_INST_PAGE_FAULT) | \
 			 BIT(EXC_LOAD_PAGE_FAULT) | BIT(EXC_STORE_PAGE_FAULT))
-#define RVH_HIDELEG	(BIT(IRQ_VS_SOFT) | BIT(IRQ_VS_TIMER) | BIT(IRQ_VS_EXT))
 
 /*
  * Injected timer and external interrupts are edge-like: asserted in hvip
