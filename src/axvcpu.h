@@ -293,7 +293,9 @@ struct axvcpu_percpu_ops {
  * @name: printed at load.
  * @id: AXVCPU_BACKEND_* value reported to userspace.
  * @probe: check the CPU once at load; -ENODEV with a logged reason if
- *	it lacks what the backend needs.
+ *	it lacks what the backend needs. May take host resources (irqs).
+ * @remove: optional: release what @probe took, after every CPU was
+ *	disabled. Called at unload, or when loading fails after @probe.
  * @ops: vCPU operations.
  * @percpu: per-CPU operations.
  * @s2_format: stage-2 page-table format, set by @probe.
@@ -305,6 +307,7 @@ struct axvcpu_backend {
 	const char *name;
 	u32 id;
 	int (*probe)(void);
+	void (*remove)(void);
 	const struct axvcpu_arch_ops *ops;
 	const struct axvcpu_percpu_ops *percpu;
 	const struct axvcpu_s2_format *s2_format;
@@ -314,6 +317,7 @@ struct axvcpu_backend {
 
 extern const struct axvcpu_backend *axvcpu_backend;
 extern const struct axvcpu_backend axvcpu_riscv_backend;
+extern const struct axvcpu_backend axvcpu_arm64_backend;
 
 /* Generic vCPU: the state machine of Documentation/design.rst. */
 int axvcpu_vcpu_init(struct axvcpu_vcpu *vcpu, const struct axvcpu_backend *be,

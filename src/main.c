@@ -31,11 +31,19 @@ static int axvcpu_cpu_offline(unsigned int cpu)
 
 static const struct axvcpu_backend *find_backend(void)
 {
-#ifdef CONFIG_RISCV
+#if defined(CONFIG_RISCV)
 	return &axvcpu_riscv_backend;
+#elif defined(CONFIG_ARM64)
+	return &axvcpu_arm64_backend;
 #else
 	return NULL;
 #endif
+}
+
+static void backend_remove(const struct axvcpu_backend *be)
+{
+	if (be->remove)
+		be->remove();
 }
 
 static int __init axvcpu_init(void)
@@ -54,8 +62,10 @@ static int __init axvcpu_init(void)
 
 	r = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "axvcpu:online",
 			      axvcpu_cpu_online, axvcpu_cpu_offline);
-	if (r < 0)
+	if (r < 0) {
+		backend_remove(be);
 		return r;
+	}
 	hp_state = r;
 
 	axvcpu_vcpu_fd_init();
@@ -63,6 +73,7 @@ static int __init axvcpu_init(void)
 	if (r) {
 		axvcpu_vcpu_fd_exit();
 		cpuhp_remove_state(hp_state);
+		backend_remove(be);
 		return r;
 	}
 	pr_info("%s backend, %s stage 2 (%u guest-physical bits), up to %u vCPUs per VM\n",
@@ -76,6 +87,7 @@ static void __exit axvcpu_exit(void)
 	axvcpu_dev_unregister();
 	axvcpu_vcpu_fd_exit();
 	cpuhp_remove_state(hp_state);
+	backend_remove(axvcpu_backend);
 }
 
 module_init(axvcpu_init);

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build everything for one arch and run it in the emulated machine.
 #
-# usage: testing/run.sh test|demo|bench [ARCH]    (ARCH: riscv64)
+# usage: testing/run.sh test|demo|bench [ARCH]    (ARCH: riscv64, arm64)
 #
 # test: boot, load axvcpu.ko and axvcpu_kunit.ko (KUnit runs at load),
 #       run the kselftests, check kmemleak, unload; judged by testing/vm.py.
@@ -39,8 +39,9 @@ make -s -C "$AXV_TOP/vmm" CROSS_COMPILE=$CROSS OUTPUT="$R/bin" KHDR="$B/uapi/inc
 
 log "booting $arch ($mode)"
 echo_flag=; [ "$mode" = test ] || echo_flag=--echo
+kvm_args=$KVM_ARGS; [ "$mode" = bench ] && kvm_args=$KVM_BENCH_ARGS
 "$AXV_TOP/testing/vm.py" --log "$OUT/console-$mode.log" --mode "$mode" \
 	--timeout "${AXV_TIMEOUT:-1500}" $echo_flag -- \
 	"${QEMU[@]}" -smp 2 -m 1024 -nographic -no-reboot \
 	-kernel "$B/$KIMAGE" -initrd "$OUT/initrd.cpio" \
-	-append "console=$CONSOLE panic=-1 log_buf_len=4M kvm.enable_virt_at_load=0 axmode=$mode"
+	-append "console=$CONSOLE panic=-1 log_buf_len=4M $kvm_args axmode=$mode"

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 
 #include "axvcpu.h"
+#include "layout.h"
 
 /* ------------------------------------------- pure logic (KUnit on UML) */
 
@@ -75,5 +76,151 @@ struct vhe_sysreg {
 
 void axvcpu_arm64_decode_sysreg(u64 esr, struct vhe_sysreg *s);
 u64 axvcpu_arm64_fault_ipa(u64 hpfar, u64 far);
+
+/* --------------------------------------------------------------- vCPU */
+
+/*
+ * GIC virtual CPU interface: the list registers used (of the up to 16
+ * ICH_VTR_EL2 reports) and the INTIDs that can be injected (SGI, PPI, SPI).
+ */
+#define VHE_MAX_LRS		4
+#define VHE_NR_INTIDS		1020
+#define VHE_VTIMER_INTID	27	/* the EL1 virtual timer's PPI */
+#define VHE_IRQ_PRIORITY	0xa0
+
+/**
+ * struct vhe_switch - what switch.S saves and loads (offsets in layout.h)
+ * @x: guest x0..x30.
+ * @sp_el0: guest SP_EL0.
+ * @pc: guest pc (ELR_EL2).
+ * @pstate: guest PSTATE (SPSR_EL2).
+ * @host_x: host x18..x30.
+ * @host_sp_el0: host SP_EL0 (current).
+ * @host_vbar: host VBAR_EL2.
+ * @host_daif: host DAIF.
+ * @esr: ESR_EL2 of the last exit.
+ * @far: FAR_EL2 of the last exit.
+ * @hpfar: HPFAR_EL2 of the last exit.
+ */
+struct vhe_switch {
+	u64 x[31];
+	u64 sp_el0;
+	u64 pc;
+	u64 pstate;
+	u64 host_x[13];
+	u64 host_sp_el0;
+	u64 host_vbar;
+	u64 host_daif;
+	u64 esr;
+	u64 far;
+	u64 hpfar;
+};
+
+/**
+ * struct vhe_fpsimd - FP/SIMD registers (layout.h: VHE_FP_*)
+ * @v: v0..v31.
+ * @fpsr: FPSR.
+ * @fpcr: FPCR.
+ */
+struct vhe_fpsimd {
+	__uint128_t v[32];
+	u64 fpsr;
+	u64 fpcr;
+};
+
+/* Guest EL1/EL0 system registers kept in the CPU while the vCPU is bound. */
+enum vhe_sysreg_idx {
+	VHE_SCTLR, VHE_CPACR, VHE_TTBR0, VHE_TTBR1, VHE_TCR, VHE_ESR,
+	VHE_AFSR0, VHE_AFSR1, VHE_FAR, VHE_MAIR, VHE_AMAIR, VHE_VBAR,
+	VHE_CONTEXTIDR, VHE_CNTKCTL, VHE_ELR, VHE_SPSR, VHE_SP_EL1,
+	VHE_TPIDR_EL1, VHE_PAR, VHE_CSSELR, VHE_TPIDR_EL0, VHE_TPIDRRO_EL0,
+	VHE_CNTV_CVAL, VHE_CNTV_CTL, VHE_NR_SYSREGS
+};
+
+/**
+ * struct vhe_vgic - the guest's GIC virtual CPU interface state
+ * @lr: list registers, as last written or read back.
+ * @vmcr: ICH_VMCR_EL2.
+ * @ap0r: ICH_AP0R<n>_EL2.
+ * @ap1r: ICH_AP1R<n>_EL2.
+ * @pending: INTIDs injected and not yet in a list register (atomic bits).
+ */
+struct vhe_vgic {
+	u64 lr[VHE_MAX_LRS];
+	u64 vmcr;
+	u64 ap0r[4];
+	u64 ap1r[4];
+	unsigned long pending[BITS_TO_LONGS(VHE_NR_INTIDS)];
+};
+
+/**
+ * struct vhe_vcpu - the arm64 part of a vCPU
+ * @sw: the world-switch area; first, for the assembly.
+ * @sys: guest system registers while unbound.
+ * @host_tpidr: host TPIDR_EL0 and TPIDRRO_EL0 while bound.
+ * @vgic: interrupt state.
+ * @fp: guest FP/SIMD registers.
+ * @host_fp: host FP/SIMD registers during an entry.
+ * @fp_enabled: the guest used FP/SIMD: switch it on every entry.
+ * @vttbr: VTTBR_EL2 (stage-2 root and VMID).
+ * @mpidr: MPIDR_EL1 the guest reads (VMPIDR_EL2).
+ * @cntvoff: CNTVOFF_EL2.
+ * @exit_code: VHE_EXIT_* of the last entry.
+ * @powered_on: has run and not executed PSCI CPU_OFF (AFFINITY_INFO).
+ */
+struct vhe_vcpu {
+	struct vhe_switch sw;
+	u64 sys[VHE_NR_SYSREGS];
+	u64 host_tpidr[2];
+	struct vhe_vgic vgic;
+	struct vhe_fpsimd fp;
+	struct vhe_fpsimd host_fp;
+	bool fp_enabled;
+	u64 vttbr;
+	u64 mpidr;
+	u64 cntvoff;
+	unsigned int exit_code;
+	bool powered_on;
+};
+
+static inline struct vhe_vcpu *to_vhe(struct axvcpu_vcpu *vcpu)
+{
+	return vcpu->arch;
+}
+
+/**
+ * struct vhe_vm - the arm64 part of a VM
+ * @vmid: the VMID tagging its stage-2 TLB entries.
+ */
+struct vhe_vm {
+	u16 vmid;
+};
+
+extern u64 axvcpu_vhe_host_vbar;
+extern unsigned int axvcpu_vhe_nr_lrs;
+extern unsigned int axvcpu_vhe_nr_aprs;
+extern u64 axvcpu_vhe_vtcr;
+extern int axvcpu_vhe_vtimer_irq;
+extern const struct axvcpu_arch_ops axvcpu_arm64_ops;
+
+u64 __axvcpu_vhe_run(struct vhe_switch *sw);
+void __axvcpu_vhe_fp_save(struct vhe_fpsimd *fp);
+void __axvcpu_vhe_fp_load(const struct vhe_fpsimd *fp);
+void axvcpu_vhe_bad_vector(u64 esr, u64 elr);
+
+int axvcpu_arm64_vm_init(struct axvcpu_vm *vm);
+void axvcpu_arm64_vm_destroy(struct axvcpu_vm *vm);
+void axvcpu_arm64_vm_flush_s2(struct axvcpu_vm *vm);
+void axvcpu_arm64_flush_vmid_local(u64 vttbr);
+
+int axvcpu_arm64_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
+int axvcpu_arm64_hvc(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
+		     unsigned int imm);
+
+void axvcpu_vgic_flush(struct vhe_vcpu *vv);
+void axvcpu_vgic_sync(struct vhe_vcpu *vv);
+void axvcpu_vgic_load(struct vhe_vcpu *vv);
+void axvcpu_vgic_put(struct vhe_vcpu *vv);
+bool axvcpu_vgic_irq_pending(struct vhe_vcpu *vv);
 
 #endif /* _AXVCPU_ARM64_VHE_H */

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arm64 exit handling: one switch on the exception class of ESR_EL2. Runs
+ * with interrupts and preemption enabled; the preempt notifier keeps the
+ * guest's EL1 registers on whatever CPU this thread runs, so they are
+ * read and written directly.
+ */
+#include <linux/mutex.h>
+#include <asm/esr.h>
+#include <asm/ptrace.h>
+#include <asm/sysreg.h>
+
+#include "vhe.h"
+
+/* Fault status codes of a stage-2 translation or permission fault. */
+#define VHE_FSC_TYPE_MASK	0x3c
+#define VHE_FSC_TRANS		0x04
+#define VHE_FSC_PERM		0x0c
+#define VHE_FSC_ACCESS		0x08
+
+/* ICC_SGI1R_EL1 as decoded by axvcpu_arm64_decode_sysreg(). */
+#define VHE_SYSREG_ICC_SGI1R	((3 << 20) | (5 << 17) | (0 << 14) | \
+				 (12 << 10) | (11 << 1))
+
+static int internal_error(struct axvcpu_run *run, u32 suberror, u64 d0, u64 d1)
+{
+	memset(&run->internal, 0, sizeof(run->internal));
+	run->internal.suberror = suberror;
+	run->internal.data[0] = d0;
+	run->internal.data[1] = d1;
+	return AXVCPU_EXIT_INTERNAL_ERROR;
+}
+
+static void skip_insn(struct vhe_vcpu *vv)
+{
+	vv->sw.pc += 4;
+}
+
+/*
+ * Make the guest take an Undefined Instruction exception at EL1, as the
+ * hardware would have without our trap (Arm ARM D1.3 "Exception entry").
+ */
+static int inject_undef(struct vhe_vcpu *vv)
+{
+	u64 pstate = vv->sw.pstate, off;
+
+	switch (pstate & (PSR_MODE_MASK | PSR_MODE32_BIT)) {
+	case PSR_MODE_EL1t:
+		off = 0x000;
+		break;
+	case PSR_MODE_EL1h:
+		off = 0x200;
+		break;
+	case PSR_MODE_EL0t:
+		off = 0x400;
+		break;
+	default:
+		off = 0x600;
+		break;
+	}
+	write_sysreg_s(vv->sw.pc, SYS_ELR_EL12);
+	write_sysreg_s(pstate, SYS_SPSR_EL12);
+	write_sysreg_s(ESR_ELx_IL | (ESR_ELx_EC_UNKNOWN << ESR_ELx_EC_SHIFT),
+		       SYS_ESR_EL12);
+	vv->sw.pc = read_sysreg_s(SYS_VBAR_EL12) + off;
+	vv->sw.pstate = PSR_MODE_EL1h | PSR_D_BIT | PSR_A_BIT | PSR_I_BIT |
+			PSR_F_BIT | (pstate & PSR_PAN_BIT);
+	return AXVCPU_EXIT_NOTHING;
+}
+
+/* ------------------------------------------------------ stage-2 faults */
+
+static int mmio_exit(struct vhe_vcpu *vv, struct axvcpu_run *run, u64 esr,
+		     u64 ipa)
+{
+	struct vhe_dabt d;
+
+	axvcpu_arm64_decode_dabt(esr, &d);
+	if (!d.valid)
+		return internal_error(run, AXVCPU_INTERNAL_MMIO_DECODE, esr, ipa);
+
+	memset(&run->mmio, 0, sizeof(run->mmio));
+	run->mmio.addr = ipa;
+	run->mmio.width = d.width;
+	run->mmio.reg = d.reg;
+	if (d.write) {
+		run->mmio.data = d.reg == 31 ? 0 : vv->sw.x[d.reg];
+		if (d.width < 8)
+			run->mmio.data &= (1ULL << (d.width * 8)) - 1;
+	} else {
+		run->mmio.reg_width = d.reg64 ? 8 : 4;
+		run->mmio.signed_ext = d.sign;
+	}
+	skip_insn(vv);
+	return d.write ? AXVCPU_EXIT_MMIO_WRITE : AXVCPU_EXIT_MMIO_READ;
+}
+
+static int npf_exit(struct axvcpu_run *run, u64 ipa, u32 access)
+{
+	memset(&run->npf, 0, sizeof(run->npf));
+	run->npf.addr = ipa;
+	run->npf.access = access;
+	return AXVCPU_EXIT_NESTED_PAGE_FAULT;
+}
+
+static int abort_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
+		      bool fetch)
+{
+	struct vhe_vcpu *vv = to_vhe(vcpu);
+	u64 esr = vv->sw.esr, fsc = esr & ESR_ELx_FSC;
+	u64 ipa = axvcpu_arm64_fault_ipa(vv->sw.hpfar, vv->sw.far);
+	bool write = !fetch && (esr & ESR_ELx_WNR) && !(esr & ESR_ELx_S1PTW);
+	struct axvcpu_region *r;
+	u32 flags = 0;
+
+	switch (fsc & VHE_FSC_TYPE_MASK) {
+	case VHE_FSC_TRANS:
+	case VHE_FSC_PERM:
+	case VHE_FSC_ACCESS:
+		break;
+	default:	/* external abort, alignment, TLB conflict... */
+		return internal_error(run, AXVCPU_INTERNAL_UNKNOWN_EXIT, esr, ipa);
+	}
+
+	mutex_lock(&vcpu->vm->lock);
+	r = axvcpu_vm_find_region(vcpu->vm, ipa);
+	if (r)
+		flags = r->flags;
+	mutex_unlock(&vcpu->vm->lock);
+
+	if (r && !(write && (flags & AXVCPU_MEM_READONLY)))
+		return AXVCPU_EXIT_NOTHING;	/* raced with a region change */
+	if (r)
+		return npf_exit(run, ipa, AXVCPU_ACCESS_WRITE);
+	if (fetch)
+		return npf_exit(run, ipa, AXVCPU_ACCESS_EXEC);
+	/* The guest's own page-table walk left RAM: no access to emulate. */
+	if (esr & ESR_ELx_S1PTW)
+		return npf_exit(run, ipa, AXVCPU_ACCESS_READ);
+	/* Cache maintenance by VA on MMIO: nothing to do, as KVM does. */
+	if (esr & ESR_ELx_CM) {
+		skip_insn(vv);
+		return AXVCPU_EXIT_NOTHING;
+	}
+	return mmio_exit(vv, run, esr, ipa);
+}
+
+/* ---------------------------------------------------- system registers */
+
+/* A write to ICC_SGI1R_EL1 (GICv3 spec 12.2.23): the guest sends an SGI. */
+static int sgi_exit(struct vhe_vcpu *vv, struct axvcpu_run *run, u64 val)
+{
+	u64 aff = (((val >> 48) & 0xff) << 32) | (((val >> 32) & 0xff) << 16) |
+		  (((val >> 16) & 0xff) << 8);
+	u64 list = val & 0xffff, base = ((val >> 44) & 0xf) * 16;
+	u64 self = vv->mpidr;
+	bool all = val & BIT_ULL(40);
+
+	memset(&run->ipi, 0, sizeof(run->ipi));
+	run->ipi.target_cpu = aff | base;
+	run->ipi.target_cpu_aux = list;
+	run->ipi.send_to_all = all;
+	/* IRM = 1 targets every PE but the sender. */
+	run->ipi.send_to_self = !all && (self & ~0xffULL) == aff &&
+				(self & 0xff) >= base &&
+				(self & 0xff) - base < 16 &&
+				(list & BIT((self & 0xff) - base));
+	run->ipi.vector = (val >> 24) & 0xf;
+	skip_insn(vv);
+	return AXVCPU_EXIT_SEND_IPI;
+}
+
+static int sysreg_exit(struct vhe_vcpu *vv, struct axvcpu_run *run)
+{
+	struct vhe_sysreg s;
+	u64 val;
+
+	axvcpu_arm64_decode_sysreg(vv->sw.esr, &s);
+	val = s.reg == 31 ? 0 : vv->sw.x[s.reg];
+	if (!s.read && s.addr == VHE_SYSREG_ICC_SGI1R)
+		return sgi_exit(vv, run, val);
+
+	memset(&run->sysreg, 0, sizeof(run->sysreg));
+	run->sysreg.addr = s.addr;
+	run->sysreg.reg = s.reg;
+	if (!s.read)
+		run->sysreg.value = val;
+	skip_insn(vv);
+	return s.read ? AXVCPU_EXIT_SYSREG_READ : AXVCPU_EXIT_SYSREG_WRITE;
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+static int wfx_exit(struct vhe_vcpu *vv)
+{
+	skip_insn(vv);
+	/* WFE (ISS bit 0) is not trapped; WFIT waits like WFI. */
+	if (vv->sw.esr & ESR_ELx_WFx_ISS_WFE)
+		return AXVCPU_EXIT_NOTHING;
+	return axvcpu_vgic_irq_pending(vv) ? AXVCPU_EXIT_NOTHING :
+					     AXVCPU_EXIT_HALT;
+}
+
+/**
+ * axvcpu_arm64_handle_exit() - handle the exception that ended the entry
+ * @vcpu: the vCPU, bound.
+ * @run: the run page.
+ *
+ * Return: an AXVCPU_EXIT_* reason with its payload in @run.
+ */
+int axvcpu_arm64_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
+{
+	struct vhe_vcpu *vv = to_vhe(vcpu);
+	u64 esr = vv->sw.esr;
+
+	switch (vv->exit_code) {
+	case VHE_EXIT_SYNC:
+		break;
+	case VHE_EXIT_IRQ:
+	case VHE_EXIT_FIQ:
+		return AXVCPU_EXIT_EXTERNAL_INTERRUPT;
+	default:	/* an SError the guest caused: not ours to resolve */
+		return internal_error(run, AXVCPU_INTERNAL_UNKNOWN_EXIT,
+				      vv->exit_code, esr);
+	}
+
+	switch (ESR_ELx_EC(esr)) {
+	case ESR_ELx_EC_WFx:
+		return wfx_exit(vv);
+	case ESR_ELx_EC_FP_ASIMD:
+		vv->fp_enabled = true;		/* switched from now on */
+		return AXVCPU_EXIT_NOTHING;
+	case ESR_ELx_EC_HVC64:
+		return axvcpu_arm64_hvc(vcpu, run, esr & ESR_ELx_xVC_IMM_MASK);
+	case ESR_ELx_EC_SMC64:
+		skip_insn(vv);
+		return axvcpu_arm64_hvc(vcpu, run, esr & ESR_ELx_xVC_IMM_MASK);
+	case ESR_ELx_EC_SYS64:
+		return sysreg_exit(vv, run);
+	case ESR_ELx_EC_IABT_LOW:
+		return abort_exit(vcpu, run, true);
+	case ESR_ELx_EC_DABT_LOW:
+		return abort_exit(vcpu, run, false);
+	case ESR_ELx_EC_UNKNOWN:
+	case ESR_ELx_EC_PAC:
+	case ESR_ELx_EC_SVE:
+	case ESR_ELx_EC_SME:
+	case ESR_ELx_EC_CP15_32:
+	case ESR_ELx_EC_CP15_64:
+	case ESR_ELx_EC_CP14_MR:
+	case ESR_ELx_EC_CP14_LS:
+	case ESR_ELx_EC_CP14_64:
+	case ESR_ELx_EC_CP10_ID:
+	case ESR_ELx_EC_HVC32:
+	case ESR_ELx_EC_SMC32:
+		return inject_undef(vv);
+	default:
+		return internal_error(run, AXVCPU_INTERNAL_UNKNOWN_EXIT, esr,
+				      vv->sw.pc);
+	}
+}
