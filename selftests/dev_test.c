@@ -23,6 +23,61 @@
 #define LOOPS		200
 #define MANY_VMS	16
 
+/*
+ * What the tests know of each backend's guest ABI (Documentation/api.rst
+ * and the backend pages). A backend without a profile gets the
+ * arch-neutral checks only, and the tests that need one skip.
+ */
+struct arch_profile {
+	__u64 backend;
+	__u64 phys_bits;		/* AXVCPU_CAP_MAX_GUEST_PHYS_BITS */
+	size_t setup_size;		/* its part of struct axvcpu_setup */
+	__u64 entry_align;		/* SET_ENTRY alignment */
+	int id_reg;			/* register SETUP puts the CPU id in, or -1 */
+	int arg_reg;			/* register SETUP puts the argument in */
+	int ret_reg;			/* SET_RETURN_VALUE's register */
+	bool zero_reg0;			/* gprs[0] is hardwired to zero */
+	__u64 pstate;			/* flags a fresh vCPU reports */
+	__u64 bad_flags[4];		/* SET_REGS flags rejected */
+	__u32 good_vectors[4];		/* INJECT_INTERRUPT accepts */
+	__u32 bad_vectors[16];		/* and rejects (0-terminated after [0]) */
+};
+
+static const struct arch_profile profiles[] = {
+	{
+		.backend = AXVCPU_BACKEND_RISCV_H, .phys_bits = 41,
+		.setup_size = sizeof(struct axvcpu_setup_riscv),
+		.entry_align = 2, .id_reg = 10, .arg_reg = 11, .ret_reg = 10,
+		.zero_reg0 = true, .pstate = 0,
+		.bad_flags = { 1, 1ULL << 63, ~0ULL, 2 },
+		.good_vectors = { 1, 5, 9, 1 },
+		.bad_vectors = { 0, 2, 3, 4, 6, 7, 8, 10, 11, 13, 16, 32, 255,
+				 0x80000001, ~0U },
+	},
+	{
+		.backend = AXVCPU_BACKEND_ARM64_VHE, .phys_bits = 40,
+		.setup_size = sizeof(struct axvcpu_setup_arm64),
+		.entry_align = 4, .id_reg = -1, .arg_reg = 0, .ret_reg = 0,
+		.zero_reg0 = false, .pstate = 0x3c5,	/* EL1h, DAIF masked */
+		/* EL2h, AArch32 EL0, a RES0 bit, EL3h */
+		.bad_flags = { 0x3c9, 0x3d0, 1ULL << 63, 0x3cd },
+		.good_vectors = { 0, 15, 27, 1019 },
+		.bad_vectors = { 1020, 1023, 4096, 0x80000001, ~0U },
+	},
+};
+
+#define NO_PROFILE	"no guest ABI profile for this backend"
+
+static const struct arch_profile *profile_of(__u64 backend)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(profiles); i++)
+		if (profiles[i].backend == backend)
+			return &profiles[i];
+	return NULL;
+}
+
 FIXTURE(axvcpu) {
 	int fd;
 	int vm;
@@ -36,6 +91,7 @@ FIXTURE(axvcpu) {
 	__u64 run_page_size;
 	__u64 phys_bits;
 	__u64 max_region_size;
+	const struct arch_profile *arch;
 };
 
 FIXTURE_SETUP(axvcpu)
@@ -68,6 +124,7 @@ FIXTURE_SETUP(axvcpu)
 	ASSERT_LE(2ULL, self->max_vcpus);
 	ASSERT_LE(PROBE_SLOT + 1ULL, self->max_regions);
 	ASSERT_LT(32ULL, self->phys_bits);
+	self->arch = profile_of(self->backend);
 
 	self->mem = axvcpu_alloc(MEM_PAGES * self->page);
 	ASSERT_NE(NULL, self->mem);
@@ -89,13 +146,6 @@ FIXTURE_TEARDOWN(axvcpu)
 		munmap(self->mem, MEM_PAGES * self->page);
 }
 
-#define NOT_RISCV	"needs the riscv64 (RISCV_H) backend"
-
-static bool is_riscv(FIXTURE_DATA(axvcpu) * self)
-{
-	return self->backend == AXVCPU_BACKEND_RISCV_H;
-}
-
 /* Page @i of the fixture's memory. */
 static void *mem_at(FIXTURE_DATA(axvcpu) * self, unsigned int i)
 {
@@ -107,12 +157,18 @@ static long set_entry(int vcpu, __u64 gpa)
 	return axvcpu_ioctl(vcpu, AXVCPU_VCPU_SET_ENTRY, &gpa);
 }
 
-static long vcpu_setup(FIXTURE_DATA(axvcpu) * self, int vcpu, __u64 hartid, __u64 arg)
+/* SETUP as CPU @id (riscv hart id, arm64 MPIDR) with the boot argument @arg. */
+static long vcpu_setup(FIXTURE_DATA(axvcpu) * self, int vcpu, __u64 id, __u64 arg)
 {
-	struct axvcpu_setup s = {
-		.arch = self->backend,
-		.riscv = { .hartid = hartid, .arg = arg },
-	};
+	struct axvcpu_setup s = { .arch = self->backend };
+
+	if (self->backend == AXVCPU_BACKEND_ARM64_VHE) {
+		s.arm64.mpidr = id;
+		s.arm64.x[0] = arg;
+	} else {
+		s.riscv.hartid = id;
+		s.riscv.arg = arg;
+	}
 
 	return axvcpu_ioctl(vcpu, AXVCPU_VCPU_SETUP, &s);
 }
@@ -330,13 +386,13 @@ TEST_F(axvcpu, check_cap_values)
 		EXPECT_NE(~0ULL, c.value) TH_LOG("cap %u", caps[i]);
 	}
 
-	if (is_riscv(self)) {
+	if (self->arch) {
 		EXPECT_EQ(16ULL, self->max_vcpus);
 		EXPECT_EQ(32ULL, self->max_regions);
 		EXPECT_EQ(3ULL, self->pt_levels);
 		EXPECT_EQ(4096ULL, self->run_page_size);
 		EXPECT_EQ((__u64)self->page, self->run_page_size);
-		EXPECT_EQ(41ULL, self->phys_bits);
+		EXPECT_EQ(self->arch->phys_bits, self->phys_bits);
 		EXPECT_EQ(1ULL << 32, self->max_region_size);
 		return;
 	}
@@ -875,7 +931,7 @@ TEST_F(axvcpu, set_entry_twice)
 	EXPECT_ERRNO(set_entry(self->vcpu, ENTRY_GPA + 0x1000), EEXIST);
 	EXPECT_ERRNO(set_entry(self->vcpu, ENTRY_GPA), EEXIST);
 	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
-	if (!is_riscv(self))
+	if (!self->arch)
 		return;
 	ASSERT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
 	EXPECT_ERRNO(set_entry(self->vcpu, ENTRY_GPA + 0x2000), EEXIST);
@@ -885,21 +941,26 @@ TEST_F(axvcpu, set_entry_twice)
 
 TEST_F(axvcpu, set_entry_misaligned)
 {
-	static const __u64 bad[] = { ENTRY_GPA + 1, 1, ENTRY_GPA + 3, ~0ULL };
 	struct axvcpu_regs r;
+	__u64 bad[4], align;
 	size_t i;
 
-	if (!is_riscv(self))
-		SKIP(return, NOT_RISCV);
+	if (!self->arch)
+		SKIP(return, NO_PROFILE);
+	align = self->arch->entry_align;
+	bad[0] = ENTRY_GPA + 1;
+	bad[1] = 1;
+	bad[2] = ENTRY_GPA + align - 1;
+	bad[3] = ~0ULL;
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_ERRNO(set_entry(self->vcpu, bad[i]), EINVAL)
 			TH_LOG("entry %#llx", (unsigned long long)bad[i]);
 	}
 	EXPECT_ERRNO(vcpu_setup(self, self->vcpu, 0, 0), ENOEXEC);
-	EXPECT_EQ(0, set_entry(self->vcpu, ENTRY_GPA + 2));
+	EXPECT_EQ(0, set_entry(self->vcpu, ENTRY_GPA + align));
 	ASSERT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
 	ASSERT_EQ(0, get_regs(self->vcpu, &r));
-	EXPECT_EQ(ENTRY_GPA + 2, r.pc);
+	EXPECT_EQ(ENTRY_GPA + align, r.pc);
 }
 
 TEST_F(axvcpu, set_entry_efault)
@@ -915,7 +976,7 @@ TEST_F(axvcpu, setup_before_entry)
 	EXPECT_ERRNO(vcpu_setup(self, self->vcpu, 0, 0), ENOEXEC);
 	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
 	EXPECT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
-	if (!is_riscv(self))
+	if (!self->arch)
 		return;
 	EXPECT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
 	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
@@ -925,8 +986,8 @@ TEST_F(axvcpu, setup_twice_rejected)
 {
 	struct axvcpu_regs r;
 
-	if (!is_riscv(self))
-		SKIP(return, NOT_RISCV);
+	if (!self->arch)
+		SKIP(return, NO_PROFILE);
 	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
 	ASSERT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0x1000));
 	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
@@ -935,7 +996,7 @@ TEST_F(axvcpu, setup_twice_rejected)
 	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
 	ASSERT_EQ(0, get_regs(self->vcpu, &r));
 	EXPECT_EQ(ENTRY_GPA, r.pc);
-	EXPECT_EQ(0x1000ULL, r.gprs[11]);
+	EXPECT_EQ(0x1000ULL, r.gprs[self->arch->arg_reg]);
 }
 
 TEST_F(axvcpu, setup_bad_arch)
@@ -954,7 +1015,7 @@ TEST_F(axvcpu, setup_bad_arch)
 			TH_LOG("arch %u", archs[i]);
 		EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
 	}
-	if (!is_riscv(self))
+	if (!self->arch)
 		return;
 	EXPECT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
 	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
@@ -973,7 +1034,7 @@ TEST_F(axvcpu, setup_bad_flags)
 			TH_LOG("flags %#x", flags[i]);
 		EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
 	}
-	if (!is_riscv(self))
+	if (!self->arch)
 		return;
 	EXPECT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
 	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
@@ -981,12 +1042,12 @@ TEST_F(axvcpu, setup_bad_flags)
 
 TEST_F(axvcpu, setup_reserved_nonzero)
 {
-	const size_t first = sizeof(struct axvcpu_setup_riscv) / sizeof(__u64);
 	struct axvcpu_setup s;
-	size_t i;
+	size_t i, first;
 
-	if (!is_riscv(self))
-		SKIP(return, NOT_RISCV);
+	if (!self->arch)
+		SKIP(return, NO_PROFILE);
+	first = self->arch->setup_size / sizeof(__u64);
 	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
 	for (i = first; i < ARRAY_SIZE(s.reserved); i++) {
 		s = (struct axvcpu_setup){ .arch = self->backend };
@@ -1005,7 +1066,7 @@ TEST_F(axvcpu, setup_efault)
 	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SETUP, NULL), EFAULT);
 	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SETUP, 1), EFAULT);
 	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
-	if (!is_riscv(self))
+	if (!self->arch)
 		return;
 	EXPECT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
 }
@@ -1015,14 +1076,16 @@ TEST_F(axvcpu, setup_sets_regs)
 	struct axvcpu_regs r;
 	int fd;
 
-	if (!is_riscv(self))
-		SKIP(return, NOT_RISCV);
+	if (!self->arch)
+		SKIP(return, NO_PROFILE);
 	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA + 0x40));
 	ASSERT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0x82200000));
 	ASSERT_EQ(0, get_regs(self->vcpu, &r));
 	EXPECT_EQ(ENTRY_GPA + 0x40, r.pc);
-	EXPECT_EQ(0ULL, r.gprs[10]);
-	EXPECT_EQ(0x82200000ULL, r.gprs[11]);
+	if (self->arch->id_reg >= 0)
+		EXPECT_EQ(0ULL, r.gprs[self->arch->id_reg]);
+	EXPECT_EQ(0x82200000ULL, r.gprs[self->arch->arg_reg]);
+	EXPECT_EQ(self->arch->pstate, r.flags);
 
 	fd = axvcpu_create_vcpu(self->vm, 3);
 	ASSERT_LE(0, fd);
@@ -1030,8 +1093,9 @@ TEST_F(axvcpu, setup_sets_regs)
 	ASSERT_EQ(0, vcpu_setup(self, fd, 3, 0x1234));
 	ASSERT_EQ(0, get_regs(fd, &r));
 	EXPECT_EQ(ENTRY_GPA + 0x80, r.pc);
-	EXPECT_EQ(3ULL, r.gprs[10]);
-	EXPECT_EQ(0x1234ULL, r.gprs[11]);
+	if (self->arch->id_reg >= 0)
+		EXPECT_EQ(3ULL, r.gprs[self->arch->id_reg]);
+	EXPECT_EQ(0x1234ULL, r.gprs[self->arch->arg_reg]);
 	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(fd));
 	close(fd);
 }
@@ -1055,8 +1119,8 @@ TEST_F(axvcpu, run_immediate_exit)
 {
 	struct axvcpu_run *run;
 
-	if (!is_riscv(self))
-		SKIP(return, NOT_RISCV);
+	if (!self->arch)
+		SKIP(return, NO_PROFILE);
 	run = axvcpu_map_run(self->vcpu);
 	ASSERT_NE(NULL, run);
 	ASSERT_EQ(0, vcpu_start(self, self->vcpu, 0));
@@ -1076,78 +1140,80 @@ TEST_F(axvcpu, set_return_value_before_setup)
 	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
 	EXPECT_ERRNO(set_return_value(self->vcpu, 5), ENOEXEC);
 	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
-	if (!is_riscv(self))
+	if (!self->arch)
 		return;
 	ASSERT_EQ(0, get_regs(self->vcpu, &r));
-	r.gprs[10] = 0x77;
+	r.gprs[self->arch->ret_reg] = 0x77;
 	ASSERT_EQ(0, set_regs(self->vcpu, &r));
 	EXPECT_ERRNO(set_return_value(self->vcpu, 5), ENOEXEC);
 	ASSERT_EQ(0, get_regs(self->vcpu, &r));
-	EXPECT_EQ(0x77ULL, r.gprs[10]);
+	EXPECT_EQ(0x77ULL, r.gprs[self->arch->ret_reg]);
 }
 
 TEST_F(axvcpu, set_return_value)
 {
 	struct axvcpu_regs r;
 
-	if (!is_riscv(self))
-		SKIP(return, NOT_RISCV);
+	if (!self->arch)
+		SKIP(return, NO_PROFILE);
 	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
 	ASSERT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0x55));
 	EXPECT_EQ(0, set_return_value(self->vcpu, 0x4242));
 	ASSERT_EQ(0, get_regs(self->vcpu, &r));
-	EXPECT_EQ(0x4242ULL, r.gprs[10]);
-	EXPECT_EQ(0x55ULL, r.gprs[11]);
+	EXPECT_EQ(0x4242ULL, r.gprs[self->arch->ret_reg]);
+	if (self->arch->arg_reg != self->arch->ret_reg)
+		EXPECT_EQ(0x55ULL, r.gprs[self->arch->arg_reg]);
 	EXPECT_EQ(ENTRY_GPA, r.pc);
 	EXPECT_EQ(0, set_return_value(self->vcpu, -1ULL));
 	ASSERT_EQ(0, get_regs(self->vcpu, &r));
-	EXPECT_EQ(~0ULL, r.gprs[10]);
+	EXPECT_EQ(~0ULL, r.gprs[self->arch->ret_reg]);
 	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SET_RETURN_VALUE, NULL), EFAULT);
 	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SET_RETURN_VALUE, 1), EFAULT);
 	ASSERT_EQ(0, get_regs(self->vcpu, &r));
-	EXPECT_EQ(~0ULL, r.gprs[10]);
+	EXPECT_EQ(~0ULL, r.gprs[self->arch->ret_reg]);
 	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
 }
 
 TEST_F(axvcpu, inject_interrupt_bad)
 {
 	static const __u32 flags[] = { 1, 0x80000000, ~0U };
-	static const __u32 vectors[] = { 0, 2, 3, 4, 6, 7, 8, 10, 11, 13, 16, 32, 255,
-					 0x80000001, ~0U };
+	const __u32 *bad;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(flags); i++) {
 		EXPECT_ERRNO(inject(self->vcpu, 1, flags[i]), EINVAL)
 			TH_LOG("flags %#x", flags[i]);
 	}
-	if (!is_riscv(self))
+	if (!self->arch)
 		return;
-	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
-		EXPECT_ERRNO(inject(self->vcpu, vectors[i], 0), EINVAL)
-			TH_LOG("vector %#x", vectors[i]);
+	bad = self->arch->bad_vectors;
+	for (i = 0; i < ARRAY_SIZE(self->arch->bad_vectors) && (!i || bad[i]); i++) {
+		EXPECT_ERRNO(inject(self->vcpu, bad[i], 0), EINVAL)
+			TH_LOG("vector %#x", bad[i]);
 	}
 	ASSERT_EQ(0, vcpu_start(self, self->vcpu, 0));
-	EXPECT_ERRNO(inject(self->vcpu, 9, 1), EINVAL);
-	EXPECT_ERRNO(inject(self->vcpu, 3, 0), EINVAL);
+	EXPECT_ERRNO(inject(self->vcpu, self->arch->good_vectors[0], 1), EINVAL);
+	EXPECT_ERRNO(inject(self->vcpu, bad[0], 0), EINVAL);
 	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
 }
 
 TEST_F(axvcpu, inject_interrupt_valid)
 {
-	static const __u32 vectors[] = { 1, 5, 9 };
+	const __u32 *good;
 	size_t i;
 
-	if (!is_riscv(self))
-		SKIP(return, NOT_RISCV);
-	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
-		EXPECT_EQ(0, inject(self->vcpu, vectors[i], 0))
-			TH_LOG("vector %u", vectors[i]);
+	if (!self->arch)
+		SKIP(return, NO_PROFILE);
+	good = self->arch->good_vectors;
+	for (i = 0; i < ARRAY_SIZE(self->arch->good_vectors); i++) {
+		EXPECT_EQ(0, inject(self->vcpu, good[i], 0))
+			TH_LOG("vector %u", good[i]);
 	}
 	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
 	ASSERT_EQ(0, vcpu_start(self, self->vcpu, 0));
-	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
-		EXPECT_EQ(0, inject(self->vcpu, vectors[i], 0))
-			TH_LOG("vector %u", vectors[i]);
+	for (i = 0; i < ARRAY_SIZE(self->arch->good_vectors); i++) {
+		EXPECT_EQ(0, inject(self->vcpu, good[i], 0))
+			TH_LOG("vector %u", good[i]);
 	}
 	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
 }
@@ -1166,7 +1232,7 @@ TEST_F(axvcpu, regs_roundtrip)
 	ASSERT_EQ(0, get_regs(self->vcpu, &r));
 	r.gprs[5] = 0x1234;
 	r.pc = ENTRY_GPA + 0x100;
-	if (is_riscv(self))
+	if (self->arch && self->arch->zero_reg0)
 		r.gprs[0] = 0xdead;
 	ASSERT_EQ(0, set_regs(self->vcpu, &r));
 	memset(&g, 0xa5, sizeof(g));
@@ -1178,12 +1244,12 @@ TEST_F(axvcpu, regs_roundtrip)
 		EXPECT_EQ(r.gprs[i], g.gprs[i])
 			TH_LOG("gprs[%zu]", i);
 	}
-	if (is_riscv(self)) {
+	if (self->arch && self->arch->zero_reg0)
 		EXPECT_EQ(0ULL, g.gprs[0]);
-		EXPECT_EQ(0ULL, g.flags);
-	}
+	if (self->arch)
+		EXPECT_EQ(self->arch->pstate, g.flags);
 	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
-	if (!is_riscv(self))
+	if (!self->arch)
 		return;
 
 	ASSERT_EQ(0, vcpu_start(self, self->vcpu, 0));
@@ -1200,16 +1266,17 @@ TEST_F(axvcpu, regs_roundtrip)
 
 TEST_F(axvcpu, regs_set_flags_rejected)
 {
-	static const __u64 flags[] = { 1, 1ULL << 63, ~0ULL };
 	struct axvcpu_regs r, g;
+	const __u64 *flags;
 	size_t i;
 
-	if (!is_riscv(self))
-		SKIP(return, NOT_RISCV);
+	if (!self->arch)
+		SKIP(return, NO_PROFILE);
+	flags = self->arch->bad_flags;
 	ASSERT_EQ(0, get_regs(self->vcpu, &r));
 	r.gprs[5] = 0x1234;
 	ASSERT_EQ(0, set_regs(self->vcpu, &r));
-	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+	for (i = 0; i < ARRAY_SIZE(self->arch->bad_flags); i++) {
 		r.gprs[5] = 0x5678;
 		r.pc = ENTRY_GPA + 0x200;
 		r.flags = flags[i];
@@ -1302,7 +1369,7 @@ TEST_F(axvcpu, close_vm_first)
 	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
 	EXPECT_EQ(0, get_regs(self->vcpu, &r));
 	EXPECT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
-	if (is_riscv(self)) {
+	if (self->arch) {
 		EXPECT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
 		EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
 		EXPECT_EQ(0, inject(self->vcpu, 1, 0));
@@ -1324,7 +1391,7 @@ TEST_F(axvcpu, close_system_fd_first)
 	EXPECT_EQ(0, axvcpu_set_region(self->vm, 0, 0, A_GPA, self->page, mem_at(self, 0)));
 	EXPECT_ERRNO(probe(self, A_GPA), EEXIST);
 	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(vcpu));
-	if (!is_riscv(self)) {
+	if (!self->arch) {
 		close(vcpu);
 		return;
 	}
@@ -1383,7 +1450,7 @@ TEST_F_TIMEOUT(axvcpu, many_vms_open, 120)
 TEST_F_TIMEOUT(axvcpu, create_close_loop, 300)
 {
 	unsigned int nv = self->max_vcpus < 4 ? self->max_vcpus : 4;
-	bool riscv = is_riscv(self);
+	bool startable = self->arch;
 	struct axvcpu_run *run[4];
 	size_t p = self->page;
 	int sys, vm, vcpu[4];
@@ -1418,7 +1485,7 @@ TEST_F_TIMEOUT(axvcpu, create_close_loop, 300)
 			ASSERT_LE(0, vcpu[j]);
 			run[j] = axvcpu_map_run(vcpu[j]);
 			ASSERT_NE(NULL, run[j]);
-			if (!riscv || (i + j) % 2 != 0)
+			if (!startable || (i + j) % 2 != 0)
 				continue;
 			ASSERT_EQ(0, vcpu_start(self, vcpu[j], j));
 		}

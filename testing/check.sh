@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Static checks, one result line each, then "AXV-RESULT passed=N failed=N":
 #  - checkpatch.pl --strict on every C and header file of the module;
-#  - the module built with W=1 and sparse (C=1) against the riscv64 test
-#    kernel, warnings counted as failures;
+#  - the module built with W=1 and sparse (C=1) against the riscv64 and
+#    arm64 test kernels, warnings counted as failures;
 #  - the UAPI header compiled standalone in userspace;
 #  - the core built against Debian's stock x86_64 headers (linux-headers-amd64),
 #    to catch kernel-API drift.
@@ -38,11 +38,7 @@ result $r "checkpatch --strict on $(echo $files $user | wc -w) files" "$OUT/chec
 grep -q . "$OUT/kernel-doc.log"; r=$((1 - $?))
 result $r "kernel-doc -Wall" "$OUT/kernel-doc.log"
 
-# W=1 and sparse against the riscv64 test kernel.
-axv_arch_vars riscv64
-B=$("$AXV_TOP/testing/kernel.sh" riscv64)
-M=$OUT/mod-riscv64; mkdir -p "$M"
-cp -r Kbuild src arch include "$M"/
+# W=1 and sparse against each backend's test kernel.
 # Debian's sparse 0.6.4 rejects riscv's -march=..._zicsr_zifencei.
 cat > "$OUT/sparse" <<'SH'
 #!/bin/sh
@@ -50,11 +46,17 @@ for a; do shift; case $a in -march=*) a=${a%%_*};; esac; set -- "$@" "$a"; done
 exec sparse "$@"
 SH
 chmod +x "$OUT/sparse"
-make -C "$B" ARCH=$KARCH CROSS_COMPILE=$CROSS M="$M" W=1 C=1 CHECK="$OUT/sparse" \
-	modules > "$OUT/riscv64-build.log" 2>&1
-r=$?
-grep -E 'warning:|error:' "$OUT/riscv64-build.log" > "$OUT/riscv64-warn.log" && r=1
-result $r "W=1 C=1 (sparse) build against the riscv64 6.12 test kernel" "$OUT/riscv64-warn.log"
+for arch in riscv64 arm64; do
+	axv_arch_vars $arch
+	B=$("$AXV_TOP/testing/kernel.sh" $arch)
+	M=$OUT/mod-$arch; mkdir -p "$M"
+	cp -r Kbuild src arch include "$M"/
+	make -C "$B" ARCH=$KARCH CROSS_COMPILE=$CROSS M="$M" W=1 C=1 \
+		CHECK="$OUT/sparse" modules > "$OUT/$arch-build.log" 2>&1
+	r=$?
+	grep -E 'warning:|error:' "$OUT/$arch-build.log" > "$OUT/$arch-warn.log" && r=1
+	result $r "W=1 C=1 (sparse) build against the $arch 6.12 test kernel" "$OUT/$arch-warn.log"
+done
 
 # The UAPI header alone, in userspace.
 echo '#include <linux/axvcpu.h>' | gcc -fsyntax-only -Wall -Wextra -Werror \

@@ -4,7 +4,8 @@
 set -euo pipefail
 PKGS="make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod python3
  xz-utils linux-source-6.12 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
- qemu-system-misc qemu-system-data opensbi sparse
+ gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+ qemu-system-misc qemu-system-arm qemu-system-data opensbi sparse
  linux-headers-amd64 git perl"
 missing=$(for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
 [ -z "$missing" ] && exit 0

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The whole test suite: static checks, KUnit on UML, then the riscv64
-# emulated boot (KUnit in the kernel, kselftests, kmemleak, splat scan).
+# The whole test suite: static checks, KUnit on UML, then the riscv64 and
+# arm64 emulated boots (KUnit in the kernel, kselftests, kmemleak, splat
+# scan).
 # Ends with "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -23,5 +24,6 @@ stage() {
 stage "static checks" "$AXV_TOP/testing/check.sh"
 stage "KUnit on UML" "$AXV_TOP/testing/kunit-uml.sh"
 stage "riscv64 emulated boot" "$AXV_TOP/testing/run.sh" test riscv64
+stage "arm64 emulated boot" "$AXV_TOP/testing/run.sh" test arm64
 echo "$total_p passed, $total_f failed, $total_s skipped"
 [ "$total_f" = 0 ] && [ "$total_p" -gt 0 ]

@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitfield.h>
 #include <linux/idr.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -34,6 +35,12 @@ unsigned int axvcpu_vhe_nr_lrs;
 unsigned int axvcpu_vhe_nr_aprs;
 u64 axvcpu_vhe_vtcr;
 int axvcpu_vhe_vtimer_irq;
+
+/* ID register fields (Arm ARM D23.2), by position: stable ABI. */
+#define VHE_MMFR0_PARANGE	GENMASK_ULL(3, 0)
+#define VHE_MMFR0_TGRAN4_2	GENMASK_ULL(43, 40)
+#define VHE_MMFR1_VMIDBITS	GENMASK_ULL(7, 4)
+#define VHE_PFR0_GIC		GENMASK_ULL(27, 24)
 
 static bool vtimer_irq_owned;
 static unsigned int vmid_bits;
@@ -229,7 +236,7 @@ static int vhe_probe(void)
 	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
 	u64 mmfr1 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR1_EL1);
 	u64 pfr0 = read_sanitised_ftr_reg(SYS_ID_AA64PFR0_EL1);
-	unsigned int parange, pri_bits;
+	unsigned int parange, tgran4, pri_bits;
 	u64 vtr;
 	int r;
 
@@ -241,28 +248,23 @@ static int vhe_probe(void)
 		pr_info("GIC priority masking (pseudo-NMI) in use: not supported\n");
 		return -ENODEV;
 	}
-	if (!cpuid_feature_extract_unsigned_field(pfr0, ID_AA64PFR0_EL1_GIC_SHIFT) ||
+	if (!FIELD_GET(VHE_PFR0_GIC, pfr0) ||
 	    !(read_sysreg_s(SYS_ICC_SRE_EL2) & ICC_SRE_EL2_SRE)) {
 		pr_info("no GICv3 system-register interface: cannot inject interrupts\n");
 		return -ENODEV;
 	}
 
 	/* Stage 2: 4 KiB granule, 40-bit IPA from level 1, PS from PARange. */
-	parange = cpuid_feature_extract_unsigned_field(mmfr0,
-			ID_AA64MMFR0_EL1_PARANGE_SHIFT);
-	if (parange > ID_AA64MMFR0_EL1_PARANGE_48)
-		parange = ID_AA64MMFR0_EL1_PARANGE_48;
+	parange = min_t(unsigned int, ID_AA64MMFR0_EL1_PARANGE_48,
+			FIELD_GET(VHE_MMFR0_PARANGE, mmfr0));
+	tgran4 = FIELD_GET(VHE_MMFR0_TGRAN4_2, mmfr0);
 	if (pa_range_bits(parange) < VHE_IPA_BITS ||
-	    cpuid_feature_extract_unsigned_field(mmfr0,
-			ID_AA64MMFR0_EL1_TGRAN4_2_SHIFT) ==
-	    ID_AA64MMFR0_EL1_TGRAN4_2_NI) {
+	    tgran4 == ID_AA64MMFR0_EL1_TGRAN4_2_NI) {
 		pr_info("stage 2 with 4 KiB pages and a %d-bit IPA not supported\n",
 			VHE_IPA_BITS);
 		return -ENODEV;
 	}
-	vmid_bits = cpuid_feature_extract_unsigned_field(mmfr1,
-			ID_AA64MMFR1_EL1_VMIDBits_SHIFT) ==
-		    ID_AA64MMFR1_EL1_VMIDBits_16 ? 16 : 8;
+	vmid_bits = FIELD_GET(VHE_MMFR1_VMIDBITS, mmfr1) == 2 ? 16 : 8;
 	axvcpu_vhe_vtcr = VTCR_EL2_RES1 | VTCR_EL2_T0SZ(VHE_IPA_BITS) |
 			  (1UL << VTCR_EL2_SL0_SHIFT) | VTCR_EL2_SH0_INNER |
 			  VTCR_EL2_ORGN0_WBWA | VTCR_EL2_IRGN0_WBWA |

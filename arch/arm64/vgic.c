@@ -31,48 +31,84 @@
 static u64 read_lr(unsigned int n)
 {
 	switch (n) {
-	case 0: return read_sysreg_s(SYS_ICH_LR0_EL2);
-	case 1: return read_sysreg_s(SYS_ICH_LR1_EL2);
-	case 2: return read_sysreg_s(SYS_ICH_LR2_EL2);
-	default: return read_sysreg_s(SYS_ICH_LR3_EL2);
+	case 0:
+		return read_sysreg_s(SYS_ICH_LR0_EL2);
+	case 1:
+		return read_sysreg_s(SYS_ICH_LR1_EL2);
+	case 2:
+		return read_sysreg_s(SYS_ICH_LR2_EL2);
+	default:
+		return read_sysreg_s(SYS_ICH_LR3_EL2);
 	}
 }
 
 static void write_lr(unsigned int n, u64 v)
 {
 	switch (n) {
-	case 0: write_sysreg_s(v, SYS_ICH_LR0_EL2); break;
-	case 1: write_sysreg_s(v, SYS_ICH_LR1_EL2); break;
-	case 2: write_sysreg_s(v, SYS_ICH_LR2_EL2); break;
-	default: write_sysreg_s(v, SYS_ICH_LR3_EL2); break;
+	case 0:
+		write_sysreg_s(v, SYS_ICH_LR0_EL2);
+		break;
+	case 1:
+		write_sysreg_s(v, SYS_ICH_LR1_EL2);
+		break;
+	case 2:
+		write_sysreg_s(v, SYS_ICH_LR2_EL2);
+		break;
+	default:
+		write_sysreg_s(v, SYS_ICH_LR3_EL2);
+		break;
 	}
 }
 
 static u64 read_apr(unsigned int group, unsigned int n)
 {
 	switch (group * 4 + n) {
-	case 0: return read_sysreg_s(SYS_ICH_AP0R0_EL2);
-	case 1: return read_sysreg_s(SYS_ICH_AP0R1_EL2);
-	case 2: return read_sysreg_s(SYS_ICH_AP0R2_EL2);
-	case 3: return read_sysreg_s(SYS_ICH_AP0R3_EL2);
-	case 4: return read_sysreg_s(SYS_ICH_AP1R0_EL2);
-	case 5: return read_sysreg_s(SYS_ICH_AP1R1_EL2);
-	case 6: return read_sysreg_s(SYS_ICH_AP1R2_EL2);
-	default: return read_sysreg_s(SYS_ICH_AP1R3_EL2);
+	case 0:
+		return read_sysreg_s(SYS_ICH_AP0R0_EL2);
+	case 1:
+		return read_sysreg_s(SYS_ICH_AP0R1_EL2);
+	case 2:
+		return read_sysreg_s(SYS_ICH_AP0R2_EL2);
+	case 3:
+		return read_sysreg_s(SYS_ICH_AP0R3_EL2);
+	case 4:
+		return read_sysreg_s(SYS_ICH_AP1R0_EL2);
+	case 5:
+		return read_sysreg_s(SYS_ICH_AP1R1_EL2);
+	case 6:
+		return read_sysreg_s(SYS_ICH_AP1R2_EL2);
+	default:
+		return read_sysreg_s(SYS_ICH_AP1R3_EL2);
 	}
 }
 
 static void write_apr(unsigned int group, unsigned int n, u64 v)
 {
 	switch (group * 4 + n) {
-	case 0: write_sysreg_s(v, SYS_ICH_AP0R0_EL2); break;
-	case 1: write_sysreg_s(v, SYS_ICH_AP0R1_EL2); break;
-	case 2: write_sysreg_s(v, SYS_ICH_AP0R2_EL2); break;
-	case 3: write_sysreg_s(v, SYS_ICH_AP0R3_EL2); break;
-	case 4: write_sysreg_s(v, SYS_ICH_AP1R0_EL2); break;
-	case 5: write_sysreg_s(v, SYS_ICH_AP1R1_EL2); break;
-	case 6: write_sysreg_s(v, SYS_ICH_AP1R2_EL2); break;
-	default: write_sysreg_s(v, SYS_ICH_AP1R3_EL2); break;
+	case 0:
+		write_sysreg_s(v, SYS_ICH_AP0R0_EL2);
+		break;
+	case 1:
+		write_sysreg_s(v, SYS_ICH_AP0R1_EL2);
+		break;
+	case 2:
+		write_sysreg_s(v, SYS_ICH_AP0R2_EL2);
+		break;
+	case 3:
+		write_sysreg_s(v, SYS_ICH_AP0R3_EL2);
+		break;
+	case 4:
+		write_sysreg_s(v, SYS_ICH_AP1R0_EL2);
+		break;
+	case 5:
+		write_sysreg_s(v, SYS_ICH_AP1R1_EL2);
+		break;
+	case 6:
+		write_sysreg_s(v, SYS_ICH_AP1R2_EL2);
+		break;
+	default:
+		write_sysreg_s(v, SYS_ICH_AP1R3_EL2);
+		break;
 	}
 }
 
