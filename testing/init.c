@@ -75,9 +75,36 @@ static int list(const char *dir, const char *suffix, char **names, int max)
 	return n;
 }
 
+/*
+ * The "<module>.<param>=<value>" words of the kernel command line, as
+ * modprobe passes them: the kernel applies them to built-in code only.
+ */
+static void module_params(const char *ko, char *out, size_t len)
+{
+	char cmdline[4096], prefix[64], *tok, *save;
+	size_t plen, used = 0;
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	out[0] = 0;
+	if (!f)
+		return;
+	if (!fgets(cmdline, sizeof(cmdline), f))
+		cmdline[0] = 0;
+	fclose(f);
+	snprintf(prefix, sizeof(prefix), "%.*s.", (int)(strlen(ko) - 3), ko);
+	plen = strlen(prefix);
+	for (tok = strtok_r(cmdline, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save)) {
+		if (strncmp(tok, prefix, plen) || used + strlen(tok) + 1 >= len)
+			continue;
+		used += snprintf(out + used, len - used, "%s%s", used ? " " : "",
+				 tok + plen);
+	}
+}
+
 static int load_modules(void)
 {
-	char *names[16], path[256];
+	char *names[16], path[256], params[512];
 	int i, n = list("/modules", ".ko", names, 16), bad = 0;
 
 	for (i = 0; i < n; i++) {
@@ -85,10 +112,11 @@ static int load_modules(void)
 		long r;
 
 		snprintf(path, sizeof(path), "/modules/%s", names[i]);
+		module_params(names[i], params, sizeof(params));
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-		r = syscall(SYS_finit_module, fd, "", 0);
-		printf("AXV: load %s = %ld%s%s\n", names[i], r, r ? " " : "",
-		       r ? strerror(errno) : "");
+		r = syscall(SYS_finit_module, fd, params, 0);
+		printf("AXV: load %s%s%s = %ld%s%s\n", names[i], *params ? " " : "",
+		       params, r, r ? " " : "", r ? strerror(errno) : "");
 		bad |= r != 0;
 		close(fd);
 	}
