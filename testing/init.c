@@ -93,8 +93,9 @@ static void module_params(const char *ko, char *out, size_t len)
 	fclose(f);
 	snprintf(prefix, sizeof(prefix), "%.*s.", (int)(strlen(ko) - 3), ko);
 	plen = strlen(prefix);
-	for (tok = strtok_r(cmdline, " \n", &save); tok;
-	     tok = strtok_r(NULL, " \n", &save)) {
+	cmdline[strcspn(cmdline, "\n")] = 0;
+	for (tok = strtok_r(cmdline, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
 		if (strncmp(tok, prefix, plen) || used + strlen(tok) + 1 >= len)
 			continue;
 		used += snprintf(out + used, len - used, "%s%s", used ? " " : "",
