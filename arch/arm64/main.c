@@ -47,6 +47,7 @@ static unsigned int vmid_bits;
 static DEFINE_IDA(vmid_ida);
 static DEFINE_PER_CPU(bool, vhe_enabled);
 static DEFINE_PER_CPU(u8, vtimer_cookie);
+static u8 vtimer_forwarded;	/* any non-NULL vcpu_info marks it forwarded */
 
 /* ------------------------------------------------------ vtimer interrupt */
 
@@ -91,7 +92,7 @@ static int vtimer_irq_init(void)
 	if (r)
 		return r;
 	/* Priority drop only at the host's EOI: the guest deactivates it. */
-	r = irq_set_vcpu_affinity(irq, &vtimer_cookie);
+	r = irq_set_vcpu_affinity(irq, &vtimer_forwarded);
 	if (r) {
 		free_percpu_irq(irq, &vtimer_cookie);
 		return r;
