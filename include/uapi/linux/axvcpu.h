@@ -230,17 +230,20 @@ struct axvcpu_interrupt {
 #define AXVCPU_ACCESS_EXEC	(1U << 2)
 
 /* Suberrors of AXVCPU_EXIT_INTERNAL_ERROR. */
-#define AXVCPU_INTERNAL_UNKNOWN_EXIT	1 /* data[0]: arch exit code */
-#define AXVCPU_INTERNAL_MMIO_DECODE	2 /* data[0]: insn, data[1]: gpa */
+#define AXVCPU_INTERNAL_UNKNOWN_EXIT	1 /* data[0]: arch exit code (arm64: ESR_EL2) */
+#define AXVCPU_INTERNAL_MMIO_DECODE	2 /* data[0]: insn (arm64: ESR_EL2), data[1]: gpa */
 #define AXVCPU_INTERNAL_INSN_FETCH	3 /* data[0]: guest pc */
 
 /**
  * struct axvcpu_exit_hypercall - payload of %AXVCPU_EXIT_HYPERCALL
- * @nr: hypercall number. riscv64: a7, the SBI extension id.
- * @args: arguments. riscv64: a0..a5.
- * @fid: riscv64: a6, the SBI function id; zero on other arches.
+ * @nr: hypercall number. riscv64: a7, the SBI extension id; arm64: x0,
+ *	the SMCCC function id.
+ * @args: arguments. riscv64: a0..a5; arm64: x1..x6.
+ * @fid: riscv64: a6, the SBI function id; arm64: the HVC or SMC
+ *	immediate; zero on other arches.
  *
- * The result goes back with %AXVCPU_VCPU_SET_RETURN_VALUE (riscv64: a0).
+ * The result goes back with %AXVCPU_VCPU_SET_RETURN_VALUE (riscv64: a0;
+ * arm64: x0).
  */
 struct axvcpu_exit_hypercall {
 	__u64 nr;
@@ -331,8 +334,9 @@ struct axvcpu_exit_cpu_up {
 /**
  * struct axvcpu_exit_system_down - payload of %AXVCPU_EXIT_SYSTEM_DOWN
  * @type: riscv64: SBI SRST reset type (0 shutdown, 1 cold reboot, 2 warm
- *	reboot), or 0 for the legacy shutdown call.
- * @reason: riscv64: SBI SRST reset reason.
+ *	reboot), or 0 for the legacy shutdown call; arm64: 0 for PSCI
+ *	SYSTEM_OFF, 1 for SYSTEM_RESET.
+ * @reason: riscv64: SBI SRST reset reason; arm64: zero.
  */
 struct axvcpu_exit_system_down {
 	__u64 type;
@@ -341,11 +345,16 @@ struct axvcpu_exit_system_down {
 
 /**
  * struct axvcpu_exit_ipi - payload of %AXVCPU_EXIT_SEND_IPI
- * @target_cpu: riscv64: hart_mask_base.
- * @target_cpu_aux: riscv64: hart_mask (bit n is hart @target_cpu + n).
- * @send_to_all: 1 if every hart is targeted (riscv64: base is -1).
+ * @target_cpu: riscv64: hart_mask_base; arm64: the MPIDR affinity of
+ *	the first CPU of ICC_SGI1R_EL1's target list (Aff3.Aff2.Aff1 and
+ *	16 * RS as Aff0).
+ * @target_cpu_aux: riscv64: hart_mask (bit n is hart @target_cpu + n);
+ *	arm64: the TargetList (bit n is Aff0 @target_cpu + n).
+ * @send_to_all: 1 if every hart is targeted (riscv64: base is -1); arm64:
+ *	IRM, every CPU but the sender.
  * @send_to_self: 1 if the sender is among the targets.
- * @vector: the interrupt to raise (riscv64: 1, supervisor software).
+ * @vector: the interrupt to raise (riscv64: 1, supervisor software;
+ *	arm64: the SGI INTID).
  */
 struct axvcpu_exit_ipi {
 	__u64 target_cpu;
