@@ -318,6 +318,7 @@ struct axvcpu_backend {
 extern const struct axvcpu_backend *axvcpu_backend;
 extern const struct axvcpu_backend axvcpu_riscv_backend;
 extern const struct axvcpu_backend axvcpu_arm64_backend;
+extern const struct axvcpu_backend axvcpu_x86_backend;
 
 /* Generic vCPU: the state machine of Documentation/design.rst. */
 int axvcpu_vcpu_init(struct axvcpu_vcpu *vcpu, const struct axvcpu_backend *be,

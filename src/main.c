@@ -35,6 +35,8 @@ static const struct axvcpu_backend *find_backend(void)
 	return &axvcpu_riscv_backend;
 #elif defined(CONFIG_ARM64)
 	return &axvcpu_arm64_backend;
+#elif defined(CONFIG_X86_64)
+	return &axvcpu_x86_backend;
 #else
 	return NULL;
 #endif

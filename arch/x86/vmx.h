@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 #include "axvcpu.h"
+#include "layout.h"
 
 /* ------------------------------------------- pure logic (KUnit on UML) */
 
@@ -49,5 +50,135 @@ struct vmx_mmio_insn {
 
 int axvcpu_x86_decode_mmio(const u8 *insn, unsigned int avail,
 			   unsigned int cpu_mode, struct vmx_mmio_insn *mi);
+
+/* --------------------------------------------------------------- vCPU */
+
+/* Vectors an injected external interrupt may use. */
+#define VMX_FIRST_VECTOR	32
+#define VMX_NR_VECTORS		256
+
+/* General-purpose register numbers (UAPI and ModRM order). */
+enum vmx_gpr {
+	VMX_REG_RAX, VMX_REG_RCX, VMX_REG_RDX, VMX_REG_RBX, VMX_REG_RSP,
+	VMX_REG_RBP, VMX_REG_RSI, VMX_REG_RDI, VMX_NR_GPRS = 16
+};
+
+/**
+ * struct vmx_vcpu - the x86 part of a vCPU
+ * @gpr: guest rax..r15 (rsp unused: it lives in the VMCS); first, for
+ *	vmenter.S.
+ * @vmcs: the VMCS page.
+ * @launched: VMLAUNCH done since the last VMCLEAR: VMRESUME next.
+ * @rip: guest rip while unbound (the VMCS holds it while bound).
+ * @rsp: guest rsp while unbound.
+ * @rflags: guest rflags while unbound.
+ * @cr0: guest-visible CR0 (the read shadow).
+ * @cr4: guest-visible CR4 (the read shadow).
+ * @cr8: guest TPR as CR8.
+ * @efer: guest IA32_EFER.
+ * @xcr0: guest XCR0.
+ * @kernel_gs_base: guest IA32_KERNEL_GS_BASE (SWAPGS swaps with it).
+ * @apic_id: x2APIC id (CPUID), from setup.
+ * @vpid: VPID, or 0.
+ * @xsave: guest x87/SSE/AVX state (XSAVE area).
+ * @pending: vectors injected and not delivered yet (atomic bits).
+ * @exit_reason: VM_EXIT_REASON of the last exit, or VMX_EXIT_VMFAIL.
+ * @exit_qual: its exit qualification.
+ * @entry_error: VM_INSTRUCTION_ERROR of a failed VMLAUNCH/VMRESUME.
+ * @mmio: the load whose MMIO read the next RUN completes.
+ * @io_width: width of the IN whose result the next RUN completes.
+ */
+struct vmx_vcpu {
+	u64 gpr[VMX_NR_GPRS];
+	void *vmcs;
+	bool launched;
+	u64 rip;
+	u64 rsp;
+	u64 rflags;
+	u64 cr0;
+	u64 cr4;
+	u64 cr8;
+	u64 efer;
+	u64 xcr0;
+	u64 kernel_gs_base;
+	u32 apic_id;
+	u16 vpid;
+	void *xsave;
+	unsigned long pending[BITS_TO_LONGS(VMX_NR_VECTORS)];
+	u32 exit_reason;
+	u64 exit_qual;
+	u32 entry_error;
+	struct vmx_mmio_insn mmio;
+	unsigned int io_width;
+};
+
+#define VMX_EXIT_VMFAIL		0xffffffffU
+
+static inline struct vmx_vcpu *to_vmx(struct axvcpu_vcpu *vcpu)
+{
+	return vcpu->arch;
+}
+
+/**
+ * struct vmx_vm - the x86 part of a VM
+ * @eptp: the EPT pointer of its stage-2 root.
+ */
+struct vmx_vm {
+	u64 eptp;
+};
+
+/**
+ * struct vmx_caps - what the CPU offers, read from the VMX capability MSRs
+ * @revision: VMCS revision identifier.
+ * @pin: pin-based controls used.
+ * @proc: primary processor-based controls used.
+ * @proc2: secondary processor-based controls used.
+ * @exit: VM-exit controls used.
+ * @entry: VM-entry controls used.
+ * @cr0_fixed0: CR0 bits that must be 1 (PE and PG excepted: unrestricted).
+ * @cr0_fixed1: CR0 bits that may be 1.
+ * @cr4_fixed0: CR4 bits that must be 1.
+ * @cr4_fixed1: CR4 bits that may be 1.
+ * @vpid: VPIDs with single-context INVVPID are available.
+ * @xsave_size: bytes of an XSAVE area for the host's XCR0.
+ * @host_xcr0: the host's XCR0.
+ */
+struct vmx_caps {
+	u32 revision;
+	u32 pin;
+	u32 proc;
+	u32 proc2;
+	u32 exit;
+	u32 entry;
+	u64 cr0_fixed0;
+	u64 cr0_fixed1;
+	u64 cr4_fixed0;
+	u64 cr4_fixed1;
+	bool vpid;
+	unsigned int xsave_size;
+	u64 host_xcr0;
+};
+
+extern struct vmx_caps axvcpu_vmx_caps;
+extern const struct axvcpu_arch_ops axvcpu_x86_ops;
+
+int __axvcpu_vmx_run(u64 *gprs, bool resume);
+void __axvcpu_vmx_exit(void);
+
+u16 axvcpu_vmx_alloc_vpid(void);
+void axvcpu_vmx_free_vpid(u16 vpid);
+void axvcpu_vmx_invept(u64 eptp);
+void axvcpu_vmx_invvpid(u16 vpid);
+int axvcpu_x86_vm_init(struct axvcpu_vm *vm);
+void axvcpu_x86_vm_destroy(struct axvcpu_vm *vm);
+void axvcpu_x86_vm_flush_s2(struct axvcpu_vm *vm);
+
+void axvcpu_vmx_init_vmcs(struct vmx_vcpu *vx, u64 eptp,
+			  const struct axvcpu_setup_x86 *cfg);
+void axvcpu_vmx_load_host_state(void);
+int axvcpu_x86_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
+bool axvcpu_vmx_irq_pending(struct vmx_vcpu *vx);
+int axvcpu_vmx_set_cr0(struct vmx_vcpu *vx, u64 val);
+int axvcpu_vmx_set_cr4(struct vmx_vcpu *vx, u64 val);
 
 #endif /* _AXVCPU_X86_VMX_H */

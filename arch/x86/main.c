@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The x86_64 backend (Intel VMX): probe from the VMX capability MSRs,
+ * VMXON per CPU (the seed's AxArchPerCpu), VMXOFF on reboot and crash,
+ * VPIDs, EPT invalidation, and the backend table the core plugs in.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/idr.h>
+#include <linux/percpu.h>
+#include <linux/reboot.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <asm/cpufeature.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+#include <asm/fpu/xcr.h>
+#include <asm/msr.h>
+#include <asm/reboot.h>
+#include <asm/tlbflush.h>
+#include <asm/vmx.h>
+
+#include "ept.h"
+#include "vmcs.h"
+#include "vmx.h"
+
+struct vmx_caps axvcpu_vmx_caps;
+
+static DEFINE_PER_CPU(void *, vmxon_region);
+static DEFINE_PER_CPU(bool, vmx_enabled);
+static DEFINE_IDA(vpid_ida);
+
+/* ------------------------------------------------------------- controls */
+
+/*
+ * A control word from a capability MSR: the low half says which bits must
+ * be 1, the high half which may be 1. Fails if a @want bit is not allowed.
+ */
+static int adjust_controls(u32 msr, u32 want, u32 optional, u32 *out)
+{
+	u32 must, may;
+
+	rdmsr(msr, must, may);
+	if (want & ~may) {
+		pr_info("VMX control MSR %#x lacks %#x: cannot run guests\n",
+			msr, want & ~may);
+		return -ENODEV;
+	}
+	*out = (want | (optional & may) | must) & may;
+	return 0;
+}
+
+static int read_caps(struct vmx_caps *c)
+{
+	u64 basic, ept_vpid, fixed;
+	bool true_ctls;
+	int r;
+
+	rdmsrl(MSR_IA32_VMX_BASIC, basic);
+	c->revision = basic & 0x7fffffff;
+	true_ctls = basic & BIT_ULL(55);
+	if (((basic >> 32) & 0x1fff) > PAGE_SIZE || ((basic >> 50) & 0xf) != 6) {
+		pr_info("VMCS larger than a page or not write-back: not supported\n");
+		return -ENODEV;
+	}
+
+	r = adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
+			    MSR_IA32_VMX_PINBASED_CTLS,
+			    PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING, 0,
+			    &c->pin);
+	r = r ?: adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+				 MSR_IA32_VMX_PROCBASED_CTLS,
+				 CPU_BASED_HLT_EXITING |
+				 CPU_BASED_CR8_LOAD_EXITING |
+				 CPU_BASED_CR8_STORE_EXITING |
+				 CPU_BASED_UNCOND_IO_EXITING |
+				 CPU_BASED_MWAIT_EXITING |
+				 CPU_BASED_MONITOR_EXITING |
+				 CPU_BASED_RDPMC_EXITING |
+				 CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0,
+				 &c->proc);
+	r = r ?: adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2,
+				 SECONDARY_EXEC_ENABLE_EPT |
+				 SECONDARY_EXEC_UNRESTRICTED_GUEST,
+				 SECONDARY_EXEC_ENABLE_VPID |
+				 SECONDARY_EXEC_ENABLE_RDTSCP |
+				 SECONDARY_EXEC_ENABLE_INVPCID |
+				 SECONDARY_EXEC_XSAVES,
+				 &c->proc2);
+	r = r ?: adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
+				 MSR_IA32_VMX_EXIT_CTLS,
+				 VM_EXIT_HOST_ADDR_SPACE_SIZE |
+				 VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT |
+				 VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER, 0,
+				 &c->exit);
+	r = r ?: adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
+				 MSR_IA32_VMX_ENTRY_CTLS,
+				 VM_ENTRY_LOAD_IA32_PAT | VM_ENTRY_LOAD_IA32_EFER,
+				 0, &c->entry);
+	if (r)
+		return r;
+	/*
+	 * CR3 accesses need no exit with EPT; without the TRUE capability
+	 * MSRs they may be forced on, and are then emulated.
+	 */
+	/* IA-32e mode is chosen per guest, on entry. */
+	c->entry &= ~VM_ENTRY_IA32E_MODE;
+
+	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, ept_vpid);
+	if (!(ept_vpid & VMX_EPT_PAGE_WALK_4_BIT) || !(ept_vpid & VMX_EPTP_WB_BIT) ||
+	    !(ept_vpid & VMX_EPT_INVEPT_BIT) ||
+	    !(ept_vpid & VMX_EPT_EXTENT_CONTEXT_BIT)) {
+		pr_info("EPT lacks 4-level walks, write-back or single-context INVEPT\n");
+		return -ENODEV;
+	}
+	c->vpid = (c->proc2 & SECONDARY_EXEC_ENABLE_VPID) &&
+		  (ept_vpid & (VMX_VPID_INVVPID_BIT << 32)) &&
+		  (ept_vpid & (VMX_VPID_EXTENT_SINGLE_CONTEXT_BIT << 32));
+	if (!c->vpid)
+		c->proc2 &= ~SECONDARY_EXEC_ENABLE_VPID;
+
+	/* Unrestricted guest: PE and PG may be clear whatever FIXED0 says. */
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, fixed);
+	c->cr0_fixed0 = fixed & ~(X86_CR0_PE | X86_CR0_PG);
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, c->cr0_fixed1);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, c->cr4_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, c->cr4_fixed1);
+
+	if (boot_cpu_has(X86_FEATURE_XSAVE)) {
+		u32 eax, ebx, ecx, edx;
+
+		c->host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+		cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);
+		c->xsave_size = ebx;
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------- per CPU */
+
+static int vmx_hardware_enable(void)
+{
+	void *region = this_cpu_read(vmxon_region);
+	int r;
+
+	if (cr4_read_shadow() & X86_CR4_VMXE) {
+		pr_warn_ratelimited("CPU%d: VMX already on (kvm_intel with virtualization enabled? boot with kvm.enable_virt_at_load=0)\n",
+				    smp_processor_id());
+		return -EBUSY;
+	}
+	*(u32 *)region = axvcpu_vmx_caps.revision;
+	cr4_set_bits(X86_CR4_VMXE);
+	r = vmx_on(__pa(region));
+	if (r) {
+		cr4_clear_bits(X86_CR4_VMXE);
+		pr_warn("CPU%d: VMXON failed\n", smp_processor_id());
+		return r;
+	}
+	this_cpu_write(vmx_enabled, true);
+	return 0;
+}
+
+static void vmx_hardware_disable(void)
+{
+	vmx_off();
+	cr4_clear_bits(X86_CR4_VMXE);
+	this_cpu_write(vmx_enabled, false);
+}
+
+static bool vmx_is_enabled(void)
+{
+	return this_cpu_read(vmx_enabled);
+}
+
+static unsigned int vmx_max_levels(void)
+{
+	return axvcpu_x86_ept4.levels;
+}
+
+static const struct axvcpu_percpu_ops vmx_percpu_ops = {
+	.hardware_enable		= vmx_hardware_enable,
+	.hardware_disable		= vmx_hardware_disable,
+	.is_enabled			= vmx_is_enabled,
+	.max_guest_page_table_levels	= vmx_max_levels,
+};
+
+/*
+ * An emergency reboot or a crash kexec: VMX root operation blocks INIT,
+ * so leave it on this CPU, as KVM does from the same callback.
+ */
+#ifdef AXVCPU_HAVE_EMERGENCY_VIRT_CB
+static void vmx_emergency_disable(void)
+{
+	if (this_cpu_read(vmx_enabled)) {
+		vmx_off();
+		cr4_clear_bits(X86_CR4_VMXE);
+		this_cpu_write(vmx_enabled, false);
+	}
+}
+#endif
+
+static void vmx_off_ipi(void *unused)
+{
+	if (this_cpu_read(vmx_enabled))
+		vmx_hardware_disable();
+}
+
+static int vmx_reboot(struct notifier_block *nb, unsigned long code, void *p)
+{
+	on_each_cpu(vmx_off_ipi, NULL, 1);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block vmx_reboot_nb = {
+	.notifier_call = vmx_reboot,
+};
+
+/* ---------------------------------------------------------- VMs, TLBs */
+
+u16 axvcpu_vmx_alloc_vpid(void)
+{
+	int id;
+
+	if (!axvcpu_vmx_caps.vpid)
+		return 0;
+	id = ida_alloc_range(&vpid_ida, 1, 0xffff, GFP_KERNEL);
+	return id < 0 ? 0 : id;	/* out of VPIDs: run without */
+}
+
+void axvcpu_vmx_free_vpid(u16 vpid)
+{
+	if (vpid)
+		ida_free(&vpid_ida, vpid);
+}
+
+void axvcpu_vmx_invvpid(u16 vpid)
+{
+	if (vpid)
+		vmx_invvpid_single(vpid);
+}
+
+void axvcpu_vmx_invept(u64 eptp)
+{
+	vmx_invept_single(eptp);
+}
+
+int axvcpu_x86_vm_init(struct axvcpu_vm *vm)
+{
+	struct vmx_vm *xvm = kzalloc(sizeof(*xvm), GFP_KERNEL_ACCOUNT);
+
+	if (!xvm)
+		return -ENOMEM;
+	vm->arch = xvm;
+	return 0;
+}
+
+static void invept_ipi(void *eptp)
+{
+	if (this_cpu_read(vmx_enabled))
+		vmx_invept_single(*(u64 *)eptp);
+}
+
+void axvcpu_x86_vm_destroy(struct axvcpu_vm *vm)
+{
+	struct vmx_vm *xvm = vm->arch;
+
+	/* The root page is freed next: no CPU may keep translations of it. */
+	if (xvm->eptp)
+		on_each_cpu(invept_ipi, &xvm->eptp, 1);
+	kfree(xvm);
+}
+
+void axvcpu_x86_vm_flush_s2(struct axvcpu_vm *vm)
+{
+	struct vmx_vm *xvm = vm->arch;
+
+	/* The IPI also makes a vCPU of this VM in guest mode exit. */
+	if (xvm->eptp)
+		on_each_cpu(invept_ipi, &xvm->eptp, 1);
+}
+
+/* -------------------------------------------------------------- probe */
+
+static void free_vmxon_regions(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		free_page((unsigned long)per_cpu(vmxon_region, cpu));
+		per_cpu(vmxon_region, cpu) = NULL;
+	}
+}
+
+static int vmx_probe(void)
+{
+	u64 feat;
+	int cpu, r;
+
+	if (!boot_cpu_has(X86_FEATURE_VMX)) {
+		pr_info("no VMX (an Intel CPU with VT-x is needed): cannot run guests\n");
+		return -ENODEV;
+	}
+	rdmsrl(MSR_IA32_FEAT_CTL, feat);
+	if (!(feat & FEAT_CTL_LOCKED) ||
+	    !(feat & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
+		pr_info("VMX disabled by the firmware (IA32_FEATURE_CONTROL)\n");
+		return -ENODEV;
+	}
+	r = read_caps(&axvcpu_vmx_caps);
+	if (r)
+		return r;
+	if (!axvcpu_vmx_caps.xsave_size) {
+		pr_info("no XSAVE: guest FPU state cannot be switched\n");
+		return -ENODEV;
+	}
+
+	for_each_possible_cpu(cpu) {
+		struct page *p = alloc_pages_node(cpu_to_node(cpu),
+						  GFP_KERNEL | __GFP_ZERO, 0);
+
+		if (!p) {
+			free_vmxon_regions();
+			return -ENOMEM;
+		}
+		per_cpu(vmxon_region, cpu) = page_address(p);
+	}
+	register_reboot_notifier(&vmx_reboot_nb);
+#ifdef AXVCPU_HAVE_EMERGENCY_VIRT_CB
+	cpu_emergency_register_virt_callback(vmx_emergency_disable);
+#endif
+	pr_info("VMX with EPT and unrestricted guest, VPID %s, VMCS revision %#x\n",
+		axvcpu_vmx_caps.vpid ? "on" : "off", axvcpu_vmx_caps.revision);
+	return 0;
+}
+
+static void vmx_remove(void)
+{
+#ifdef AXVCPU_HAVE_EMERGENCY_VIRT_CB
+	cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
+#endif
+	unregister_reboot_notifier(&vmx_reboot_nb);
+	free_vmxon_regions();
+}
+
+const struct axvcpu_backend axvcpu_x86_backend = {
+	.name		= "x86_64 VMX",
+	.id		= AXVCPU_BACKEND_X86_VMX,
+	.probe		= vmx_probe,
+	.remove		= vmx_remove,
+	.ops		= &axvcpu_x86_ops,
+	.percpu		= &vmx_percpu_ops,
+	.s2_format	= &axvcpu_x86_ept4,
+	.hal		= &axvcpu_linux_hal,
+	.setup_size	= sizeof(struct axvcpu_setup_x86),
+};
