@@ -6,8 +6,9 @@
  *
  *   A: a store to an address outside guest RAM per iteration: every
  *      iteration is an exit to the VMM and back.
- *   B: SBI BASE get_spec_version, handled in the kernel, with one exit to
- *      the VMM per 1000 calls.
+ *   B: a call handled in the kernel (riscv64: SBI BASE get_spec_version;
+ *      arm64: PSCI_VERSION through hvc #0), with one exit to the VMM per
+ *      1000 calls.
  */
 #include <signal.h>
 #include <stddef.h>
@@ -49,16 +50,39 @@ static double axvcpu_phase(const char *b, const char *e)
 	return n / t;
 }
 
+/*
+ * Make KVM vCPU @vcpu of @vm start at GUEST_BASE (arm64: initialised as
+ * the preferred target with PSCI 0.2 and later, so that PSCI_VERSION is
+ * handled in KVM).
+ */
+static void kvm_vcpu_start(int vm, int vcpu)
+{
+	__u64 pc = GUEST_BASE;
+	struct kvm_one_reg reg = { .addr = (uintptr_t)&pc };
+#if defined(__aarch64__)
+	struct kvm_vcpu_init init;
+
+	memset(&init, 0, sizeof(init));
+	if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init))
+		die("KVM_ARM_PREFERRED_TARGET");
+	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	if (ioctl(vcpu, KVM_ARM_VCPU_INIT, &init))
+		die("KVM_ARM_VCPU_INIT");
+	reg.id = KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |
+		 KVM_REG_ARM_CORE_REG(regs.pc);
+#else
+	(void)vm;
+	reg.id = KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CORE |
+		 KVM_REG_RISCV_CORE_REG(regs.pc);
+#endif
+	if (ioctl(vcpu, KVM_SET_ONE_REG, &reg))
+		die("KVM_SET_ONE_REG pc");
+}
+
 /* The same through /dev/kvm: vCPU 0 of a fresh VM, pc at GUEST_BASE. */
 static double kvm_phase(const char *b, const char *e)
 {
 	struct kvm_userspace_memory_region mr = { 0 };
-	__u64 pc = GUEST_BASE;
-	struct kvm_one_reg reg = {
-		.id = KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CORE |
-		      KVM_REG_RISCV_CORE_REG(regs.pc),
-		.addr = (uintptr_t)&pc,
-	};
 	int kvm, vm, vcpu;
 	struct kvm_run *run;
 	long sz, n = 0;
@@ -80,8 +104,9 @@ static double kvm_phase(const char *b, const char *e)
 	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr))
 		die("KVM_SET_USER_MEMORY_REGION");
 	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	if (vcpu < 0 || ioctl(vcpu, KVM_SET_ONE_REG, &reg))
-		die("KVM vCPU");
+	if (vcpu < 0)
+		die("KVM_CREATE_VCPU");
+	kvm_vcpu_start(vm, vcpu);
 	sz = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
 	run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
 	if (run == MAP_FAILED)
@@ -122,8 +147,8 @@ int main(void)
 	ax = axvcpu_phase(guest_mmio_begin, guest_mmio_end);
 	kvm = kvm_phase(guest_mmio_begin, guest_mmio_end);
 	report("exit to userspace (MMIO store)", ax, kvm);
-	ax = axvcpu_phase(guest_sbi_begin, guest_sbi_end) * BATCH;
-	kvm = kvm_phase(guest_sbi_begin, guest_sbi_end) * BATCH;
-	report("exit handled in kernel (SBI base probe)", ax, kvm);
+	ax = axvcpu_phase(guest_kernel_begin, guest_kernel_end) * BATCH;
+	kvm = kvm_phase(guest_kernel_begin, guest_kernel_end) * BATCH;
+	report("exit handled in kernel (" KERNEL_CALL ")", ax, kvm);
 	return 0;
 }

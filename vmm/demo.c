@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The demo VMM: runs a guest that prints a line through an MMIO "UART"
- * and powers itself off with SBI SRST.
+ * and powers itself off (riscv64: SBI SRST; arm64: PSCI SYSTEM_OFF).
  */
 #include "vmm.h"
 

@@ -42,8 +42,8 @@ guest_mmio_end:
  * bench B: SBI BASE get_spec_version, handled in the kernel, in batches of
  * 1000 with one store to the UART after each batch.
  */
-	.globl	guest_sbi_begin, guest_sbi_end
-guest_sbi_begin:
+	.globl	guest_kernel_begin, guest_kernel_end
+guest_kernel_begin:
 	lui	a2, 0x10000
 2:	li	s1, 1000
 3:	li	a7, 0x10
@@ -53,5 +53,5 @@ guest_sbi_begin:
 	bnez	s1, 3b
 	sw	s1, 0(a2)
 	j	2b
-guest_sbi_end:
+guest_kernel_end:
 	.option	pop

@@ -14,14 +14,28 @@
 #include <unistd.h>
 #include <linux/axvcpu.h>
 
+/*
+ * Per arch: where guest RAM starts, the backend, and what the benchmark's
+ * in-kernel loop calls.
+ */
+#if defined(__aarch64__)
+#define GUEST_BASE	0x40000000ULL
+#define VMM_BACKEND	AXVCPU_BACKEND_ARM64_VHE
+#define KERNEL_CALL	"PSCI_VERSION"
+#elif defined(__riscv)
 #define GUEST_BASE	0x80000000ULL
+#define VMM_BACKEND	AXVCPU_BACKEND_RISCV_H
+#define KERNEL_CALL	"SBI base probe"
+#else
+#error "no guest programs for this architecture"
+#endif
 #define GUEST_SIZE	0x10000ULL
 #define UART_ADDR	0x10000000ULL
 
 /* Guest programs, in guest-<arch>.S. */
 extern const char guest_demo_begin[], guest_demo_end[];
 extern const char guest_mmio_begin[], guest_mmio_end[];
-extern const char guest_sbi_begin[], guest_sbi_end[];
+extern const char guest_kernel_begin[], guest_kernel_end[];
 
 struct vmm {
 	int sys, vm, vcpu;
@@ -35,12 +49,18 @@ static inline void die(const char *what)
 	exit(1);
 }
 
-/* One VM, GUEST_SIZE of RAM at GUEST_BASE holding @code, one vCPU at it. */
+/*
+ * One VM, GUEST_SIZE of RAM at GUEST_BASE holding @code, one vCPU at it
+ * (riscv64: hart 0; arm64: MPIDR 0), its setup arguments zero.
+ */
 static inline void vmm_create(struct vmm *v, const void *code, size_t len)
 {
 	struct axvcpu_memory_region mr = { .slot = 0 };
-	struct axvcpu_setup setup = { .arch = AXVCPU_BACKEND_RISCV_H };
+	struct axvcpu_setup setup;
 	__u64 entry = GUEST_BASE;
+
+	memset(&setup, 0, sizeof(setup));
+	setup.arch = VMM_BACKEND;
 
 	v->sys = open("/dev/axvcpu", O_RDWR | O_CLOEXEC);
 	if (v->sys < 0)

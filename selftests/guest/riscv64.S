@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * riscv64 guest programs for run_test.c.
+ * riscv64 guest programs for run_test (run_riscv64.c).
  *
  * Each program lies between <name>_begin and <name>_end. The VMM copies it
  * to GUEST_RAM_BASE and starts it there in VS-mode with vsatp = 0, a0 =

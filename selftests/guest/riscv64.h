@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Conventions shared by the riscv64 guest programs (guest/riscv64.S) and
- * the VMM side of run_test.c: the test hypercall, the guest-physical
- * layout and the program symbols.
+ * the VMM side of run_test (run_riscv64.c, run_util.h): the test
+ * hypercall, the guest-physical layout and the program symbols.
  */
 #ifndef _AXVCPU_SELFTEST_GUEST_RISCV64_H
 #define _AXVCPU_SELFTEST_GUEST_RISCV64_H
@@ -49,6 +49,9 @@
 #define GUEST_RO_BASE		_UL(0x80100000)	/* read-only region */
 #define GUEST_MMIO_BASE		_UL(0x10000000)	/* no region: MMIO exits */
 #define GUEST_UNMAPPED		_UL(0x90000000)	/* no region: fetch faults */
+
+/* Programs start with a0 = hartid and a1 = arg: gprs[11] is the argument. */
+#define GUEST_ARG_REG		11
 
 #define HSM_OPAQUE		_UL(0x0badcafe12345678)
 #define CSR_CUSTOM		0x5c0		/* an S-mode custom CSR */

@@ -1,17 +1,33 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Guest-executing tests of axvcpu on the riscv64 H backend.
+ * The arch-neutral part of run_test: VMs holding one guest program, run
+ * loops that collect the guest's REPORTs, exit descriptions, thread
+ * helpers, and the tests whose guest programs every arch provides with
+ * the same contract.
  *
- * Each test builds a VM whose RAM holds one program from guest/riscv64.S,
- * runs it in VS-mode and checks every exit the program provokes against
- * the riscv guest semantics of the spec: exit payloads field by field,
- * read exits completed through the run page, and the values the guest
- * REPORTs back with the test hypercall (see guest/riscv64.h).
+ * The arch's test file (run_<arch>.c) includes its guest/<arch>.h first,
+ * which must define:
+ *
+ * - the guest-physical layout: GUEST_RAM_BASE, GUEST_RAM_SIZE,
+ *   GUEST_DATA_OFF (scratch data in RAM), GUEST_RO_BASE (for a read-only
+ *   region), GUEST_MMIO_BASE and GUEST_UNMAPPED (covered by no region);
+ * - the test hypercall: a HYPERCALL exit with nr TEST_EID, function
+ *   (fid) TEST_FID_DONE, TEST_FID_REPORT or TEST_FID_FAIL, the value in
+ *   args[0];
+ * - GUEST_ARG_REG: the index in struct axvcpu_regs.gprs of the register
+ *   that holds a program's argument at entry;
+ * - the shared programs, each entered with a cpu id and an argument:
+ *   spin, mmio_read, npf_ro, count_mmio and count_regs (see the arch's
+ *   guest/<arch>.S for their common contract).
+ *
+ * The arch's test file also defines vcpu_setup(), declared below.
  *
  * Every RUN loop is bounded (MAX_RUNS) so that a broken module fails a
  * test instead of hanging it; the harness timeout covers the rest.
  */
-#define _GNU_SOURCE
+#ifndef _AXVCPU_RUN_UTIL_H
+#define _AXVCPU_RUN_UTIL_H
+
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -35,12 +51,14 @@
 #pragma GCC diagnostic pop
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "axvcpu_util.h"
-#include "guest/riscv64.h"
+
+#ifndef GUEST_ARG_REG
+#error "include the arch's guest/<arch>.h before run_util.h"
+#endif
 
 #define MAX_RUNS	10000	/* RUN calls per vCPU before a test gives up */
 #define MAX_REPORTS	32
 #define HALT_SLEEP_US	1000	/* pause before re-running a guest in WFI */
-#define CSR_TIME	0xc01
 
 struct vcpu {
 	int fd;
@@ -88,8 +106,11 @@ static const char *describe_exit(const struct axvcpu_run *run, char *buf,
 		if (is_test_call(run, TEST_FID_DONE))
 			snprintf(buf, len, "guest DONE");
 		else if (is_test_call(run, TEST_FID_FAIL))
-			snprintf(buf, len, "guest FAIL %#llx",
-				 ULL(run->hypercall.args[0]));
+			snprintf(buf, len, "guest FAIL %#llx (args %#llx %#llx %#llx)",
+				 ULL(run->hypercall.args[0]),
+				 ULL(run->hypercall.args[1]),
+				 ULL(run->hypercall.args[2]),
+				 ULL(run->hypercall.args[3]));
 		else
 			snprintf(buf, len,
 				 "HYPERCALL nr %#llx fid %#llx args %#llx %#llx %#llx %#llx %#llx %#llx",
@@ -160,6 +181,15 @@ static const char *describe_exit(const struct axvcpu_run *run, char *buf,
 		break;
 	}
 	return buf;
+}
+
+/* Describe what __run_next() returned: an errno, or the exit. */
+static const char *describe_result(int r, const struct axvcpu_run *run,
+				   char *buf, size_t len)
+{
+	if (r < 0)
+		return strerror(-r);
+	return describe_exit(run, buf, len);
 }
 
 /*
@@ -297,35 +327,29 @@ static struct vcpu *vcpu_create(struct __test_metadata *_metadata,
 	return v;
 }
 
+/*
+ * The arch part, in run_<arch>.c: SET_ENTRY @entry, then SETUP so that
+ * the program starts with cpu id @cpu and argument @arg (riscv64: hartid
+ * and a1; arm64: MPIDR and x0, and x1).
+ */
 static void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
-		       __u64 entry, __u64 hartid, __u64 arg)
-{
-	struct axvcpu_setup setup;
+		       __u64 entry, __u64 cpu, __u64 arg);
 
-	/* An initializer need not zero the union's bytes past .riscv. */
-	memset(&setup, 0, sizeof(setup));
-	setup.arch = AXVCPU_BACKEND_RISCV_H;
-	setup.riscv.hartid = hartid;
-	setup.riscv.arg = arg;
-	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_ENTRY, &entry));
-	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SETUP, &setup));
-}
-
-/* vCPU @id entering @entry with a0 = @hartid, a1 = @arg. */
+/* vCPU @id entering @entry with cpu id @cpu and argument @arg. */
 static struct vcpu *vcpu_add(struct __test_metadata *_metadata, struct vm *vm,
-			     unsigned int id, __u64 entry, __u64 hartid,
+			     unsigned int id, __u64 entry, __u64 cpu,
 			     __u64 arg)
 {
 	struct vcpu *v = vcpu_create(_metadata, vm, id);
 
-	vcpu_setup(_metadata, v, entry, hartid, arg);
+	vcpu_setup(_metadata, v, entry, cpu, arg);
 	return v;
 }
 
 static void set_return_value(struct __test_metadata *_metadata,
-			     struct vcpu *v, __u64 val)
+			     struct vcpu *v, __u64 value)
 {
-	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_RETURN_VALUE, &val));
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_RETURN_VALUE, &value));
 }
 
 static void get_regs(struct __test_metadata *_metadata, struct vcpu *v,
@@ -342,6 +366,23 @@ static void set_gpr(struct __test_metadata *_metadata, struct vcpu *v,
 	get_regs(_metadata, v, &regs);
 	regs.gprs[reg] = val;
 	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_REGS, &regs));
+}
+
+/* Open the system fd, or SKIP if the module or backend @backend is absent. */
+static void open_backend(struct __test_metadata *_metadata, int *sys_fd,
+			 __u64 backend, const char *name)
+{
+	__u64 have = 0;
+
+	*sys_fd = axvcpu_open();
+	if (*sys_fd < 0 && (errno == ENOENT || errno == ENODEV ||
+			    errno == ENXIO))
+		SKIP(return, "%s: %s", AXVCPU_DEV, strerror(errno));
+	ASSERT_LE(0, *sys_fd)
+		TH_LOG("open %s: %s", AXVCPU_DEV, strerror(errno));
+	ASSERT_EQ(0, axvcpu_check_cap(*sys_fd, AXVCPU_CAP_BACKEND, &have));
+	if (have != backend)
+		SKIP(return, "backend %llu is not %s", ULL(have), name);
 }
 
 static void noop_handler(int sig)
@@ -377,144 +418,37 @@ static __u64 now_ms(void)
 	return (__u64)ts.tv_sec * 1000 + (__u64)ts.tv_nsec / 1000000;
 }
 
-/* The host's time CSR, the guest's time base (htimedelta is 0). */
-static __u64 host_time(void)
+/* The current time of @clk in nanoseconds. */
+static __u64 clock_ns(clockid_t clk)
 {
-	__u64 t = 0;
+	struct timespec ts;
 
-#ifdef __riscv
-	asm volatile("rdtime %0" : "=r"(t));
-#endif
-	return t;
+	clock_gettime(clk, &ts);
+	return (__u64)ts.tv_sec * 1000000000 + (__u64)ts.tv_nsec;
 }
 
-FIXTURE(riscv) {
-	int sys_fd;
-};
-
-FIXTURE_SETUP(riscv)
+/* Restrict the calling thread to @cpu: 0 or -errno. */
+static int pin_to_cpu(int cpu)
 {
-	__u64 backend = 0;
+	cpu_set_t set;
 
-	self->sys_fd = axvcpu_open();
-	if (self->sys_fd < 0 && (errno == ENOENT || errno == ENODEV ||
-				 errno == ENXIO))
-		SKIP(return, "%s: %s", AXVCPU_DEV, strerror(errno));
-	ASSERT_LE(0, self->sys_fd)
-		TH_LOG("open %s: %s", AXVCPU_DEV, strerror(errno));
-	ASSERT_EQ(0, axvcpu_check_cap(self->sys_fd, AXVCPU_CAP_BACKEND,
-				      &backend));
-	if (backend != AXVCPU_BACKEND_RISCV_H)
-		SKIP(return, "backend %llu is not riscv64 H",
-		     (unsigned long long)backend);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
-FIXTURE_TEARDOWN(riscv)
+/* Up to @n CPUs the calling thread may run on, lowest first: how many. */
+static int allowed_cpus(int *cpus, int n)
 {
-	if (self->sys_fd >= 0)
-		close(self->sys_fd);
-}
+	cpu_set_t set;
+	int cpu, found = 0;
 
-/*
- * A non-SBI ecall exits with nr = a7, args = a0..a5 and fid = a6, pc past
- * the ecall and registers untouched; SET_RETURN_VALUE lands in a0 only.
- */
-TEST_F(riscv, hypercall_exit_and_return)
-{
-	const __u64 ret = 0xdeadbeefcafef00dULL;
-	struct axvcpu_regs regs;
-	struct vcpu *v;
-	struct vm vm;
-	unsigned int i;
-
-	vm_create(_metadata, self->sys_fd, &vm, hypercall_begin, hypercall_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-
-	expect_exit(_metadata, v, AXVCPU_EXIT_HYPERCALL, false);
-	ASSERT_EQ_X(0x12345678, v->run->hypercall.nr);
-	for (i = 0; i < 6; i++)
-		ASSERT_EQ_X(i + 1, v->run->hypercall.args[i]);
-	ASSERT_EQ_X(7, v->run->hypercall.fid);
-
-	get_regs(_metadata, v, &regs);
-	ASSERT_EQ_X(guest_addr(hypercall_begin, hypercall_ret), regs.pc);
-	ASSERT_EQ_X(1, regs.gprs[10]);
-	ASSERT_EQ_X(7, regs.gprs[16]);
-	ASSERT_EQ_X(0x12345678, regs.gprs[17]);
-	ASSERT_EQ_X(0, regs.gprs[0]);
-
-	set_return_value(_metadata, v, ret);
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, ret, 2, 6);
-	vm_destroy(&vm);
-}
-
-/* SBI calls the module answers itself, in the order of guest/riscv64.S. */
-static const struct {
-	const char *what;
-	__s64 error;
-	__s64 value;
-	bool check_value;
-} sbi_base_want[] = {
-	{ "get_spec_version", 0, 0x02000000, true },
-	{ "get_impl_id", 0, 0x4158, true },
-	{ "get_impl_version", 0, 1, true },
-	{ "probe BASE", 0, 1, true },
-	{ "probe TIME", 0, 1, true },
-	{ "probe IPI", 0, 1, true },
-	{ "probe HSM", 0, 1, true },
-	{ "probe SRST", 0, 1, true },
-	{ "probe RFENCE", 0, 0, true },
-	{ "probe unknown", 0, 0, true },
-	{ "get_mvendorid", 0, 0, true },
-	{ "get_marchid", 0, 0, true },
-	{ "get_mimpid", 0, 0, true },
-	{ "BASE fid 99", SBI_ERR_NOT_SUPPORTED, 0, false },
-	{ "RFENCE", SBI_ERR_NOT_SUPPORTED, 0, false },
-	{ "hart_get_status(0)", 0, 0, true },	/* set up: STARTED */
-	{ "hart_get_status(1)", 0, 1, true },	/* created only: STOPPED */
-	{ "set_timer(-1)", 0, 0, false },
-	{ "legacy putchar", SBI_ERR_NOT_SUPPORTED, 0, false },
-	{ "DBCN", SBI_ERR_NOT_SUPPORTED, 0, false },
-	{ "PMU", SBI_ERR_NOT_SUPPORTED, 0, false },
-};
-
-/*
- * BASE, TIME, HSM status and the unsupported extensions are handled in the
- * kernel: the whole program is one RUN that ends in DONE.
- */
-TEST_F(riscv, sbi_base_in_kernel)
-{
-	const unsigned int n = ARRAY_SIZE(sbi_base_want);
-	__u64 *res;
-	struct vcpu *v;
-	struct vm vm;
-	unsigned int i;
-
-	vm_create(_metadata, self->sys_fd, &vm, sbi_base_begin, sbi_base_end);
-	res = (__u64 *)((char *)vm.ram + GUEST_DATA_OFF);
-	memset(res, 0xa5, 16 * n);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0,
-		     GUEST_RAM_BASE + GUEST_DATA_OFF);
-	vcpu_create(_metadata, &vm, 1);	/* exists, never set up */
-
-	expect_done(_metadata, v, false);
-	ASSERT_EQ(0U, v->nr_reports);
-	ASSERT_EQ(1U, v->nr_runs);
-	ASSERT_LE(n, v->run->kernel_exits);
-	ASSERT_LT(v->run->kernel_exits, v->run->exits);
-
-	for (i = 0; i < n; i++) {
-		ASSERT_EQ(sbi_base_want[i].error, (__s64)res[2 * i])
-			TH_LOG("%s: error %lld", sbi_base_want[i].what,
-			       (long long)res[2 * i]);
-		if (!sbi_base_want[i].check_value)
-			continue;
-		ASSERT_EQ(sbi_base_want[i].value, (__s64)res[2 * i + 1])
-			TH_LOG("%s: value %#llx", sbi_base_want[i].what,
-			       (unsigned long long)res[2 * i + 1]);
-	}
-	vm_destroy(&vm);
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (cpu = 0; cpu < CPU_SETSIZE && found < n; cpu++)
+		if (CPU_ISSET(cpu, &set))
+			cpus[found++] = cpu;
+	return found;
 }
 
 /* One MMIO access a program makes, and what the VMM does about it. */
@@ -522,20 +456,25 @@ struct mmio_access {
 	bool write;
 	__u64 off;		/* from GUEST_MMIO_BASE */
 	__u32 width;
-	__u32 reg;		/* read: destination x-register */
+	__u32 reg;		/* read: destination register */
+	__u32 reg_width;	/* read: its width in bytes */
 	__u32 signed_ext;	/* read */
 	__u64 data;		/* read: value supplied; write: value expected */
-	__u64 result;		/* read: value the register must end with */
+	__u64 result;		/* read: value the guest reports next */
 };
 
+#define MMIO_RW(_off, _w, _reg, _rw, _s, _data, _result) \
+	{ false, _off, _w, _reg, _rw, _s, _data, _result }
 #define MMIO_R(_off, _w, _reg, _s, _data, _result) \
-	{ false, _off, _w, _reg, _s, _data, _result }
+	MMIO_RW(_off, _w, _reg, 8, _s, _data, _result)
 #define MMIO_W(_off, _w, _data) \
-	{ true, _off, _w, 0, 0, _data, 0 }
+	{ true, _off, _w, 0, 0, 0, _data, 0 }
 
 /*
- * Check each exit of @acc, answer the reads, and check that every read
- * value was reported back, truncated and extended as the load says.
+ * Run @begin with the MMIO base as its argument; check each exit against
+ * @acc, answer the reads, and check that after every read the guest
+ * reported the value it must have (the loaded register, truncated and
+ * extended as the load says).
  */
 static void run_mmio(struct __test_metadata *_metadata, int sys_fd,
 		     const char *begin, const char *end,
@@ -562,16 +501,19 @@ static void run_mmio(struct __test_metadata *_metadata, int sys_fd,
 		if (a->write)
 			ok = ok && m->data == a->data;
 		else
-			ok = ok && m->reg == a->reg && m->reg_width == 8 &&
+			ok = ok && m->reg == a->reg &&
+			     m->reg_width == a->reg_width &&
 			     m->signed_ext == a->signed_ext;
 		ASSERT_TRUE(ok)
-			TH_LOG("access %u: want %s %#llx width %u x%u signed %u data %#llx; got %s",
+			TH_LOG("access %u: want %s %#llx width %u reg %u "
+			       "reg_width %u signed %u data %#llx; got %s",
 			       i, a->write ? "write" : "read",
 			       ULL(GUEST_MMIO_BASE + a->off), a->width, a->reg,
-			       a->signed_ext, ULL(a->data),
+			       a->reg_width, a->signed_ext, ULL(a->data),
 			       describe_exit(v->run, buf, sizeof(buf)));
 		if (a->write)
 			continue;
+		ASSERT_GT((unsigned int)MAX_REPORTS, nr_want);
 		m->data = a->data;
 		want[nr_want++] = a->result;
 	}
@@ -580,74 +522,63 @@ static void run_mmio(struct __test_metadata *_metadata, int sys_fd,
 	vm_destroy(&vm);
 }
 
-static const struct mmio_access mmio_read_acc[] = {
-	MMIO_R(0x00, 1, 5, 1, 0x1234567890abcd80ULL, 0xffffffffffffff80ULL),
-	MMIO_R(0x01, 1, 6, 0, 0x11223344556677f0ULL, 0xf0),
-	MMIO_R(0x02, 2, 7, 1, 0xaaaaaaaaaaaa8001ULL, 0xffffffffffff8001ULL),
-	MMIO_R(0x04, 2, 18, 0, 0xbbbbbbbbbbbbfffeULL, 0xfffe),
-	MMIO_R(0x08, 4, 19, 1, 0xcccccccc87654321ULL, 0xffffffff87654321ULL),
-	MMIO_R(0x0c, 4, 31, 0, 0xdddddddd80000000ULL, 0x80000000),
-	MMIO_R(0x10, 8, 27, 0, 0xfedcba9876543210ULL, 0xfedcba9876543210ULL),
-	MMIO_R(0x18, 4, 10, 1, 0xeeeeeeee7fffffffULL, 0x7fffffff),
-	MMIO_R(0x1f, 1, 1, 1, 0x7f, 0x7f),
-	MMIO_R(0x7fe, 2, 15, 0, 0xffffffffffff1234ULL, 0x1234),
+static void expect_sysreg_read(struct __test_metadata *_metadata,
+			       struct vcpu *v, __u64 addr, __u32 reg,
+			       __u64 value)
+{
+	expect_exit(_metadata, v, AXVCPU_EXIT_SYSREG_READ, false);
+	ASSERT_EQ_X(addr, v->run->sysreg.addr);
+	ASSERT_EQ(reg, v->run->sysreg.reg);
+	v->run->sysreg.value = value;
+}
+
+static void expect_sysreg_write(struct __test_metadata *_metadata,
+				struct vcpu *v, __u64 addr, __u64 value)
+{
+	expect_exit(_metadata, v, AXVCPU_EXIT_SYSREG_WRITE, false);
+	ASSERT_EQ_X(addr, v->run->sysreg.addr);
+	ASSERT_EQ_X(value, v->run->sysreg.value);
+}
+
+/* A thread injecting an interrupt after a delay. */
+struct injector {
+	int fd;
+	__u32 vector;
+	unsigned int delay_ms;
+	long ret;
 };
 
-/* lb/lbu/lh/lhu/lw/lwu/ld: address, width, rd, sign; value lands in rd. */
-TEST_F(riscv, mmio_read_widths)
+static void *injector_fn(void *arg)
 {
-	run_mmio(_metadata, self->sys_fd, mmio_read_begin, mmio_read_end,
-		 mmio_read_acc, ARRAY_SIZE(mmio_read_acc));
-}
+	struct injector *inj = arg;
+	struct axvcpu_interrupt irq = { .vector = inj->vector };
 
-/* sb/sh/sw/sd: address, width, data zero-extended from the width. */
-TEST_F(riscv, mmio_write_widths)
-{
-	static const struct mmio_access acc[] = {
-		MMIO_W(0x40, 1, 0xff),
-		MMIO_W(0x42, 2, 0xeeff),
-		MMIO_W(0x44, 4, 0xccddeeff),
-		MMIO_W(0x48, 8, 0x8899aabbccddeeffULL),
-		MMIO_W(0x51, 1, 0x7e),
-		MMIO_W(0x58, 8, 0),
-		MMIO_W(0x60, 4, 0xffffffff),
-	};
-
-	run_mmio(_metadata, self->sys_fd, mmio_write_begin, mmio_write_end,
-		 acc, ARRAY_SIZE(acc));
-}
-
-/* c.lw/c.ld/c.sw/c.sd and the sp-relative forms decode like their 32-bit twins. */
-TEST_F(riscv, mmio_compressed)
-{
-	static const struct mmio_access acc[] = {
-		MMIO_R(0, 4, 12, 1, 0x00000000deadbeefULL, 0xffffffffdeadbeefULL),
-		MMIO_R(8, 8, 13, 0, 0x0123456789abcdefULL, 0x0123456789abcdefULL),
-		MMIO_W(16, 4, 0x8badf00d),
-		MMIO_W(24, 8, 0x0123456789abcdefULL),
-		MMIO_R(32, 4, 28, 1, 0xffffffff00000001ULL, 1),
-		MMIO_R(40, 8, 18, 0, 0x8000000000000000ULL, 0x8000000000000000ULL),
-		MMIO_W(48, 4, 0xfffffffe),
-		MMIO_W(56, 8, 0xfffffffffffffffeULL),
-	};
-
-	run_mmio(_metadata, self->sys_fd, mmio_compressed_begin,
-		 mmio_compressed_end, acc, ARRAY_SIZE(acc));
+	usleep(inj->delay_ms * 1000);
+	inj->ret = axvcpu_ioctl(inj->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq);
+	return NULL;
 }
 
 /*
- * immediate_exit: RUN fails with EINTR without entering the guest, but
- * still completes a pending MMIO read, exactly once.
+ * The tests below run the shared programs and are registered by each
+ * arch's file, with TEST_F() wrappers of its own fixture.
  */
-TEST_F(riscv, immediate_exit_returns_eintr)
+
+/*
+ * immediate_exit: RUN fails with EINTR without entering the guest, but
+ * still completes a pending MMIO read, exactly once. @acc are the first
+ * two reads of the arch's mmio_read program.
+ */
+static void common_immediate_exit_returns_eintr(struct __test_metadata *_metadata,
+						int *sys_fd,
+						const struct mmio_access *acc)
 {
-	const struct mmio_access *a = &mmio_read_acc[0];
+	const struct mmio_access *a = &acc[0];
 	struct axvcpu_regs regs;
 	struct vcpu *v;
 	struct vm vm;
 	__u64 exits;
 
-	vm_create(_metadata, self->sys_fd, &vm, mmio_read_begin, mmio_read_end);
+	vm_create(_metadata, *sys_fd, &vm, mmio_read_begin, mmio_read_end);
 	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_MMIO_BASE);
 
 	v->run->immediate_exit = 1;
@@ -677,8 +608,8 @@ TEST_F(riscv, immediate_exit_returns_eintr)
 
 	/* The guest goes on with the next load: the first is not redone. */
 	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
-	ASSERT_EQ_X(GUEST_MMIO_BASE + mmio_read_acc[1].off, v->run->mmio.addr);
-	ASSERT_EQ(mmio_read_acc[1].reg, v->run->mmio.reg);
+	ASSERT_EQ_X(GUEST_MMIO_BASE + acc[1].off, v->run->mmio.addr);
+	ASSERT_EQ(acc[1].reg, v->run->mmio.reg);
 	EXPECT_REPORTS(v, a->result);
 	vm_destroy(&vm);
 }
@@ -687,7 +618,8 @@ TEST_F(riscv, immediate_exit_returns_eintr)
  * A store to a read-only region exits with a write fault and is retried
  * on every RUN; once the slot is replaced by a writable one it lands.
  */
-TEST_F(riscv, npf_readonly_store)
+static void common_npf_readonly_store(struct __test_metadata *_metadata,
+				      int *sys_fd)
 {
 	const __u64 stored = 0x5a5a5a5aa5a5a5a5ULL;
 	size_t page = getpagesize();
@@ -696,7 +628,7 @@ TEST_F(riscv, npf_readonly_store)
 	struct vcpu *v;
 	struct vm vm;
 
-	vm_create(_metadata, self->sys_fd, &vm, npf_ro_begin, npf_ro_end);
+	vm_create(_metadata, *sys_fd, &vm, npf_ro_begin, npf_ro_end);
 	ro = axvcpu_alloc(page);
 	ASSERT_NE(NULL, ro);
 	ro[0] = 0x0123456789abcdefULL;
@@ -727,12 +659,13 @@ TEST_F(riscv, npf_readonly_store)
 }
 
 /* Fetching from outside every region exits with an exec fault. */
-TEST_F(riscv, npf_fetch_outside)
+static void common_npf_fetch_outside(struct __test_metadata *_metadata,
+				     int *sys_fd)
 {
 	struct vcpu *v;
 	struct vm vm;
 
-	vm_create(_metadata, self->sys_fd, &vm, spin_begin, spin_end);
+	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
 	v = vcpu_add(_metadata, &vm, 0, GUEST_UNMAPPED, 0, 0);
 
 	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
@@ -741,375 +674,12 @@ TEST_F(riscv, npf_fetch_outside)
 	vm_destroy(&vm);
 }
 
-/* WFI with nothing pending exits HALT past the wfi; the guest goes on. */
-TEST_F(riscv, wfi_halt)
-{
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, wfi_begin, wfi_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-
-	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
-	ASSERT_EQ(0U, v->nr_reports);
-	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, 0x77);
-	vm_destroy(&vm);
-}
-
-static void expect_sysreg_read(struct __test_metadata *_metadata,
-			       struct vcpu *v, __u64 csr, __u32 reg,
-			       __u64 value)
-{
-	expect_exit(_metadata, v, AXVCPU_EXIT_SYSREG_READ, false);
-	ASSERT_EQ_X(csr, v->run->sysreg.addr);
-	ASSERT_EQ(reg, v->run->sysreg.reg);
-	v->run->sysreg.value = value;
-}
-
-static void expect_sysreg_write(struct __test_metadata *_metadata,
-				struct vcpu *v, __u64 csr, __u64 value)
-{
-	expect_exit(_metadata, v, AXVCPU_EXIT_SYSREG_WRITE, false);
-	ASSERT_EQ_X(csr, v->run->sysreg.addr);
-	ASSERT_EQ_X(value, v->run->sysreg.value);
-}
-
-/*
- * Custom CSRs go to the VMM: csrr is a read, csrw a write, and the
- * read-modify-write forms a read followed by a write of the new value.
- */
-TEST_F(riscv, csr_sysreg_read_write)
-{
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, csr_begin, csr_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-
-	/* csrr a0 */
-	expect_sysreg_read(_metadata, v, CSR_CUSTOM, 10, 0xa5a5000000000001ULL);
-	/* csrw a1 */
-	expect_sysreg_write(_metadata, v, CSR_CUSTOM, 0x1122334455667788ULL);
-	/* csrrs t2, t1 = 0xf0 */
-	expect_sysreg_read(_metadata, v, CSR_CUSTOM, 7, 0x0f0f);
-	expect_sysreg_write(_metadata, v, CSR_CUSTOM, 0x0fff);
-	/* csrrc t3, t1 */
-	expect_sysreg_read(_metadata, v, CSR_CUSTOM, 28, 0xffff);
-	expect_sysreg_write(_metadata, v, CSR_CUSTOM, 0xff0f);
-	/* csrrw t4, t1 */
-	expect_sysreg_read(_metadata, v, CSR_CUSTOM, 29, 0x1234);
-	expect_sysreg_write(_metadata, v, CSR_CUSTOM, 0xf0);
-	/* csrrwi t5, 0x15 */
-	expect_sysreg_read(_metadata, v, CSR_CUSTOM, 30, 0x4321);
-	expect_sysreg_write(_metadata, v, CSR_CUSTOM, 0x15);
-	/* csrrsi x0, 3: still a read (into x0), then old | 3 */
-	expect_sysreg_read(_metadata, v, CSR_CUSTOM, 0, 0x100);
-	expect_sysreg_write(_metadata, v, CSR_CUSTOM, 0x103);
-	/* csrrci s2, 0: read only */
-	expect_sysreg_read(_metadata, v, CSR_CUSTOM2, 18, 0xcafe);
-
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, 0xa5a5000000000001ULL, 0x0f0f, 0xffff, 0x1234,
-		       0x4321, 0xcafe);
-	vm_destroy(&vm);
-}
-
-/* A thread running one vCPU to its next non-REPORT exit. */
-struct runner {
-	struct vcpu *v;
-	bool skip_halt;
-	int result;
-};
-
-static void *runner_fn(void *arg)
-{
-	struct runner *r = arg;
-
-	r->result = __run_next(r->v, r->skip_halt);
-	return NULL;
-}
-
-static void expect_cpu_up(struct __test_metadata *_metadata, struct vcpu *v)
-{
-	expect_exit(_metadata, v, AXVCPU_EXIT_CPU_UP, false);
-	ASSERT_EQ_X(1, v->run->cpu_up.target_cpu);
-	ASSERT_EQ_X(guest_addr(hsm_begin, hsm_secondary),
-		    v->run->cpu_up.entry_point);
-	ASSERT_EQ_X(HSM_OPAQUE, v->run->cpu_up.arg);
-}
-
-/*
- * hart_start exits CPU_UP with status success; the VMM boots hart 1 from
- * the payload in a second thread. A second hart_start gets the status the
- * VMM sets, and hart_get_status then sees hart 1 started.
- */
-TEST_F(riscv, hsm_cpu_up_two_vcpus)
-{
-	struct runner r = { 0 };
-	struct vcpu *v0, *v1;
-	pthread_t thread;
-	struct vm vm;
-	char buf[256];
-
-	vm_create(_metadata, self->sys_fd, &vm, hsm_begin, hsm_end);
-	v0 = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-
-	expect_cpu_up(_metadata, v0);
-	v1 = vcpu_add(_metadata, &vm, 1, v0->run->cpu_up.entry_point,
-		      v0->run->cpu_up.target_cpu, v0->run->cpu_up.arg);
-	r.v = v1;
-	ASSERT_EQ(0, pthread_create(&thread, NULL, runner_fn, &r));
-
-	expect_cpu_up(_metadata, v0);
-	set_return_value(_metadata, v0, (__u64)SBI_ERR_ALREADY_AVAILABLE);
-	expect_done(_metadata, v0, false);
-	ASSERT_EQ(0, pthread_join(thread, NULL));
-
-	EXPECT_REPORTS(v0, 0, (__u64)SBI_ERR_ALREADY_AVAILABLE, 0, 0);
-	ASSERT_EQ(AXVCPU_EXIT_HYPERCALL, r.result)
-		TH_LOG("vCPU 1: %d, %s", r.result,
-		       describe_exit(v1->run, buf, sizeof(buf)));
-	ASSERT_TRUE(is_test_call(v1->run, TEST_FID_DONE));
-	EXPECT_REPORTS(v1, 1, HSM_OPAQUE);
-	vm_destroy(&vm);
-}
-
-/* hart_stop exits CPU_DOWN with a zero payload. */
-TEST_F(riscv, hsm_cpu_down)
-{
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, hsm_stop_begin, hsm_stop_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-
-	expect_exit(_metadata, v, AXVCPU_EXIT_CPU_DOWN, false);
-	ASSERT_EQ_X(0, v->run->cpu_down_state);
-	vm_destroy(&vm);
-}
-
-/* system_reset(type, reason) exits SYSTEM_DOWN {type, reason}. */
-TEST_F(riscv, srst_system_down)
-{
-	static const struct {
-		__u64 type, reason;
-	} calls[] = { { 0, 0 }, { 1, 1 } };	/* shutdown; cold reboot, failure */
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(calls); i++) {
-		struct vcpu *v;
-		struct vm vm;
-
-		vm_create(_metadata, self->sys_fd, &vm, srst_begin, srst_end);
-		v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0,
-			     calls[i].reason << 32 | calls[i].type);
-		expect_exit(_metadata, v, AXVCPU_EXIT_SYSTEM_DOWN, false);
-		ASSERT_EQ_X(calls[i].type, v->run->system_down.type);
-		ASSERT_EQ_X(calls[i].reason, v->run->system_down.reason);
-		vm_destroy(&vm);
-	}
-}
-
-/* The legacy shutdown call (EID 0x08) exits SYSTEM_DOWN {0, 0}. */
-TEST_F(riscv, legacy_shutdown)
-{
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, legacy_shutdown_begin,
-		  legacy_shutdown_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-
-	expect_exit(_metadata, v, AXVCPU_EXIT_SYSTEM_DOWN, false);
-	ASSERT_EQ_X(0, v->run->system_down.type);
-	ASSERT_EQ_X(0, v->run->system_down.reason);
-	vm_destroy(&vm);
-}
-
-/*
- * send_ipi(mask, base) exits SEND_IPI {base, mask, all, self, 1} with
- * status success; the sender is hart 2.
- */
-TEST_F(riscv, sbi_ipi_send)
-{
-	static const struct {
-		__u64 base, mask;
-		__u32 all, self;
-	} ipis[] = {
-		{ 0, 0x5, 0, 1 },
-		{ 1, 0x1, 0, 0 },
-		{ 2, 0x1, 0, 1 },
-		{ ~0ULL, 0x0, 1, 1 },
-	};
-	struct vcpu *v;
-	struct vm vm;
-	char buf[256];
-	unsigned int i;
-
-	vm_create(_metadata, self->sys_fd, &vm, ipi_begin, ipi_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 2, 0);
-
-	for (i = 0; i < ARRAY_SIZE(ipis); i++) {
-		expect_exit(_metadata, v, AXVCPU_EXIT_SEND_IPI, false);
-		ASSERT_TRUE(v->run->ipi.target_cpu == ipis[i].base &&
-			    v->run->ipi.target_cpu_aux == ipis[i].mask &&
-			    v->run->ipi.send_to_all == ipis[i].all &&
-			    v->run->ipi.send_to_self == ipis[i].self &&
-			    v->run->ipi.vector == 1)
-			TH_LOG("ipi %u: want %#llx aux %#llx all %u self %u vector 1; got %s",
-			       i, ULL(ipis[i].base), ULL(ipis[i].mask),
-			       ipis[i].all, ipis[i].self,
-			       describe_exit(v->run, buf, sizeof(buf)));
-	}
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, 0, 0, 0, 0);
-	vm_destroy(&vm);
-}
-
-/*
- * set_timer(time + 10 ms) fires a supervisor timer interrupt in the guest
- * while the VMM keeps re-running it on HALT.
- */
-TEST_F(riscv, sbi_timer_fires)
-{
-	struct vcpu *v;
-	struct vm vm;
-	char buf[256];
-	int r;
-
-	vm_create(_metadata, self->sys_fd, &vm, timer_begin, timer_end);
-	/* 100000 ticks of QEMU virt's 10 MHz time base. */
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 100000);
-
-	for (;;) {
-		r = run_next(_metadata, v, true);
-		/* The spec lets a trapped time CSR reach the VMM: answer it. */
-		if (r == AXVCPU_EXIT_SYSREG_READ &&
-		    v->run->sysreg.addr == CSR_TIME) {
-			v->run->sysreg.value = host_time();
-			continue;
-		}
-		break;
-	}
-	ASSERT_TRUE(is_test_call(v->run, TEST_FID_DONE))
-		TH_LOG("want DONE, got %s",
-		       describe_exit(v->run, buf, sizeof(buf)));
-	EXPECT_REPORTS(v, 0, SCAUSE_INTERRUPT | 5);
-	vm_destroy(&vm);
-}
-
-/* A thread injecting an interrupt after a delay. */
-struct injector {
-	int fd;
-	__u32 vector;
-	unsigned int delay_ms;
-	long ret;
-};
-
-static void *injector_fn(void *arg)
-{
-	struct injector *inj = arg;
-	struct axvcpu_interrupt irq = { .vector = inj->vector };
-
-	usleep(inj->delay_ms * 1000);
-	inj->ret = axvcpu_ioctl(inj->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq);
-	return NULL;
-}
-
-/*
- * Run the irq program (waiting in WFI, or spinning if @spin) on this
- * thread while another injects @vector after 50 ms; the guest's handler
- * must see scause = interrupt | @vector.
- */
-static struct vcpu *run_injected(struct __test_metadata *_metadata,
-				 int sys_fd, struct vm *vm, __u32 vector,
-				 bool spin)
-{
-	struct injector inj = { .vector = vector, .delay_ms = 50 };
-	pthread_t thread;
-	struct vcpu *v;
-
-	vm_create(_metadata, sys_fd, vm, irq_begin, irq_end);
-	v = vcpu_add(_metadata, vm, 0, GUEST_RAM_BASE, 0, spin);
-	inj.fd = v->fd;
-	ASSERT_EQ(0, pthread_create(&thread, NULL, injector_fn, &inj));
-	expect_done(_metadata, v, true);
-	ASSERT_EQ(0, pthread_join(thread, NULL));
-	ASSERT_EQ(0, inj.ret) TH_LOG("INJECT: %s", strerror(-inj.ret));
-	EXPECT_REPORTS(v, SCAUSE_INTERRUPT | vector);
-	return v;
-}
-
-/* An external interrupt injected from another thread wakes a WFI loop. */
-TEST_F(riscv, inject_from_second_thread)
-{
-	struct vm vm;
-
-	run_injected(_metadata, self->sys_fd, &vm, 9, false);
-	vm_destroy(&vm);
-}
-
-/* Likewise a software interrupt, which the guest clears in sip. */
-TEST_F(riscv, inject_software_interrupt)
-{
-	struct vm vm;
-
-	run_injected(_metadata, self->sys_fd, &vm, 1, false);
-	vm_destroy(&vm);
-}
-
-/*
- * Likewise a timer interrupt (the guest's own timer is never armed here):
- * it is delivered once, although the guest cannot clear it in sip.
- */
-TEST_F(riscv, inject_timer_interrupt)
-{
-	struct vm vm;
-
-	run_injected(_metadata, self->sys_fd, &vm, 5, false);
-	vm_destroy(&vm);
-}
-
-/*
- * Injecting into a vCPU spinning inside RUN succeeds and kicks it: the
- * interrupt arrives without RUN returning in between (one RUN for the
- * REPORT, one for DONE).
- */
-TEST_F(riscv, inject_kicks_spinning_guest)
-{
-	struct vcpu *v;
-	struct vm vm;
-
-	v = run_injected(_metadata, self->sys_fd, &vm, 9, true);
-	ASSERT_EQ(2U, v->nr_runs);
-	vm_destroy(&vm);
-}
-
-/*
- * An interrupt injected before the first RUN stays queued and is taken as
- * soon as the guest enables it, so its WFI never halts.
- */
-TEST_F(riscv, inject_queued_before_run)
-{
-	struct axvcpu_interrupt irq = { .vector = 9 };
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq));
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, SCAUSE_INTERRUPT | 9);
-	vm_destroy(&vm);
-}
-
 /*
  * A signal interrupts a spinning guest: RUN fails with EINTR, the vCPU is
  * FREE with its pc in the loop, and it runs on to DONE once released.
  */
-TEST_F(riscv, spin_interrupted_by_signal)
+static void common_spin_interrupted_by_signal(struct __test_metadata *_metadata,
+					      int *sys_fd)
 {
 	struct axvcpu_regs regs;
 	struct vcpu *v;
@@ -1117,7 +687,7 @@ TEST_F(riscv, spin_interrupted_by_signal)
 	__u64 start;
 
 	install_noop_handler(SIGALRM);
-	vm_create(_metadata, self->sys_fd, &vm, spin_begin, spin_end);
+	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
 	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
 
 	start = now_ms();
@@ -1129,7 +699,7 @@ TEST_F(riscv, spin_interrupted_by_signal)
 	ASSERT_LE(GUEST_RAM_BASE, regs.pc);
 	ASSERT_GT(guest_addr(spin_begin, spin_end), regs.pc);
 
-	set_gpr(_metadata, v, 11, 1);	/* a1: leave the loop */
+	set_gpr(_metadata, v, GUEST_ARG_REG, 1);	/* leave the loop */
 	expect_done(_metadata, v, false);
 	vm_destroy(&vm);
 }
@@ -1157,7 +727,8 @@ static void *raw_runner_fn(void *arg)
  * breaks it: a signal still ends the RUN with EINTR, the vCPU (which keeps
  * its VM alive) still runs to DONE, and closing it last frees everything.
  */
-TEST_F(riscv, close_fds_while_running)
+static void common_close_fds_while_running(struct __test_metadata *_metadata,
+					   int *sys_fd)
 {
 	struct raw_runner r = { 0 };
 	pthread_t thread;
@@ -1166,7 +737,7 @@ TEST_F(riscv, close_fds_while_running)
 	int i;
 
 	install_noop_handler(SIGUSR1);
-	vm_create(_metadata, self->sys_fd, &vm, spin_begin, spin_end);
+	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
 	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
 	r.fd = v->fd;
 	ASSERT_EQ(0, pthread_create(&thread, NULL, raw_runner_fn, &r));
@@ -1176,8 +747,8 @@ TEST_F(riscv, close_fds_while_running)
 
 	ASSERT_EQ(0, close(vm.fd));
 	vm.fd = -1;
-	ASSERT_EQ(0, close(self->sys_fd));
-	self->sys_fd = -1;
+	ASSERT_EQ(0, close(*sys_fd));
+	*sys_fd = -1;
 	usleep(50 * 1000);
 	EXPECT_FALSE(__atomic_load_n(&r.done, __ATOMIC_SEQ_CST));
 
@@ -1189,26 +760,8 @@ TEST_F(riscv, close_fds_while_running)
 	ASSERT_EQ(0, pthread_join(thread, NULL));
 	ASSERT_EQ(-EINTR, r.ret) TH_LOG("RUN: %s", strerror(-r.ret));
 
-	set_gpr(_metadata, v, 11, 1);
+	set_gpr(_metadata, v, GUEST_ARG_REG, 1);
 	expect_done(_metadata, v, false);
-	vm_destroy(&vm);
-}
-
-/*
- * An illegal instruction that is no CSR access is redirected to the
- * guest's stvec with scause 2 and sepc at the instruction.
- */
-TEST_F(riscv, illegal_insn_redirected)
-{
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, illegal_begin, illegal_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, SCAUSE_ILLEGAL_INSN,
-		       guest_addr(illegal_begin, illegal_insn));
 	vm_destroy(&vm);
 }
 
@@ -1216,14 +769,15 @@ TEST_F(riscv, illegal_insn_redirected)
  * The run page counters: zero on a new vCPU; ~100 ms of spinning takes
  * host-interrupt exits that RUN never returns; exits keeps counting.
  */
-TEST_F(riscv, run_page_stats)
+static void common_run_page_stats(struct __test_metadata *_metadata,
+				  int *sys_fd)
 {
 	struct vcpu *v;
 	struct vm vm;
 	__u64 exits;
 
 	install_noop_handler(SIGALRM);
-	vm_create(_metadata, self->sys_fd, &vm, spin_begin, spin_end);
+	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
 	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
 	ASSERT_EQ(0ULL, v->run->exits);
 	ASSERT_EQ(0ULL, v->run->kernel_exits);
@@ -1236,74 +790,32 @@ TEST_F(riscv, run_page_stats)
 		  v->run->exits);
 
 	exits = v->run->exits;
-	set_gpr(_metadata, v, 11, 1);
+	set_gpr(_metadata, v, GUEST_ARG_REG, 1);
 	expect_done(_metadata, v, false);
 	ASSERT_LT(exits, v->run->exits);
 	vm_destroy(&vm);
 }
 
-/* The current time of @clk in nanoseconds. */
-static __u64 clock_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (__u64)ts.tv_sec * 1000000000 + (__u64)ts.tv_nsec;
-}
-
-/* Describe what __run_next() returned: an errno, or the exit. */
-static const char *describe_result(int r, const struct axvcpu_run *run,
-				   char *buf, size_t len)
-{
-	if (r < 0)
-		return strerror(-r);
-	return describe_exit(run, buf, len);
-}
-
-/* Restrict the calling thread to @cpu: 0 or -errno. */
-static int pin_to_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
-}
-
-/* Up to @n CPUs the calling thread may run on, lowest first: how many. */
-static int allowed_cpus(int *cpus, int n)
-{
-	cpu_set_t set;
-	int cpu, found = 0;
-
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return 0;
-	for (cpu = 0; cpu < CPU_SETSIZE && found < n; cpu++)
-		if (CPU_ISSET(cpu, &set))
-			cpus[found++] = cpu;
-	return found;
-}
-
-/* The RAM counter of hart @hartid's count_mmio program. */
-static __u64 count_mmio_ram(const struct vm *vm, __u64 hartid)
+/* The RAM counter of cpu @cpu's count_mmio program. */
+static __u64 count_mmio_ram(const struct vm *vm, __u64 cpu)
 {
 	return *(const __u64 *)((const char *)vm->ram + GUEST_DATA_OFF +
-				64 * hartid);
+				64 * cpu);
 }
 
 /*
- * Run a count_mmio vCPU of hart @hartid to its next exit, which must be
+ * Run a count_mmio vCPU of cpu id @cpu to its next exit, which must be
  * its store of @seq: 0 if so, -errno if RUN failed, 1 for any other exit
  * (left in the run page). Makes no assertions, so threads can use it.
  */
-static int next_count_store(struct vcpu *v, __u64 hartid, __u64 seq)
+static int next_count_store(struct vcpu *v, __u64 cpu, __u64 seq)
 {
 	int r = __run_next(v, false);
 
 	if (r < 0)
 		return r;
 	return r == AXVCPU_EXIT_MMIO_WRITE &&
-	       v->run->mmio.addr == GUEST_MMIO_BASE + 8 * hartid &&
+	       v->run->mmio.addr == GUEST_MMIO_BASE + 8 * cpu &&
 	       v->run->mmio.width == 8 && v->run->mmio.data == seq ? 0 : 1;
 }
 
@@ -1311,12 +823,14 @@ static int next_count_store(struct vcpu *v, __u64 hartid, __u64 seq)
 
 /*
  * The VMM thread moves between two CPUs before every RUN, so the vCPU is
- * bound on one CPU, then the other, 200 times over. Registers, sscratch
+ * bound on one CPU, then the other, 200 times over. Registers, the
+ * guest's scratch system register (riscv64 sscratch, arm64 TPIDR_EL1)
  * and RAM survive every move: each exit stores the next count, the
  * thread really ran on both CPUs, and the guest ends with its register
  * and RAM counters both at 200.
  */
-TEST_F(riscv, vcpu_migrates_between_cpus)
+static void common_vcpu_migrates_between_cpus(struct __test_metadata *_metadata,
+					      int *sys_fd)
 {
 	unsigned int i, seen = 0;
 	struct vcpu *v;
@@ -1326,8 +840,7 @@ TEST_F(riscv, vcpu_migrates_between_cpus)
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || allowed_cpus(cpus, 2) < 2)
 		SKIP(return, "needs two CPUs");
-	vm_create(_metadata, self->sys_fd, &vm, count_mmio_begin,
-		  count_mmio_end);
+	vm_create(_metadata, *sys_fd, &vm, count_mmio_begin, count_mmio_end);
 	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, MIGRATE_ITERS);
 
 	for (i = 0; i < MIGRATE_ITERS; i++) {
@@ -1355,7 +868,7 @@ TEST_F(riscv, vcpu_migrates_between_cpus)
 /* A thread running a count_mmio vCPU to its end, pinned to one CPU. */
 struct counter {
 	struct vcpu *v;
-	__u64 hartid;
+	__u64 cpu_id;		/* the guest's cpu id */
 	unsigned int iters;
 	int cpu;
 	pthread_barrier_t *start;
@@ -1376,7 +889,7 @@ static void *counter_fn(void *arg)
 		return NULL;
 	c->t_start = clock_ns(CLOCK_MONOTONIC);
 	for (c->stores = 0; c->stores < c->iters; c->stores++) {
-		c->result = next_count_store(c->v, c->hartid, c->stores + 1);
+		c->result = next_count_store(c->v, c->cpu_id, c->stores + 1);
 		if (c->result)
 			break;
 		if (sched_getcpu() != c->cpu)
@@ -1394,9 +907,10 @@ static void *counter_fn(void *arg)
  * Two vCPUs of one VM run count_mmio at the same time on two threads
  * pinned to different CPUs: each sees only its own stores, in order, and
  * ends with its own counters at 100, so neither the per-CPU current vCPU
- * nor the VS CSRs of one leak into the other.
+ * nor the guest system registers of one leak into the other.
  */
-TEST_F(riscv, two_vcpus_run_concurrently)
+static void common_two_vcpus_run_concurrently(struct __test_metadata *_metadata,
+					      int *sys_fd)
 {
 	struct counter c[2] = { 0 };
 	pthread_barrier_t start;
@@ -1408,13 +922,12 @@ TEST_F(riscv, two_vcpus_run_concurrently)
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || allowed_cpus(cpus, 2) < 2)
 		SKIP(return, "needs two CPUs");
-	vm_create(_metadata, self->sys_fd, &vm, count_mmio_begin,
-		  count_mmio_end);
+	vm_create(_metadata, *sys_fd, &vm, count_mmio_begin, count_mmio_end);
 	ASSERT_EQ(0, pthread_barrier_init(&start, NULL, 2));
 	for (i = 0; i < 2; i++) {
 		c[i].v = vcpu_add(_metadata, &vm, i, GUEST_RAM_BASE, i,
 				  CONCURRENT_ITERS);
-		c[i].hartid = i;
+		c[i].cpu_id = i;
 		c[i].iters = CONCURRENT_ITERS;
 		c[i].cpu = cpus[i];
 		c[i].start = &start;
@@ -1482,22 +995,22 @@ static void *spinner_fn(void *arg)
 	return NULL;
 }
 
-/* @s ran count_regs of hart @hartid for @k iterations to DONE. */
+/* @s ran count_regs of cpu id @cpu for @k iterations to DONE. */
 static void expect_count_regs(struct __test_metadata *_metadata,
-			      const struct spinner *s, __u64 hartid, __u64 k)
+			      const struct spinner *s, __u64 cpu, __u64 k)
 {
 	char buf[256];
 
 	ASSERT_EQ(0, s->pin)
 		TH_LOG("pin to CPU %d: %s", s->cpu, strerror(-s->pin));
 	ASSERT_EQ(AXVCPU_EXIT_HYPERCALL, s->result)
-		TH_LOG("hart %llu: want DONE, got %s", ULL(hartid),
+		TH_LOG("cpu id %llu: want DONE, got %s", ULL(cpu),
 		       describe_result(s->result, s->v->run, buf, sizeof(buf)));
 	ASSERT_TRUE(is_test_call(s->v->run, TEST_FID_DONE))
-		TH_LOG("hart %llu: want DONE, got %s", ULL(hartid),
+		TH_LOG("cpu id %llu: want DONE, got %s", ULL(cpu),
 		       describe_exit(s->v->run, buf, sizeof(buf)));
 	ASSERT_FALSE(s->moved);
-	EXPECT_REPORTS(s->v, k, k * (k + 1) / 2, hartid << 48 | k);
+	EXPECT_REPORTS(s->v, k, k * (k + 1) / 2, cpu << 48 | k);
 }
 
 #define PREEMPT_CAL_ITERS	1000000ULL	/* calibration run */
@@ -1509,10 +1022,12 @@ static void expect_count_regs(struct __test_metadata *_metadata,
  * about 200 ms of CPU time (the iteration count is calibrated by a solo
  * run first), so the scheduler preempts each vCPU thread for the other
  * inside RUN, on host timer interrupts. Both get their exact counts and
- * their own sscratch back, and each RUN took clearly longer than the CPU
- * time its thread got: it was preempted while running the guest.
+ * their own scratch system register back, and each RUN took clearly
+ * longer than the CPU time its thread got: it was preempted while running
+ * the guest.
  */
-TEST_F(riscv, preempted_while_running)
+static void common_preempted_while_running(struct __test_metadata *_metadata,
+					   int *sys_fd)
 {
 	struct spinner cal = { 0 }, s[2] = { 0 };
 	pthread_barrier_t start;
@@ -1525,7 +1040,7 @@ TEST_F(riscv, preempted_while_running)
 	ASSERT_EQ(1, allowed_cpus(&cpu, 1));
 
 	/* Solo run on this thread: how many iterations take the target time. */
-	vm_create(_metadata, self->sys_fd, &vm[0], count_regs_begin,
+	vm_create(_metadata, *sys_fd, &vm[0], count_regs_begin,
 		  count_regs_end);
 	cal.v = vcpu_add(_metadata, &vm[0], 0, GUEST_RAM_BASE, 2,
 			 PREEMPT_CAL_ITERS);
@@ -1546,7 +1061,7 @@ TEST_F(riscv, preempted_while_running)
 
 	ASSERT_EQ(0, pthread_barrier_init(&start, NULL, 2));
 	for (i = 0; i < 2; i++) {
-		vm_create(_metadata, self->sys_fd, &vm[i], count_regs_begin,
+		vm_create(_metadata, *sys_fd, &vm[i], count_regs_begin,
 			  count_regs_end);
 		s[i].v = vcpu_add(_metadata, &vm[i], 0, GUEST_RAM_BASE, i,
 				  k[i]);
@@ -1564,10 +1079,10 @@ TEST_F(riscv, preempted_while_running)
 
 		expect_count_regs(_metadata, &s[i], i, k[i]);
 		ASSERT_LT(0ULL, s[i].v->run->host_irq_exits);
-		TH_LOG("hart %u: RUN took %llu us for %llu us of CPU", i,
+		TH_LOG("cpu id %u: RUN took %llu us for %llu us of CPU", i,
 		       ULL(wall / 1000), ULL(s[i].cpu_ns / 1000));
 		ASSERT_LT(s[i].cpu_ns + s[i].cpu_ns / 4, wall)
-			TH_LOG("hart %u was not preempted inside RUN", i);
+			TH_LOG("cpu id %u was not preempted inside RUN", i);
 	}
 	ASSERT_LT(s[0].t_start, s[1].t_end);
 	ASSERT_LT(s[1].t_start, s[0].t_end);
@@ -1575,4 +1090,4 @@ TEST_F(riscv, preempted_while_running)
 		vm_destroy(&vm[i]);
 }
 
-TEST_HARNESS_MAIN
+#endif /* _AXVCPU_RUN_UTIL_H */

@@ -1,0 +1,1152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest-executing tests of axvcpu on the arm64 EL2/VHE backend.
+ *
+ * Each test builds a VM whose RAM holds a program from guest/arm64.S,
+ * runs it at EL1 and checks every exit the program provokes against the
+ * arm64 guest semantics of the spec: exit payloads field by field, read
+ * exits completed through the run page, and the values the guest REPORTs
+ * back with the test hypercall (see guest/arm64.h). The harness and the
+ * arch-neutral tests are in run_util.h.
+ */
+#define _GNU_SOURCE
+#include <sys/syscall.h>
+
+#include "guest/arm64.h"
+#include "run_util.h"
+
+/* The sysreg exit's addr: the MSR/MRS ISS without Rt and the direction. */
+#define SYSREG(op0, op1, crn, crm, op2) \
+	((__u64)(op0) << 20 | (__u64)(op2) << 17 | (__u64)(op1) << 14 | \
+	 (__u64)(crn) << 10 | (__u64)(crm) << 1)
+
+#define SYSREG_ACTLR_EL1	SYSREG(3, 0, 1, 0, 1)
+#define SYSREG_PMCR_EL0		SYSREG(3, 3, 9, 12, 0)
+#define SYSREG_MDSCR_EL1	SYSREG(2, 0, 0, 2, 2)
+#define SYSREG_OSLAR_EL1	SYSREG(2, 0, 1, 0, 4)
+#define SYSREG_CNTP_CTL_EL0	SYSREG(3, 3, 14, 2, 1)
+#define SYSREG_CNTP_CVAL_EL0	SYSREG(3, 3, 14, 2, 2)
+
+/* PSTATE bits a test compares: NZCV, DAIF and the mode. */
+#define PSTATE_CHECKED		(0xfULL << PSTATE_NZCV_SHIFT | PSTATE_DAIF | 0x1f)
+#define PSTATE_RESET		(PSTATE_DAIF | PSTATE_MODE_EL1H)
+
+/* Where the VMM puts a program's data: tables, and the second program. */
+#define GUEST_DATA		(GUEST_RAM_BASE + GUEST_DATA_OFF)
+#define SECOND_PROGRAM_OFF	0x4000
+
+/* SET_ENTRY @entry, then SETUP with MPIDR @mpidr and x0..x3 = @x. */
+static void vcpu_setup_arm64(struct __test_metadata *_metadata,
+			     struct vcpu *v, __u64 entry, __u64 mpidr,
+			     const __u64 *x)
+{
+	struct axvcpu_setup setup;
+	unsigned int i;
+
+	/* An initializer need not zero the union's bytes past .arm64. */
+	memset(&setup, 0, sizeof(setup));
+	setup.arch = AXVCPU_BACKEND_ARM64_VHE;
+	setup.arm64.mpidr = mpidr;
+	for (i = 0; i < 4; i++)
+		setup.arm64.x[i] = x[i];
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_ENTRY, &entry));
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SETUP, &setup));
+}
+
+/* The cpu id is the MPIDR affinity and x0; the argument goes in x1. */
+static void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
+		       __u64 entry, __u64 cpu, __u64 arg)
+{
+	const __u64 x[4] = { cpu, arg, 0, 0 };
+
+	vcpu_setup_arm64(_metadata, v, entry, cpu, x);
+}
+
+/* vCPU @id entering @entry with MPIDR @mpidr and x0..x3 = @x. */
+static struct vcpu *vcpu_add_arm64(struct __test_metadata *_metadata,
+				   struct vm *vm, unsigned int id,
+				   __u64 entry, __u64 mpidr, const __u64 *x)
+{
+	struct vcpu *v = vcpu_create(_metadata, vm, id);
+
+	vcpu_setup_arm64(_metadata, v, entry, mpidr, x);
+	return v;
+}
+
+/*
+ * Copy a second program into @vm's RAM, at SECOND_PROGRAM_OFF (below the
+ * data): its guest-physical address.
+ */
+static __u64 vm_load_second(struct __test_metadata *_metadata, struct vm *vm,
+			    const char *first_begin, const char *first_end,
+			    const char *begin, const char *end)
+{
+	size_t first = first_end - first_begin, len = end - begin;
+
+	ASSERT_GE((size_t)SECOND_PROGRAM_OFF, first);
+	ASSERT_GE((size_t)(GUEST_DATA_OFF - SECOND_PROGRAM_OFF), len);
+	memcpy((char *)vm->ram + SECOND_PROGRAM_OFF, begin, len);
+	return GUEST_RAM_BASE + SECOND_PROGRAM_OFF;
+}
+
+/* The guest's scratch data, GUEST_DATA_OFF into RAM. */
+static __u64 *vm_data(struct vm *vm)
+{
+	return (__u64 *)((char *)vm->ram + GUEST_DATA_OFF);
+}
+
+static void inject(struct __test_metadata *_metadata, struct vcpu *v,
+		   __u32 intid)
+{
+	struct axvcpu_interrupt irq = { .vector = intid };
+
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq));
+}
+
+FIXTURE(arm64) {
+	int sys_fd;
+};
+
+FIXTURE_SETUP(arm64)
+{
+	open_backend(_metadata, &self->sys_fd, AXVCPU_BACKEND_ARM64_VHE,
+		     "arm64 VHE");
+}
+
+FIXTURE_TEARDOWN(arm64)
+{
+	if (self->sys_fd >= 0)
+		close(self->sys_fd);
+}
+
+/*
+ * An hvc or smc that is no PSCI call (x0 is not a PSCI function id) is a
+ * HYPERCALL exit: nr = x0, args = x1..x6, fid = the instruction's
+ * immediate. Its pc is past the instruction and the registers are
+ * untouched; SET_RETURN_VALUE lands in x0 only.
+ */
+static void run_hypercall(struct __test_metadata *_metadata, int sys_fd,
+			  bool smc)
+{
+	const __u64 ret = 0xdeadbeefcafef00dULL;
+	const char *entry = smc ? hypercall_smc : hypercall_begin;
+	const char *next = smc ? hypercall_smc_ret : hypercall_hvc_ret;
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, sys_fd, &vm, hypercall_begin, hypercall_end);
+	v = vcpu_add(_metadata, &vm, 0, guest_addr(hypercall_begin, entry),
+		     0, 0);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_HYPERCALL, false);
+	ASSERT_EQ_X(HC_NR, v->run->hypercall.nr);
+	for (i = 0; i < 6; i++)
+		ASSERT_EQ_X(i + 1, v->run->hypercall.args[i]);
+	ASSERT_EQ_X(smc ? HC_FID_SMC : HC_FID_HVC, v->run->hypercall.fid);
+
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(guest_addr(hypercall_begin, next), regs.pc);
+	ASSERT_EQ_X(HC_NR, regs.gprs[0]);
+	for (i = 1; i <= 7; i++)
+		ASSERT_EQ_X(i, regs.gprs[i]);
+
+	set_return_value(_metadata, v, ret);
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, ret, 1, 6, 7);
+	vm_destroy(&vm);
+}
+
+TEST_F(arm64, hypercall_exit_and_return)
+{
+	run_hypercall(_metadata, self->sys_fd, false);
+}
+
+/* smc is handled exactly like hvc: fid = its immediate, pc past it. */
+TEST_F(arm64, smc_hypercall_exit_and_return)
+{
+	run_hypercall(_metadata, self->sys_fd, true);
+}
+
+#define PSCI_SELF	0x0203ULL	/* vCPU 0: Aff1 2, Aff0 3 */
+#define PSCI_OTHER	0x0100000001ULL	/* vCPU 1: Aff3 1, Aff0 1 */
+
+/* PSCI calls the module answers itself; vCPU 1 is set up, never run. */
+static const struct psci_case {
+	const char *what;
+	__u64 fn, x1, x2;
+	__s64 ret;
+} psci_cases[] = {
+	{ "VERSION", PSCI_FN_VERSION, 0, 0, PSCI_VERSION_1_1 },
+	{ "FEATURES(VERSION)", PSCI_FN_FEATURES, PSCI_FN_VERSION, 0, 0 },
+	{ "FEATURES(FEATURES)", PSCI_FN_FEATURES, PSCI_FN_FEATURES, 0, 0 },
+	{ "FEATURES(CPU_OFF)", PSCI_FN_FEATURES, PSCI_FN_CPU_OFF, 0, 0 },
+	{ "FEATURES(CPU_ON)", PSCI_FN_FEATURES, PSCI_FN_CPU_ON, 0, 0 },
+	{ "FEATURES(CPU_ON64)", PSCI_FN_FEATURES, PSCI_FN64_CPU_ON, 0, 0 },
+	{ "FEATURES(AFFINITY_INFO)", PSCI_FN_FEATURES, PSCI_FN_AFFINITY_INFO,
+	  0, 0 },
+	{ "FEATURES(AFFINITY_INFO64)", PSCI_FN_FEATURES,
+	  PSCI_FN64_AFFINITY_INFO, 0, 0 },
+	{ "FEATURES(SYSTEM_OFF)", PSCI_FN_FEATURES, PSCI_FN_SYSTEM_OFF, 0, 0 },
+	{ "FEATURES(SYSTEM_RESET)", PSCI_FN_FEATURES, PSCI_FN_SYSTEM_RESET,
+	  0, 0 },
+	{ "FEATURES(CPU_SUSPEND)", PSCI_FN_FEATURES, PSCI_FN_CPU_SUSPEND, 0,
+	  PSCI_ERR_NOT_SUPPORTED },
+	{ "FEATURES(CPU_SUSPEND64)", PSCI_FN_FEATURES, PSCI_FN64_CPU_SUSPEND,
+	  0, PSCI_ERR_NOT_SUPPORTED },
+	{ "FEATURES(MIGRATE_INFO_TYPE)", PSCI_FN_FEATURES,
+	  PSCI_FN_MIGRATE_INFO_TYPE, 0, PSCI_ERR_NOT_SUPPORTED },
+	{ "FEATURES(SYSTEM_RESET2_64)", PSCI_FN_FEATURES,
+	  PSCI_FN64_SYSTEM_RESET2, 0, PSCI_ERR_NOT_SUPPORTED },
+	{ "FEATURES(no PSCI function)", PSCI_FN_FEATURES, TEST_EID, 0,
+	  PSCI_ERR_NOT_SUPPORTED },
+	{ "AFFINITY_INFO(self)", PSCI_FN_AFFINITY_INFO, PSCI_SELF, 0,
+	  PSCI_AFFINITY_ON },
+	{ "AFFINITY_INFO64(self)", PSCI_FN64_AFFINITY_INFO, PSCI_SELF, 0,
+	  PSCI_AFFINITY_ON },
+	{ "AFFINITY_INFO64(vCPU 1, never run)", PSCI_FN64_AFFINITY_INFO,
+	  PSCI_OTHER, 0, PSCI_AFFINITY_OFF },
+	{ "AFFINITY_INFO64(self, level 1)", PSCI_FN64_AFFINITY_INFO, PSCI_SELF,
+	  1, PSCI_ERR_INVALID_PARAMS },
+	{ "AFFINITY_INFO64(no such MPIDR)", PSCI_FN64_AFFINITY_INFO, 0x0204,
+	  0, PSCI_ERR_INVALID_PARAMS },
+	{ "CPU_SUSPEND", PSCI_FN_CPU_SUSPEND, 0, 0, PSCI_ERR_NOT_SUPPORTED },
+	{ "CPU_SUSPEND64", PSCI_FN64_CPU_SUSPEND, 0, 0,
+	  PSCI_ERR_NOT_SUPPORTED },
+	{ "MIGRATE_INFO_TYPE", PSCI_FN_MIGRATE_INFO_TYPE, 0, 0,
+	  PSCI_ERR_NOT_SUPPORTED },
+	{ "SYSTEM_RESET2_64", PSCI_FN64_SYSTEM_RESET2, 0, 0,
+	  PSCI_ERR_NOT_SUPPORTED },
+	{ "0x8400001F", PSCI_FN_LAST32, 0, 0, PSCI_ERR_NOT_SUPPORTED },
+	{ "0xC400001F", PSCI_FN64_LAST, 0, 0, PSCI_ERR_NOT_SUPPORTED },
+};
+
+/*
+ * VERSION, FEATURES, AFFINITY_INFO and the unsupported PSCI functions are
+ * handled in the kernel, through hvc #0 or smc #0: the whole table is one
+ * RUN that ends in DONE.
+ */
+static void run_psci_table(struct __test_metadata *_metadata, int sys_fd,
+			   bool smc)
+{
+	const unsigned int n = ARRAY_SIZE(psci_cases);
+	const __u64 other_x[4] = { 0 };
+	__u64 x[4] = { 0, GUEST_DATA, smc, 0 };
+	__u64 *table;
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, sys_fd, &vm, psci_table_begin, psci_table_end);
+	table = vm_data(&vm);
+	for (i = 0; i < n; i++) {
+		table[4 * i] = psci_cases[i].fn;
+		table[4 * i + 1] = psci_cases[i].x1;
+		table[4 * i + 2] = psci_cases[i].x2;
+		table[4 * i + 3] = 0xa5a5a5a5a5a5a5a5ULL;
+	}
+	table[4 * n] = 0;
+	v = vcpu_add_arm64(_metadata, &vm, 0, GUEST_RAM_BASE, PSCI_SELF, x);
+	vcpu_add_arm64(_metadata, &vm, 1, GUEST_RAM_BASE, PSCI_OTHER, other_x);
+
+	expect_done(_metadata, v, false);
+	ASSERT_EQ(0U, v->nr_reports);
+	ASSERT_EQ(1U, v->nr_runs);
+	ASSERT_LE(n, v->run->kernel_exits);
+	ASSERT_LT(v->run->kernel_exits, v->run->exits);
+
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ((__u64)psci_cases[i].ret, table[4 * i + 3])
+			TH_LOG("%s: want %lld, got %#llx", psci_cases[i].what,
+			       (long long)psci_cases[i].ret,
+			       ULL(table[4 * i + 3]));
+	}
+	vm_destroy(&vm);
+}
+
+TEST_F(arm64, psci_in_kernel)
+{
+	run_psci_table(_metadata, self->sys_fd, false);
+}
+
+TEST_F(arm64, psci_in_kernel_smc)
+{
+	run_psci_table(_metadata, self->sys_fd, true);
+}
+
+#define CPU_ON_TARGET	0x0102ULL	/* MPIDR of the vCPU CPU_ON starts */
+
+static void expect_cpu_on(struct __test_metadata *_metadata, struct vcpu *v)
+{
+	expect_exit(_metadata, v, AXVCPU_EXIT_CPU_UP, false);
+	ASSERT_EQ_X(CPU_ON_TARGET, v->run->cpu_up.target_cpu);
+	ASSERT_EQ_X(guest_addr(psci_cpu_on_begin, psci_cpu_on_secondary),
+		    v->run->cpu_up.entry_point);
+	ASSERT_EQ_X(CPU_ON_CONTEXT, v->run->cpu_up.arg);
+}
+
+/*
+ * CPU_ON exits CPU_UP {target MPIDR, entry point, context id} with the
+ * caller's x0 preset to SUCCESS; the VMM starts vCPU 1 from the payload
+ * (entry, MPIDR = target, x0 = context id) and runs it. A second CPU_ON
+ * gets the status the VMM sets, and AFFINITY_INFO then sees vCPU 1 ON.
+ */
+TEST_F(arm64, psci_cpu_on_two_vcpus)
+{
+	struct vcpu *v0, *v1;
+	struct vm vm;
+	__u64 x[4] = { 0 };
+
+	vm_create(_metadata, self->sys_fd, &vm, psci_cpu_on_begin,
+		  psci_cpu_on_end);
+	v0 = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, CPU_ON_TARGET);
+
+	expect_cpu_on(_metadata, v0);
+	x[0] = v0->run->cpu_up.arg;
+	v1 = vcpu_add_arm64(_metadata, &vm, 1, v0->run->cpu_up.entry_point,
+			    v0->run->cpu_up.target_cpu, x);
+	expect_done(_metadata, v1, false);
+	EXPECT_REPORTS(v1, CPU_ON_TARGET, CPU_ON_CONTEXT);
+
+	expect_cpu_on(_metadata, v0);
+	set_return_value(_metadata, v0, (__u64)PSCI_ERR_ALREADY_ON);
+	expect_done(_metadata, v0, false);
+	EXPECT_REPORTS(v0, PSCI_SUCCESS, (__u64)PSCI_ERR_ALREADY_ON,
+		       PSCI_AFFINITY_ON);
+	vm_destroy(&vm);
+}
+
+/*
+ * AFFINITY_INFO sees a vCPU that has run ON, and OFF once it called
+ * CPU_OFF, which exits CPU_DOWN with a zero payload.
+ */
+TEST_F(arm64, psci_cpu_off_affinity)
+{
+	const __u64 x1[4] = { 1, 0, 0, 0 };
+	struct vcpu *v0, *v1;
+	struct vm vm;
+	char buf[256];
+
+	vm_create(_metadata, self->sys_fd, &vm, psci_cpu_off_begin,
+		  psci_cpu_off_end);
+	v0 = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 1);
+	v1 = vcpu_add_arm64(_metadata, &vm, 1,
+			    guest_addr(psci_cpu_off_begin,
+				       psci_cpu_off_secondary), 1, x1);
+
+	expect_exit(_metadata, v1, AXVCPU_EXIT_HALT, false);
+	expect_exit(_metadata, v0, AXVCPU_EXIT_HYPERCALL, false);
+	ASSERT_TRUE(is_test_call(v0->run, TEST_FID_SYNC))
+		TH_LOG("want SYNC, got %s",
+		       describe_exit(v0->run, buf, sizeof(buf)));
+	expect_exit(_metadata, v1, AXVCPU_EXIT_CPU_DOWN, false);
+	ASSERT_EQ_X(0, v1->run->cpu_down_state);
+	expect_done(_metadata, v0, false);
+	EXPECT_REPORTS(v0, PSCI_AFFINITY_ON, PSCI_AFFINITY_OFF);
+	vm_destroy(&vm);
+}
+
+/* A psci_call vCPU making call @fn through hvc or smc. */
+static struct vcpu *psci_call_vcpu(struct __test_metadata *_metadata,
+				   int sys_fd, struct vm *vm, __u64 fn,
+				   bool smc)
+{
+	const __u64 x[4] = { fn, 0, 0, 0 };
+	__u64 entry = smc ? guest_addr(psci_call_begin, psci_call_smc) :
+			    GUEST_RAM_BASE;
+
+	vm_create(_metadata, sys_fd, vm, psci_call_begin, psci_call_end);
+	return vcpu_add_arm64(_metadata, vm, 0, entry, 0, x);
+}
+
+/* CPU_OFF, through hvc or smc, exits CPU_DOWN with a zero payload. */
+TEST_F(arm64, psci_cpu_off_exit)
+{
+	unsigned int smc;
+
+	for (smc = 0; smc < 2; smc++) {
+		struct vcpu *v;
+		struct vm vm;
+
+		v = psci_call_vcpu(_metadata, self->sys_fd, &vm,
+				   PSCI_FN_CPU_OFF, smc);
+		expect_exit(_metadata, v, AXVCPU_EXIT_CPU_DOWN, false);
+		ASSERT_EQ_X(0, v->run->cpu_down_state);
+		vm_destroy(&vm);
+	}
+}
+
+/*
+ * SYSTEM_OFF exits SYSTEM_DOWN {0, 0} and SYSTEM_RESET SYSTEM_DOWN
+ * {1, 0}, through hvc and through smc.
+ */
+TEST_F(arm64, psci_system_off_reset)
+{
+	static const struct {
+		__u64 fn, type;
+	} calls[] = {
+		{ PSCI_FN_SYSTEM_OFF, 0 },
+		{ PSCI_FN_SYSTEM_RESET, 1 },
+	};
+	unsigned int i, smc;
+
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		for (smc = 0; smc < 2; smc++) {
+			struct vcpu *v;
+			struct vm vm;
+
+			v = psci_call_vcpu(_metadata, self->sys_fd, &vm,
+					   calls[i].fn, smc);
+			expect_exit(_metadata, v, AXVCPU_EXIT_SYSTEM_DOWN,
+				    false);
+			ASSERT_EQ_X(calls[i].type, v->run->system_down.type);
+			ASSERT_EQ_X(0, v->run->system_down.reason);
+			vm_destroy(&vm);
+		}
+	}
+}
+
+/*
+ * The loads of mmio_read: reg is Rt, reg_width 8 for X and 4 for W
+ * registers, signed_ext for LDRSB/LDRSH/LDRSW. The value a W load puts
+ * in its X register has the upper half clear.
+ */
+static const struct mmio_access mmio_read_acc[] = {
+	MMIO_RW(0x00, 1, 5, 4, 0, 0x1234567890abcd80ULL, 0x80),
+	MMIO_RW(0x01, 1, 6, 8, 1, 0x11223344556677f0ULL,
+		0xfffffffffffffff0ULL),
+	MMIO_RW(0x02, 1, 7, 4, 1, 0x80, 0xffffff80),
+	MMIO_RW(0x04, 2, 8, 4, 0, 0xbbbbbbbbbbbbfffeULL, 0xfffe),
+	MMIO_RW(0x06, 2, 9, 8, 1, 0xaaaaaaaaaaaa8001ULL,
+		0xffffffffffff8001ULL),
+	MMIO_RW(0x08, 2, 10, 4, 1, 0x8001, 0xffff8001),
+	MMIO_RW(0x0c, 4, 11, 4, 0, 0xcccccccc87654321ULL, 0x87654321),
+	MMIO_RW(0x10, 4, 12, 8, 1, 0xdddddddd87654321ULL,
+		0xffffffff87654321ULL),
+	MMIO_RW(0x18, 8, 13, 8, 0, 0xfedcba9876543210ULL,
+		0xfedcba9876543210ULL),
+	MMIO_RW(0x20, 8, 0, 8, 0, 0x0123456789abcdefULL,
+		0x0123456789abcdefULL),
+	MMIO_RW(0x28, 2, 30, 4, 0, 0xeeeeeeeeeeee1234ULL, 0x1234),
+	MMIO_RW(0x48, 8, 14, 8, 0, 0x1111111111111111ULL,
+		0x1111111111111111ULL),
+	MMIO_RW(0x58, 8, 15, 8, 0, 0x2222222222222222ULL,
+		0x2222222222222222ULL),
+	MMIO_RW(0x64, 4, 17, 8, 1, 0xffffffff7fffffffULL, 0x7fffffff),
+	MMIO_RW(0x7ff8, 8, 16, 8, 0, 0x3333333333333333ULL,
+		0x3333333333333333ULL),
+	/* xzr: discarded; the guest then reports sp, which is unchanged. */
+	MMIO_RW(0x68, 8, 31, 8, 0, 0x4444444444444444ULL,
+		GUEST_RAM_BASE + GUEST_RAM_SIZE),
+};
+
+/* Every load width and form; the value lands in Rt as the load says. */
+TEST_F(arm64, mmio_read_widths)
+{
+	run_mmio(_metadata, self->sys_fd, mmio_read_begin, mmio_read_end,
+		 mmio_read_acc, ARRAY_SIZE(mmio_read_acc));
+}
+
+/* Every store width and form; data is Rt truncated to the width. */
+TEST_F(arm64, mmio_write_widths)
+{
+	static const struct mmio_access acc[] = {
+		MMIO_W(0x40, 1, 0xff),
+		MMIO_W(0x42, 2, 0xeeff),
+		MMIO_W(0x44, 4, 0xccddeeff),
+		MMIO_W(0x48, 8, 0x8899aabbccddeeffULL),
+		MMIO_W(0x50, 8, 0),			/* xzr */
+		MMIO_W(0x58, 1, 0),			/* wzr */
+		MMIO_W(0x60, 4, 0xccddeeff),
+		MMIO_W(0x68, 8, 0x8899aabbccddeeffULL),
+		MMIO_W(0x1ffe, 2, 0xcdef),
+		MMIO_W(0x78, 4, 1),
+	};
+
+	run_mmio(_metadata, self->sys_fd, mmio_write_begin, mmio_write_end,
+		 acc, ARRAY_SIZE(acc));
+}
+
+/*
+ * Expect the internal error of an MMIO access without syndrome at
+ * @label: ESR_EL2 (a data abort from EL1 with ISV clear, WnR = @write)
+ * and the IPA @ipa (a pair may fault on its second half, @ipa + 8); the
+ * pc is not advanced, so RUN retries it. @pair: accept either half.
+ */
+static void expect_no_syndrome(struct __test_metadata *_metadata,
+			       struct vcpu *v, const char *label, __u64 ipa,
+			       bool write, bool pair)
+{
+	struct axvcpu_regs regs;
+	__u64 esr, addr;
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_INTERNAL_ERROR, false);
+	ASSERT_EQ((__u32)AXVCPU_INTERNAL_MMIO_DECODE, v->run->internal.suberror);
+	esr = v->run->internal.data[0];
+	addr = v->run->internal.data[1];
+	ASSERT_EQ_X(ESR_EC_DABT_LOW, esr >> ESR_EC_SHIFT);
+	ASSERT_EQ_X(0, esr & ESR_ISV);
+	ASSERT_EQ_X(write ? ESR_WNR : 0, esr & ESR_WNR);
+	if (!pair || addr != ipa + 8)
+		ASSERT_EQ_X(ipa, addr);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(guest_addr(mmio_nosyn_begin, label), regs.pc);
+}
+
+/* Step over the instruction at the pc, as a VMM emulating it would. */
+static void skip_insn(struct __test_metadata *_metadata, struct vcpu *v)
+{
+	struct axvcpu_regs regs;
+
+	get_regs(_metadata, v, &regs);
+	regs.pc += 4;
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_REGS, &regs));
+}
+
+/*
+ * Load and store pairs and post-indexed loads to MMIO come without an
+ * instruction syndrome: INTERNAL_ERROR MMIO_DECODE {ESR_EL2, IPA}, the
+ * instruction not executed and retried by the next RUN.
+ */
+TEST_F(arm64, mmio_no_syndrome_internal_error)
+{
+	const __u64 ipa = GUEST_MMIO_BASE + 0x100;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, mmio_nosyn_begin,
+		  mmio_nosyn_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_MMIO_BASE);
+
+	expect_no_syndrome(_metadata, v, mmio_nosyn_ldp, ipa, false, true);
+	expect_no_syndrome(_metadata, v, mmio_nosyn_ldp, ipa, false, true);
+	skip_insn(_metadata, v);
+	expect_no_syndrome(_metadata, v, mmio_nosyn_post, ipa, false, false);
+	skip_insn(_metadata, v);
+	expect_no_syndrome(_metadata, v, mmio_nosyn_stp, ipa + 16, true,
+			   true);
+	skip_insn(_metadata, v);
+	expect_done(_metadata, v, false);
+	vm_destroy(&vm);
+}
+
+/* immediate_exit, on the first two loads of mmio_read. */
+TEST_F(arm64, immediate_exit_returns_eintr)
+{
+	common_immediate_exit_returns_eintr(_metadata, &self->sys_fd,
+					    mmio_read_acc);
+}
+
+TEST_F(arm64, npf_readonly_store)
+{
+	common_npf_readonly_store(_metadata, &self->sys_fd);
+}
+
+TEST_F(arm64, npf_fetch_outside)
+{
+	common_npf_fetch_outside(_metadata, &self->sys_fd);
+}
+
+/* A branch to an address outside every region: an exec fault there. */
+TEST_F(arm64, npf_branch_to_unmapped)
+{
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, npf_branch_begin,
+		  npf_branch_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_UNMAPPED);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
+	ASSERT_EQ_X(GUEST_UNMAPPED, v->run->npf.addr);
+	ASSERT_EQ(AXVCPU_ACCESS_EXEC, v->run->npf.access);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(GUEST_UNMAPPED, regs.pc);
+	vm_destroy(&vm);
+}
+
+/* WFI with nothing pending exits HALT past the wfi; the guest goes on. */
+TEST_F(arm64, wfi_halt)
+{
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, wfi_begin, wfi_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
+	ASSERT_EQ(0U, v->nr_reports);
+	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(guest_addr(wfi_begin, wfi_ret), regs.pc);
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 0x77);
+	vm_destroy(&vm);
+}
+
+/*
+ * Trapped system registers go to the VMM: MRS is a read with reg = Rt,
+ * completed through run->sysreg.value; MSR is a write of Rt (xzr: 0).
+ * addr is Op0 << 20 | Op2 << 17 | Op1 << 14 | CRn << 10 | CRm << 1.
+ */
+TEST_F(arm64, sysreg_read_write)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, sysreg_begin, sysreg_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+
+	expect_sysreg_read(_metadata, v, SYSREG_ACTLR_EL1, 5,
+			   0xa5a5000000000001ULL);
+	expect_sysreg_write(_metadata, v, SYSREG_ACTLR_EL1,
+			    0x1122334455667788ULL);
+	expect_sysreg_write(_metadata, v, SYSREG_ACTLR_EL1, 0);
+	expect_sysreg_read(_metadata, v, SYSREG_PMCR_EL0, 30, 0x41013000);
+	expect_sysreg_write(_metadata, v, SYSREG_PMCR_EL0, 0x41);
+	expect_sysreg_read(_metadata, v, SYSREG_MDSCR_EL1, 0, 0x8000);
+	expect_sysreg_write(_metadata, v, SYSREG_MDSCR_EL1, 0x8000);
+	expect_sysreg_write(_metadata, v, SYSREG_OSLAR_EL1, 1);
+	expect_sysreg_read(_metadata, v, SYSREG_CNTP_CTL_EL0, 10, 0x4);
+	expect_sysreg_write(_metadata, v, SYSREG_CNTP_CTL_EL0, 3);
+	expect_sysreg_write(_metadata, v, SYSREG_CNTP_CVAL_EL0,
+			    0xfedcba9876543210ULL);
+	expect_sysreg_read(_metadata, v, SYSREG_CNTP_CVAL_EL0, 13,
+			   0x0123456789abcdefULL);
+	/* Into xzr: discarded, sp stays. */
+	expect_sysreg_read(_metadata, v, SYSREG_ACTLR_EL1, 31,
+			   0x4444444444444444ULL);
+
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 0xa5a5000000000001ULL, 0x41013000, 0x8000, 0x4,
+		       0x0123456789abcdefULL, GUEST_RAM_BASE + GUEST_RAM_SIZE);
+	vm_destroy(&vm);
+}
+
+/* ICC_SGI1R_EL1 from its fields. */
+#define SGI1R(aff3, aff2, aff1, rs, irm, intid, list) \
+	((__u64)(aff3) << 48 | (__u64)(rs) << 44 | (__u64)(irm) << 40 | \
+	 (__u64)(aff2) << 32 | (__u64)(intid) << 24 | (__u64)(aff1) << 16 | \
+	 (list))
+
+/* The MPIDR of target list bit 0 (SEND_IPI target_cpu). */
+#define SGI_BASE(aff3, aff2, aff1, rs) \
+	((__u64)(aff3) << 32 | (__u64)(aff2) << 16 | (__u64)(aff1) << 8 | \
+	 (__u64)(rs) * 16)
+
+/* Aff3 1, Aff2 2, Aff1 3, Aff0 0x12: range selector 1, list bit 2. */
+#define SGI_SENDER	0x0100020312ULL
+
+/*
+ * ICC_SGI1R_EL1 writes exit SEND_IPI: target_cpu is the MPIDR of target
+ * list bit 0, target_cpu_aux the target list, send_to_all IRM,
+ * send_to_self whether the sender is in the list, vector the INTID.
+ */
+TEST_F(arm64, sgi_send_ipi_exit)
+{
+	static const struct {
+		__u64 sgi1r, target, list;
+		__u32 all, self;
+		__u64 intid;
+	} sgis[] = {
+		{ SGI1R(1, 2, 3, 1, 0, 5, 0x4), SGI_BASE(1, 2, 3, 1), 0x4,
+		  0, 1, 5 },
+		{ SGI1R(1, 2, 3, 1, 0, 15, 0x8001), SGI_BASE(1, 2, 3, 1),
+		  0x8001, 0, 0, 15 },
+		{ SGI1R(0, 0, 0, 0, 0, 1, 0x5), SGI_BASE(0, 0, 0, 0), 0x5,
+		  0, 0, 1 },
+		{ SGI1R(1, 2, 0, 1, 0, 0, 0x4), SGI_BASE(1, 2, 0, 1), 0x4,
+		  0, 0, 0 },
+		{ SGI1R(1, 2, 3, 0, 0, 7, 0x4), SGI_BASE(1, 2, 3, 0), 0x4,
+		  0, 0, 7 },
+		{ SGI1R(1, 2, 3, 1, 0, 9, 0xffff), SGI_BASE(1, 2, 3, 1),
+		  0xffff, 0, 1, 9 },
+		{ SGI1R(0, 0, 0, 0, 1, 14, 0), SGI_BASE(0, 0, 0, 0), 0,
+		  1, 0, 14 },
+	};
+	const unsigned int n = ARRAY_SIZE(sgis);
+	__u64 x[4] = { 0, GUEST_DATA, n, 0 };
+	struct vcpu *v;
+	struct vm vm;
+	char buf[256];
+	unsigned int i;
+
+	vm_create(_metadata, self->sys_fd, &vm, sgi_begin, sgi_end);
+	for (i = 0; i < n; i++)
+		vm_data(&vm)[i] = sgis[i].sgi1r;
+	v = vcpu_add_arm64(_metadata, &vm, 0, GUEST_RAM_BASE, SGI_SENDER, x);
+
+	for (i = 0; i < n; i++) {
+		expect_exit(_metadata, v, AXVCPU_EXIT_SEND_IPI, false);
+		ASSERT_TRUE(v->run->ipi.target_cpu == sgis[i].target &&
+			    v->run->ipi.target_cpu_aux == sgis[i].list &&
+			    v->run->ipi.send_to_all == sgis[i].all &&
+			    v->run->ipi.send_to_self == sgis[i].self &&
+			    v->run->ipi.vector == sgis[i].intid)
+			TH_LOG("SGI1R %#llx: want %#llx aux %#llx all %u "
+			       "self %u vector %llu; got %s",
+			       ULL(sgis[i].sgi1r), ULL(sgis[i].target),
+			       ULL(sgis[i].list), sgis[i].all, sgis[i].self,
+			       ULL(sgis[i].intid),
+			       describe_exit(v->run, buf, sizeof(buf)));
+	}
+	expect_done(_metadata, v, false);
+	vm_destroy(&vm);
+}
+
+#define SGI_INTID	3
+
+/*
+ * An SGI from vCPU 0 to vCPU 1 (MPIDRs 0 and 1), which waits in WFI: the
+ * VMM turns the SEND_IPI exit into an injection of its INTID into each
+ * vCPU of the target list, and vCPU 1 takes it once.
+ */
+TEST_F(arm64, sgi_between_vcpus)
+{
+	__u64 x0[4] = { 0, GUEST_DATA, 1, 0 };
+	__u64 x1[4] = { 1, 0, 0, 0 };
+	struct vcpu *v0, *v1;
+	unsigned int bit;
+	__u64 entry1;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, sgi_begin, sgi_end);
+	vm_data(&vm)[0] = SGI1R(0, 0, 0, 0, 0, SGI_INTID, 1U << 1);
+	entry1 = vm_load_second(_metadata, &vm, sgi_begin, sgi_end,
+				irq_begin, irq_end);
+	v0 = vcpu_add_arm64(_metadata, &vm, 0, GUEST_RAM_BASE, 0, x0);
+	v1 = vcpu_add_arm64(_metadata, &vm, 1, entry1, 1, x1);
+
+	expect_exit(_metadata, v1, AXVCPU_EXIT_HALT, false);
+	expect_exit(_metadata, v0, AXVCPU_EXIT_SEND_IPI, false);
+	ASSERT_EQ_X(0, v0->run->ipi.target_cpu);
+	ASSERT_EQ_X(1U << 1, v0->run->ipi.target_cpu_aux);
+	ASSERT_EQ(0U, v0->run->ipi.send_to_all);
+	ASSERT_EQ(0U, v0->run->ipi.send_to_self);
+	ASSERT_EQ_X(SGI_INTID, v0->run->ipi.vector);
+	for (bit = 0; bit < 16; bit++) {
+		if (!(v0->run->ipi.target_cpu_aux & (1ULL << bit)))
+			continue;
+		/* vCPU n has MPIDR n here. */
+		ASSERT_GT(ARRAY_SIZE(vm.vcpu), v0->run->ipi.target_cpu + bit);
+		inject(_metadata, &vm.vcpu[v0->run->ipi.target_cpu + bit],
+		       v0->run->ipi.vector);
+	}
+	expect_done(_metadata, v0, false);
+	expect_done(_metadata, v1, true);
+	EXPECT_REPORTS(v1, 1, SGI_INTID);
+	vm_destroy(&vm);
+}
+
+/*
+ * Run the irq program (waiting in WFI, or spinning if @spin) on this
+ * thread while another injects @intid after 50 ms; the guest's handler
+ * must take it, once.
+ */
+static struct vcpu *run_injected(struct __test_metadata *_metadata,
+				 int sys_fd, struct vm *vm, __u32 intid,
+				 bool spin)
+{
+	struct injector inj = { .vector = intid, .delay_ms = 50 };
+	pthread_t thread;
+	struct vcpu *v;
+
+	vm_create(_metadata, sys_fd, vm, irq_begin, irq_end);
+	v = vcpu_add(_metadata, vm, 0, GUEST_RAM_BASE, 0, spin);
+	inj.fd = v->fd;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, injector_fn, &inj));
+	expect_done(_metadata, v, true);
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_EQ(0, inj.ret) TH_LOG("INJECT: %s", strerror(-inj.ret));
+	EXPECT_REPORTS(v, 1, intid);
+	return v;
+}
+
+/* An SPI injected from another thread wakes a WFI loop. */
+TEST_F(arm64, inject_from_second_thread)
+{
+	struct vm vm;
+
+	run_injected(_metadata, self->sys_fd, &vm, 42, false);
+	vm_destroy(&vm);
+}
+
+/*
+ * SGIs, PPIs and SPIs, each injected while the guest is halted in WFI,
+ * between two RUNs: the next RUN delivers it, once, without another HALT.
+ */
+TEST_F(arm64, inject_between_runs)
+{
+	static const __u32 intids[] = { 0, 15, 16, 31, 32, 1019 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(intids); i++) {
+		struct vcpu *v;
+		struct vm vm;
+
+		vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
+		v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+		expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
+		inject(_metadata, v, intids[i]);
+		expect_done(_metadata, v, false);
+		EXPECT_REPORTS(v, 1, intids[i]);
+		vm_destroy(&vm);
+	}
+}
+
+/*
+ * Injecting into a vCPU spinning inside RUN succeeds and kicks it: the
+ * interrupt arrives without RUN returning in between (one RUN for each
+ * of the two REPORTs, one for DONE).
+ */
+TEST_F(arm64, inject_kicks_spinning_guest)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	v = run_injected(_metadata, self->sys_fd, &vm, 42, true);
+	ASSERT_EQ(3U, v->nr_runs);
+	vm_destroy(&vm);
+}
+
+/*
+ * An interrupt injected before the first RUN stays queued and is taken as
+ * soon as the guest unmasks IRQs, so its WFI never halts.
+ */
+TEST_F(arm64, inject_queued_before_run)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	inject(_metadata, v, 42);
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 1, 42);
+	vm_destroy(&vm);
+}
+
+/*
+ * INTIDs from 1020 up (special and LPI numbers) and nonzero flags fail
+ * with EINVAL and queue nothing: the guest halts until a valid one comes.
+ */
+TEST_F(arm64, inject_invalid_vector)
+{
+	static const __u32 bad[] = { 1020, 1021, 1023, 1024, 8192,
+				     0xffffffff };
+	struct axvcpu_interrupt irq = { .vector = 42, .flags = 1 };
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	EXPECT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq),
+		     EINVAL);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		irq.vector = bad[i];
+		irq.flags = 0;
+		EXPECT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT,
+					  &irq), EINVAL)
+			TH_LOG("INTID %u", bad[i]);
+	}
+	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
+	inject(_metadata, v, 1019);
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 1, 1019);
+	vm_destroy(&vm);
+}
+
+/*
+ * The guest arms its virtual timer 10 ms ahead and waits in WFI; the VMM
+ * re-runs it on every HALT. The timer's PPI, INTID 27, arrives once, at
+ * or after the deadline.
+ */
+TEST_F(arm64, vtimer_fires)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, vtimer_begin, vtimer_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 10);
+
+	expect_done(_metadata, v, true);
+	EXPECT_REPORTS(v, INTID_VTIMER, 1, 1);
+	vm_destroy(&vm);
+}
+
+/*
+ * UDF, and SVE, SME and PAuth instructions, enabled at EL1 but not by the
+ * hypervisor, raise an undefined instruction exception in the guest (EC
+ * 0), with ELR_EL1 at the instruction.
+ */
+TEST_F(arm64, undef_injected)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, undef_begin, undef_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v,
+		       ESR_EC_UNKNOWN, guest_addr(undef_begin, undef_udf),
+		       ESR_EC_UNKNOWN, guest_addr(undef_begin, undef_sve),
+		       ESR_EC_UNKNOWN, guest_addr(undef_begin, undef_sme),
+		       ESR_EC_UNKNOWN, guest_addr(undef_begin, undef_pauth));
+	vm_destroy(&vm);
+}
+
+#define FPSIMD_EXITS	20U
+
+/* The numbers of the FP/SIMD registers, for an .irp in asm. */
+#define FP_REGS	"0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, " \
+		"16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31"
+
+/*
+ * RUN with v0..v31 of this thread all set to @pattern, in one asm block
+ * with the ioctl's svc so that the compiler cannot use them in between:
+ * RUN's result, and in *@changed how many of the 64 register halves no
+ * longer hold @pattern afterwards.
+ */
+static long run_checking_fpsimd(int fd, __u64 pattern, __u64 *changed)
+{
+	register long x0 asm("x0") = fd;
+	register long x1 asm("x1") = AXVCPU_VCPU_RUN;
+	register long x2 asm("x2") = 0;
+	register long x8 asm("x8") = __NR_ioctl;
+	__u64 n;
+
+	asm volatile(".irp i, " FP_REGS "\n"
+		     "dup	v\\i\\().2d, %[p]\n"
+		     ".endr\n"
+		     "svc	#0\n"
+		     "mov	%[n], #0\n"
+		     ".irp i, " FP_REGS "\n"
+		     "mov	x9, v\\i\\().d[0]\n"
+		     "cmp	x9, %[p]\n"
+		     "cinc	%[n], %[n], ne\n"
+		     "mov	x9, v\\i\\().d[1]\n"
+		     "cmp	x9, %[p]\n"
+		     "cinc	%[n], %[n], ne\n"
+		     ".endr\n"
+		     : "+r"(x0), [n] "=&r"(n)
+		     : "r"(x1), "r"(x2), "r"(x8), [p] "r"(pattern)
+		     : "x9", "cc", "memory",
+		       "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7",
+		       "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15",
+		       "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23",
+		       "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+	*changed = n;
+	return x0;
+}
+
+/*
+ * The FP/SIMD state of the guest (v0..v31, FPCR) survives 20 exits to a
+ * VMM thread that fills its own v0..v31 with other values before every
+ * RUN, and the thread's values survive each RUN.
+ */
+TEST_F(arm64, fpsimd_preserved_across_exits)
+{
+	struct vcpu *v;
+	struct vm vm;
+	char buf[256];
+	unsigned int i;
+
+	vm_create(_metadata, self->sys_fd, &vm, fpsimd_begin, fpsimd_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, FPSIMD_EXITS);
+
+	for (i = 0; i < FPSIMD_EXITS; i++) {
+		__u64 changed;
+		long ret;
+
+		ret = run_checking_fpsimd(v->fd, 0x5a5a5a5a00000000ULL | i,
+					  &changed);
+		ASSERT_EQ(0, ret) TH_LOG("RUN %u: %s", i, strerror(-ret));
+		ASSERT_EQ_X(0, changed);
+		ASSERT_TRUE(v->run->exit_reason == AXVCPU_EXIT_MMIO_WRITE &&
+			    v->run->mmio.addr == GUEST_MMIO_BASE &&
+			    v->run->mmio.data == FPSIMD_EXITS - i)
+			TH_LOG("RUN %u: want store of %u, got %s", i,
+			       FPSIMD_EXITS - i,
+			       describe_exit(v->run, buf, sizeof(buf)));
+	}
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 0, FPSIMD_FPCR);
+	vm_destroy(&vm);
+}
+
+/*
+ * A vCPU starts at the entry point, at EL1h with DAIF masked and the MMU
+ * off, with x0..x3 from the setup and MPIDR_EL1 affinity = its mpidr.
+ */
+TEST_F(arm64, initial_state)
+{
+	const __u64 x[4] = { 0x1111111111111111ULL, 0x2222222222222222ULL,
+			     0x3333333333333333ULL, 0x4444444444444444ULL };
+	const __u64 mpidr = 0x0100020304ULL;
+	__u64 entry = guest_addr(init_state_begin, init_state_entry);
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, self->sys_fd, &vm, init_state_begin,
+		  init_state_end);
+	v = vcpu_add_arm64(_metadata, &vm, 0, entry, mpidr, x);
+
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(entry, regs.pc);
+	ASSERT_EQ_X(PSTATE_RESET, regs.flags);
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ_X(x[i], regs.gprs[i]);
+
+	expect_done(_metadata, v, false);
+	ASSERT_EQ(9U, v->nr_reports);
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ_X(x[i], v->reports[i]);
+	ASSERT_EQ_X(mpidr, v->reports[4] & MPIDR_AFF_MASK);
+	ASSERT_EQ_X(1 << 2, v->reports[5]);		/* CurrentEL: EL1 */
+	ASSERT_EQ_X(PSTATE_DAIF, v->reports[6]);
+	ASSERT_EQ_X(1, v->reports[7]);			/* SPSel: SP_EL1 */
+	ASSERT_EQ_X(0, v->reports[8]);			/* SCTLR_EL1.M */
+	vm_destroy(&vm);
+}
+
+static __u64 regs_pattern(unsigned int i)
+{
+	return 0x0101010101010101ULL * (i + 1);
+}
+
+/*
+ * GET/SET_REGS: gprs[0..30] are x0..x30, gprs[31] is SP_EL1, pc the pc
+ * and flags PSTATE, both ways: what SET_REGS wrote is what the guest
+ * runs with (its hvc reports x0..x6), and what the guest computed is
+ * what GET_REGS reads.
+ */
+TEST_F(arm64, get_set_regs)
+{
+	const __u64 sp = GUEST_RAM_BASE + 0x9000;
+	struct axvcpu_regs regs, back;
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, self->sys_fd, &vm, regs_begin, regs_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	get_regs(_metadata, v, &regs);
+	for (i = 0; i < 31; i++)
+		regs.gprs[i] = regs_pattern(i);
+	regs.gprs[31] = sp;
+	regs.pc = GUEST_RAM_BASE;
+	regs.flags = 0x9ULL << PSTATE_NZCV_SHIFT | PSTATE_RESET;
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_REGS, &regs));
+	get_regs(_metadata, v, &back);
+	ASSERT_EQ(0, memcmp(&regs, &back, sizeof(regs)));
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_HYPERCALL, false);
+	ASSERT_EQ_X(regs_pattern(0), v->run->hypercall.nr);
+	for (i = 0; i < 6; i++)
+		ASSERT_EQ_X(regs_pattern(i + 1), v->run->hypercall.args[i]);
+	ASSERT_EQ_X(REGS_FID, v->run->hypercall.fid);
+	get_regs(_metadata, v, &back);
+	for (i = 0; i < 31; i++)
+		ASSERT_EQ_X(regs_pattern(i), back.gprs[i]);
+	ASSERT_EQ_X(sp, back.gprs[31]);
+	ASSERT_EQ_X(guest_addr(regs_begin, regs_exit1), back.pc);
+	ASSERT_EQ_X(regs.flags, back.flags & PSTATE_CHECKED);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_HYPERCALL, false);
+	ASSERT_EQ_X(regs_pattern(0) + 1, v->run->hypercall.nr);
+	ASSERT_EQ_X(REGS_FID, v->run->hypercall.fid);
+	get_regs(_metadata, v, &back);
+	for (i = 0; i < 31; i++)
+		ASSERT_EQ_X(regs_pattern(i) + 1, back.gprs[i]);
+	ASSERT_EQ_X(sp + 16, back.gprs[31]);
+	ASSERT_EQ_X(guest_addr(regs_begin, regs_exit2), back.pc);
+	/* cmp of equal values: Z and C. */
+	ASSERT_EQ_X(0x6ULL << PSTATE_NZCV_SHIFT | PSTATE_RESET,
+		    back.flags & PSTATE_CHECKED);
+
+	expect_done(_metadata, v, false);
+	vm_destroy(&vm);
+}
+
+/*
+ * SET_REGS refuses a PSTATE at EL2 or in AArch32, and a pc that is not
+ * 4-byte aligned, with EINVAL, and changes nothing.
+ */
+TEST_F(arm64, set_regs_rejects_bad_pstate)
+{
+	static const __u64 bad_flags[] = {
+		PSTATE_DAIF | PSTATE_MODE_EL2H,
+		PSTATE_MODE_EL2H,
+		PSTATE_DAIF | PSTATE_MODE_EL2T,
+		PSTATE_DAIF | PSTATE_AARCH32 | 0x3,	/* AArch32 SVC */
+		PSTATE_AARCH32,				/* AArch32 User */
+	};
+	struct axvcpu_regs good, regs, now;
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, self->sys_fd, &vm, regs_begin, regs_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	get_regs(_metadata, v, &good);
+
+	for (i = 0; i < ARRAY_SIZE(bad_flags) + 2; i++) {
+		regs = good;
+		regs.gprs[5] = 0x5555;
+		if (i < ARRAY_SIZE(bad_flags))
+			regs.flags = bad_flags[i];
+		else
+			regs.pc += i - ARRAY_SIZE(bad_flags) + 1;
+		EXPECT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_REGS, &regs),
+			     EINVAL)
+			TH_LOG("flags %#llx pc %#llx", ULL(regs.flags),
+			       ULL(regs.pc));
+		get_regs(_metadata, v, &now);
+		ASSERT_EQ(0, memcmp(&good, &now, sizeof(good)));
+	}
+
+	/* The vCPU runs as set up: hvc with x0 = cpu id 0. */
+	expect_exit(_metadata, v, AXVCPU_EXIT_HYPERCALL, false);
+	ASSERT_EQ_X(0, v->run->hypercall.nr);
+	ASSERT_EQ_X(REGS_FID, v->run->hypercall.fid);
+	vm_destroy(&vm);
+}
+
+TEST_F(arm64, spin_interrupted_by_signal)
+{
+	common_spin_interrupted_by_signal(_metadata, &self->sys_fd);
+}
+
+TEST_F(arm64, close_fds_while_running)
+{
+	common_close_fds_while_running(_metadata, &self->sys_fd);
+}
+
+TEST_F(arm64, run_page_stats)
+{
+	common_run_page_stats(_metadata, &self->sys_fd);
+}
+
+TEST_F(arm64, vcpu_migrates_between_cpus)
+{
+	common_vcpu_migrates_between_cpus(_metadata, &self->sys_fd);
+}
+
+TEST_F(arm64, two_vcpus_run_concurrently)
+{
+	common_two_vcpus_run_concurrently(_metadata, &self->sys_fd);
+}
+
+TEST_F(arm64, preempted_while_running)
+{
+	common_preempted_while_running(_metadata, &self->sys_fd);
+}
+
+TEST_HARNESS_MAIN
