@@ -295,7 +295,10 @@ static bool valid_pat(u64 pat)
 	return true;
 }
 
-/* x2APIC ICR writes: INIT is implied by the SIPI that follows it. */
+/*
+ * x2APIC ICR writes: INIT is implied by the SIPI that follows it. Returns
+ * an exit reason, 0 if handled here, or -ENOENT for the VMM.
+ */
 static int icr_write(struct vmx_vcpu *vx, struct axvcpu_run *run, u64 icr)
 {
 	unsigned int mode = (icr >> 8) & 7, shorthand = (icr >> 18) & 3;
@@ -303,13 +306,11 @@ static int icr_write(struct vmx_vcpu *vx, struct axvcpu_run *run, u64 icr)
 
 	switch (mode) {
 	case ICR_INIT:
-		skip_insn();
-		return AXVCPU_EXIT_NOTHING;
+		return 0;
 	case ICR_STARTUP:
 		memset(&run->cpu_up, 0, sizeof(run->cpu_up));
 		run->cpu_up.target_cpu = shorthand ? ~0ULL : dest;
 		run->cpu_up.entry_point = (icr & 0xff) << 12;
-		skip_insn();
 		return AXVCPU_EXIT_CPU_UP;
 	case 0:		/* fixed */
 		memset(&run->ipi, 0, sizeof(run->ipi));
@@ -318,10 +319,9 @@ static int icr_write(struct vmx_vcpu *vx, struct axvcpu_run *run, u64 icr)
 		run->ipi.send_to_self = shorthand == 1 || shorthand == 2 ||
 					(!shorthand && dest == vx->apic_id);
 		run->ipi.vector = icr & 0xff;
-		skip_insn();
 		return AXVCPU_EXIT_SEND_IPI;
 	default:
-		return -ENOENT;	/* the VMM's: a SysRegWrite */
+		return -ENOENT;
 	}
 }
 
@@ -408,8 +408,10 @@ static int msr_exit(struct vmx_vcpu *vx, struct axvcpu_run *run, bool write)
 	if (write) {
 		r = msr == X2APIC_ICR ? icr_write(vx, run, val) :
 					msr_write(vx, msr, val);
-		if (r > 0)
+		if (r > 0) {
+			skip_insn();
 			return r;
+		}
 	} else {
 		r = msr_read(vx, msr, &val);
 		if (!r) {

@@ -367,7 +367,8 @@ static void complete_mmio(struct vmx_vcpu *vx, const struct axvcpu_run *run)
 {
 	const struct vmx_mmio_insn *mi = &vx->mmio;
 	u64 val = axvcpu_mmio_read_value(&run->mmio);
-	u64 *reg = &vx->gpr[mi->reg];
+	/* Unbound here: rsp is in struct vmx_vcpu, not in the VMCS. */
+	u64 *reg = mi->reg == VMX_REG_RSP ? &vx->rsp : &vx->gpr[mi->reg];
 
 	if (mi->high8) {
 		*reg = (*reg & ~0xff00ULL) | ((val & 0xff) << 8);
