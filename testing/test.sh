@@ -25,5 +25,6 @@ stage "static checks" "$AXV_TOP/testing/check.sh"
 stage "KUnit on UML" "$AXV_TOP/testing/kunit-uml.sh"
 stage "riscv64 emulated boot" "$AXV_TOP/testing/run.sh" test riscv64
 stage "arm64 emulated boot" "$AXV_TOP/testing/run.sh" test arm64
+stage "arm64 load checks (nVHE, KVM)" "$AXV_TOP/testing/probe.sh"
 echo "$total_p passed, $total_f failed, $total_s skipped"
 [ "$total_f" = 0 ] && [ "$total_p" -gt 0 ]
