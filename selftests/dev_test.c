@@ -31,11 +31,13 @@
 struct arch_profile {
 	__u64 backend;
 	__u64 phys_bits;		/* AXVCPU_CAP_MAX_GUEST_PHYS_BITS */
+	__u64 pt_levels;		/* AXVCPU_CAP_GUEST_PT_LEVELS */
 	size_t setup_size;		/* its part of struct axvcpu_setup */
 	__u64 entry_align;		/* SET_ENTRY alignment */
 	int id_reg;			/* register SETUP puts the CPU id in, or -1 */
 	int arg_reg;			/* register SETUP puts the argument in */
 	int ret_reg;			/* SET_RETURN_VALUE's register */
+	unsigned int nr_gprs;		/* gprs[] in use; SET_REGS wants the rest 0 */
 	bool zero_reg0;			/* gprs[0] is hardwired to zero */
 	__u64 pstate;			/* flags a fresh vCPU reports */
 	__u64 bad_flags[4];		/* SET_REGS flags rejected */
@@ -45,24 +47,37 @@ struct arch_profile {
 
 static const struct arch_profile profiles[] = {
 	{
-		.backend = AXVCPU_BACKEND_RISCV_H, .phys_bits = 41,
+		.backend = AXVCPU_BACKEND_RISCV_H, .phys_bits = 41, .pt_levels = 3,
 		.setup_size = sizeof(struct axvcpu_setup_riscv),
 		.entry_align = 2, .id_reg = 10, .arg_reg = 11, .ret_reg = 10,
-		.zero_reg0 = true, .pstate = 0,
+		.nr_gprs = 32, .zero_reg0 = true, .pstate = 0,
 		.bad_flags = { 1, 1ULL << 63, ~0ULL, 2 },
 		.good_vectors = { 1, 5, 9, 1 },
 		.bad_vectors = { 0, 2, 3, 4, 6, 7, 8, 10, 11, 13, 16, 32, 255,
 				 0x80000001, ~0U },
 	},
 	{
-		.backend = AXVCPU_BACKEND_ARM64_VHE, .phys_bits = 40,
+		.backend = AXVCPU_BACKEND_ARM64_VHE, .phys_bits = 40, .pt_levels = 3,
 		.setup_size = sizeof(struct axvcpu_setup_arm64),
 		.entry_align = 4, .id_reg = -1, .arg_reg = 0, .ret_reg = 0,
-		.zero_reg0 = false, .pstate = 0x3c5,	/* EL1h, DAIF masked */
+		.nr_gprs = 32, .zero_reg0 = false,
+		.pstate = 0x3c5,			/* EL1h, DAIF masked */
 		/* EL2h, AArch32 EL0, a RES0 bit, EL3h */
 		.bad_flags = { 0x3c9, 0x3d0, 1ULL << 63, 0x3cd },
 		.good_vectors = { 0, 15, 27, 1019 },
 		.bad_vectors = { 1020, 1023, 4096, 0x80000001, ~0U },
+	},
+	{
+		/* SETUP as PROT32 (vcpu_setup()): the entry is the pc. */
+		.backend = AXVCPU_BACKEND_X86_VMX, .phys_bits = 48, .pt_levels = 4,
+		.setup_size = sizeof(struct axvcpu_setup_x86),
+		.entry_align = 1, .id_reg = -1, .arg_reg = 6, .ret_reg = 0,
+		.nr_gprs = 16, .zero_reg0 = false,
+		.pstate = 0x2,				/* rflags: bit 1 only */
+		/* a reserved bit, VM, bit 1 clear, a reserved bit */
+		.bad_flags = { 1ULL << 63, 0x20002, 0, 1ULL << 22 | 2 },
+		.good_vectors = { 32, 64, 128, 255 },
+		.bad_vectors = { 0, 1, 14, 31, 256, 0x80000001, ~0U },
 	},
 };
 
@@ -157,7 +172,10 @@ static long set_entry(int vcpu, __u64 gpa)
 	return axvcpu_ioctl(vcpu, AXVCPU_VCPU_SET_ENTRY, &gpa);
 }
 
-/* SETUP as CPU @id (riscv hart id, arm64 MPIDR) with the boot argument @arg. */
+/*
+ * SETUP as CPU @id (riscv hart id, arm64 MPIDR, x86 APIC id) with the boot
+ * argument @arg; x86 in 32-bit protected mode, where the pc is the entry.
+ */
 static long vcpu_setup(FIXTURE_DATA(axvcpu) * self, int vcpu, __u64 id, __u64 arg)
 {
 	struct axvcpu_setup s = { .arch = self->backend };
@@ -165,6 +183,10 @@ static long vcpu_setup(FIXTURE_DATA(axvcpu) * self, int vcpu, __u64 id, __u64 ar
 	if (self->backend == AXVCPU_BACKEND_ARM64_VHE) {
 		s.arm64.mpidr = id;
 		s.arm64.x[0] = arg;
+	} else if (self->backend == AXVCPU_BACKEND_X86_VMX) {
+		s.x86.mode = AXVCPU_X86_MODE_PROT32;
+		s.x86.apic_id = id;
+		s.x86.rsi = arg;
 	} else {
 		s.riscv.hartid = id;
 		s.riscv.arg = arg;
@@ -389,7 +411,7 @@ TEST_F(axvcpu, check_cap_values)
 	if (self->arch) {
 		EXPECT_EQ(16ULL, self->max_vcpus);
 		EXPECT_EQ(32ULL, self->max_regions);
-		EXPECT_EQ(3ULL, self->pt_levels);
+		EXPECT_EQ(self->arch->pt_levels, self->pt_levels);
 		EXPECT_EQ(4096ULL, self->run_page_size);
 		EXPECT_EQ((__u64)self->page, self->run_page_size);
 		EXPECT_EQ(self->arch->phys_bits, self->phys_bits);
@@ -948,6 +970,14 @@ TEST_F(axvcpu, set_entry_misaligned)
 	if (!self->arch)
 		SKIP(return, NO_PROFILE);
 	align = self->arch->entry_align;
+	if (align == 1) {
+		/* Every entry is aligned: an odd one is taken as it is. */
+		EXPECT_EQ(0, set_entry(self->vcpu, ENTRY_GPA + 1));
+		ASSERT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
+		ASSERT_EQ(0, get_regs(self->vcpu, &r));
+		EXPECT_EQ(ENTRY_GPA + 1, r.pc);
+		return;
+	}
 	bad[0] = ENTRY_GPA + 1;
 	bad[1] = 1;
 	bad[2] = ENTRY_GPA + align - 1;
@@ -1255,13 +1285,24 @@ TEST_F(axvcpu, regs_roundtrip)
 	ASSERT_EQ(0, vcpu_start(self, self->vcpu, 0));
 	ASSERT_EQ(0, get_regs(self->vcpu, &r));
 	r.gprs[5] = 0x5678;
-	r.gprs[31] = 0xfeed;
+	r.gprs[self->arch->nr_gprs - 1] = 0xfeed;
 	ASSERT_EQ(0, set_regs(self->vcpu, &r));
 	ASSERT_EQ(0, get_regs(self->vcpu, &g));
 	EXPECT_EQ(0x5678ULL, g.gprs[5]);
-	EXPECT_EQ(0xfeedULL, g.gprs[31]);
+	EXPECT_EQ(0xfeedULL, g.gprs[self->arch->nr_gprs - 1]);
 	EXPECT_EQ(ENTRY_GPA, g.pc);
 	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+
+	/* Registers the arch does not have must be zero, or nothing changes. */
+	for (i = self->arch->nr_gprs; i < ARRAY_SIZE(r.gprs); i++) {
+		r = g;
+		r.gprs[5] = 0x9abc;
+		r.gprs[i] = 1;
+		EXPECT_ERRNO(set_regs(self->vcpu, &r), EINVAL)
+			TH_LOG("gprs[%zu]", i);
+		ASSERT_EQ(0, get_regs(self->vcpu, &r));
+		EXPECT_EQ(0x5678ULL, r.gprs[5]);
+	}
 }
 
 TEST_F(axvcpu, regs_set_flags_rejected)
@@ -1372,7 +1413,7 @@ TEST_F(axvcpu, close_vm_first)
 	if (self->arch) {
 		EXPECT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
 		EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
-		EXPECT_EQ(0, inject(self->vcpu, 1, 0));
+		EXPECT_EQ(0, inject(self->vcpu, self->arch->good_vectors[0], 0));
 		EXPECT_EQ(0, set_return_value(self->vcpu, 1));
 		run->immediate_exit = 1;
 		EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_RUN, 0), EINTR);

@@ -11,9 +11,14 @@
  * - the guest-physical layout: GUEST_RAM_BASE, GUEST_RAM_SIZE,
  *   GUEST_DATA_OFF (scratch data in RAM), GUEST_RO_BASE (for a read-only
  *   region), GUEST_MMIO_BASE and GUEST_UNMAPPED (covered by no region);
+ *   optionally GUEST_LOAD_OFF, where in RAM programs are copied (default
+ *   0), and GUEST_RAM_INIT(ram), what else every VM's RAM holds (x86_64:
+ *   page tables, descriptor tables and the interrupt handlers);
  * - the test hypercall: a HYPERCALL exit with nr TEST_EID, function
  *   (fid) TEST_FID_DONE, TEST_FID_REPORT or TEST_FID_FAIL, the value in
- *   args[0];
+ *   args[0]; an arch whose hypercall has no function field defines
+ *   TEST_CALL_NR(hc) and TEST_CALL_FID(hc), which extract both from the
+ *   struct axvcpu_exit_hypercall;
  * - GUEST_ARG_REG: the index in struct axvcpu_regs.gprs of the register
  *   that holds a program's argument at entry;
  * - the shared programs, each entered with a cpu id and an argument:
@@ -56,6 +61,17 @@
 #error "include the arch's guest/<arch>.h before run_util.h"
 #endif
 
+#ifndef GUEST_LOAD_OFF
+#define GUEST_LOAD_OFF	0
+#endif
+/* Where programs start: the entry point of most tests. */
+#define GUEST_LOAD_ADDR	(GUEST_RAM_BASE + GUEST_LOAD_OFF)
+
+#ifndef TEST_CALL_NR
+#define TEST_CALL_NR(hc)	((hc)->nr)
+#define TEST_CALL_FID(hc)	((hc)->fid)
+#endif
+
 #define MAX_RUNS	10000	/* RUN calls per vCPU before a test gives up */
 #define MAX_REPORTS	32
 #define HALT_SLEEP_US	1000	/* pause before re-running a guest in WFI */
@@ -88,13 +104,14 @@ struct vm {
 /* Guest-physical address of @label in the program starting at @begin. */
 static __u64 guest_addr(const char *begin, const char *label)
 {
-	return GUEST_RAM_BASE + (__u64)(label - begin);
+	return GUEST_LOAD_ADDR + (__u64)(label - begin);
 }
 
 static bool is_test_call(const struct axvcpu_run *run, __u64 fid)
 {
 	return run->exit_reason == AXVCPU_EXIT_HYPERCALL &&
-	       run->hypercall.nr == TEST_EID && run->hypercall.fid == fid;
+	       TEST_CALL_NR(&run->hypercall) == TEST_EID &&
+	       TEST_CALL_FID(&run->hypercall) == fid;
 }
 
 /* One line describing the last exit, for failure messages. */
@@ -137,6 +154,12 @@ static const char *describe_exit(const struct axvcpu_run *run, char *buf,
 			 run->exit_reason == AXVCPU_EXIT_SYSREG_READ ? "READ" : "WRITE",
 			 ULL(run->sysreg.addr), ULL(run->sysreg.value),
 			 run->sysreg.reg);
+		break;
+	case AXVCPU_EXIT_IO_READ:
+	case AXVCPU_EXIT_IO_WRITE:
+		snprintf(buf, len, "IO_%s port %#x width %u data %#llx",
+			 run->exit_reason == AXVCPU_EXIT_IO_READ ? "READ" : "WRITE",
+			 run->io.port, run->io.width, ULL(run->io.data));
 		break;
 	case AXVCPU_EXIT_NESTED_PAGE_FAULT:
 		snprintf(buf, len, "NESTED_PAGE_FAULT addr %#llx access %#x",
@@ -278,7 +301,10 @@ static void check_reports(struct __test_metadata *_metadata,
 	check_reports(_metadata, v, __want, ARRAY_SIZE(__want)); \
 } while (0)
 
-/* A VM with GUEST_RAM_SIZE bytes at GUEST_RAM_BASE holding one program. */
+/*
+ * A VM with GUEST_RAM_SIZE bytes at GUEST_RAM_BASE holding one program at
+ * GUEST_LOAD_ADDR.
+ */
 static void vm_create(struct __test_metadata *_metadata, int sys_fd,
 		      struct vm *vm, const char *begin, const char *end)
 {
@@ -290,10 +316,13 @@ static void vm_create(struct __test_metadata *_metadata, int sys_fd,
 		vm->vcpu[i].fd = -1;
 	vm->fd = axvcpu_create_vm(sys_fd);
 	ASSERT_LE(0, vm->fd) TH_LOG("CREATE_VM: %s", strerror(-vm->fd));
-	ASSERT_GE(GUEST_RAM_SIZE, len);
+	ASSERT_GE(GUEST_RAM_SIZE - GUEST_LOAD_OFF, len);
 	vm->ram = axvcpu_alloc(GUEST_RAM_SIZE);
 	ASSERT_NE(NULL, vm->ram);
-	memcpy(vm->ram, begin, len);
+	memcpy((char *)vm->ram + GUEST_LOAD_OFF, begin, len);
+#ifdef GUEST_RAM_INIT
+	GUEST_RAM_INIT(vm->ram);
+#endif
 	ASSERT_EQ(0, axvcpu_set_region(vm->fd, 0, 0, GUEST_RAM_BASE,
 				       GUEST_RAM_SIZE, vm->ram));
 }
@@ -330,7 +359,8 @@ static struct vcpu *vcpu_create(struct __test_metadata *_metadata,
 /*
  * The arch part, in run_<arch>.c: SET_ENTRY @entry, then SETUP so that
  * the program starts with cpu id @cpu and argument @arg (riscv64: hartid
- * and a1; arm64: MPIDR and x0, and x1).
+ * and a1; arm64: MPIDR and x0, and x1; x86_64: the APIC id, and rsi in
+ * 64-bit mode).
  */
 static void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
 		       __u64 entry, __u64 cpu, __u64 arg);
@@ -470,25 +500,21 @@ struct mmio_access {
 #define MMIO_W(_off, _w, _data) \
 	{ true, _off, _w, 0, 0, 0, _data, 0 }
 
+#define MMIO_WANT_FMT "access %u: want %s %#llx width %u reg %u reg_width %u signed %u data %#llx; got %s"
+
 /*
- * Run @begin with the MMIO base as its argument; check each exit against
- * @acc, answer the reads, and check that after every read the guest
- * reported the value it must have (the loaded register, truncated and
- * extended as the load says).
+ * Run @v, set up with the MMIO base as its program's argument, to DONE;
+ * check each exit against @acc, answer the reads, and check that after
+ * every read the guest reported the value it must have (the loaded
+ * register, truncated and extended as the load says).
  */
-static void run_mmio(struct __test_metadata *_metadata, int sys_fd,
-		     const char *begin, const char *end,
-		     const struct mmio_access *acc, unsigned int n)
+static void check_mmio(struct __test_metadata *_metadata, struct vcpu *v,
+		       const struct mmio_access *acc, unsigned int n)
 {
 	__u64 want[MAX_REPORTS];
 	unsigned int i, nr_want = 0;
-	struct vcpu *v;
-	struct vm vm;
 	char buf[256];
 	bool ok;
-
-	vm_create(_metadata, sys_fd, &vm, begin, end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_MMIO_BASE);
 
 	for (i = 0; i < n; i++) {
 		const struct mmio_access *a = &acc[i];
@@ -505,8 +531,7 @@ static void run_mmio(struct __test_metadata *_metadata, int sys_fd,
 			     m->reg_width == a->reg_width &&
 			     m->signed_ext == a->signed_ext;
 		ASSERT_TRUE(ok)
-			TH_LOG("access %u: want %s %#llx width %u reg %u "
-			       "reg_width %u signed %u data %#llx; got %s",
+			TH_LOG(MMIO_WANT_FMT,
 			       i, a->write ? "write" : "read",
 			       ULL(GUEST_MMIO_BASE + a->off), a->width, a->reg,
 			       a->reg_width, a->signed_ext, ULL(a->data),
@@ -519,6 +544,19 @@ static void run_mmio(struct __test_metadata *_metadata, int sys_fd,
 	}
 	expect_done(_metadata, v, false);
 	check_reports(_metadata, v, want, nr_want);
+}
+
+/* check_mmio() of program @begin, entered at its start. */
+static void run_mmio(struct __test_metadata *_metadata, int sys_fd,
+		     const char *begin, const char *end,
+		     const struct mmio_access *acc, unsigned int n)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, sys_fd, &vm, begin, end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, GUEST_MMIO_BASE);
+	check_mmio(_metadata, v, acc, n);
 	vm_destroy(&vm);
 }
 
@@ -579,7 +617,7 @@ static void common_immediate_exit_returns_eintr(struct __test_metadata *_metadat
 	__u64 exits;
 
 	vm_create(_metadata, *sys_fd, &vm, mmio_read_begin, mmio_read_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_MMIO_BASE);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, GUEST_MMIO_BASE);
 
 	v->run->immediate_exit = 1;
 	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
@@ -634,7 +672,7 @@ static void common_npf_readonly_store(struct __test_metadata *_metadata,
 	ro[0] = 0x0123456789abcdefULL;
 	ASSERT_EQ(0, axvcpu_set_region(vm.fd, 1, AXVCPU_MEM_READONLY,
 				       GUEST_RO_BASE, page, ro));
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_RO_BASE);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, GUEST_RO_BASE);
 
 	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
 	ASSERT_EQ_X(GUEST_RO_BASE + 8, v->run->npf.addr);
@@ -688,7 +726,7 @@ static void common_spin_interrupted_by_signal(struct __test_metadata *_metadata,
 
 	install_noop_handler(SIGALRM);
 	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
 
 	start = now_ms();
 	alarm_ms(100);
@@ -696,7 +734,7 @@ static void common_spin_interrupted_by_signal(struct __test_metadata *_metadata,
 	ASSERT_LE(50ULL, now_ms() - start);
 	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
 	get_regs(_metadata, v, &regs);
-	ASSERT_LE(GUEST_RAM_BASE, regs.pc);
+	ASSERT_LE(GUEST_LOAD_ADDR, regs.pc);
 	ASSERT_GT(guest_addr(spin_begin, spin_end), regs.pc);
 
 	set_gpr(_metadata, v, GUEST_ARG_REG, 1);	/* leave the loop */
@@ -738,7 +776,7 @@ static void common_close_fds_while_running(struct __test_metadata *_metadata,
 
 	install_noop_handler(SIGUSR1);
 	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
 	r.fd = v->fd;
 	ASSERT_EQ(0, pthread_create(&thread, NULL, raw_runner_fn, &r));
 	for (i = 0; i < 1000 && !__atomic_load_n(&r.started, __ATOMIC_SEQ_CST); i++)
@@ -778,7 +816,7 @@ static void common_run_page_stats(struct __test_metadata *_metadata,
 
 	install_noop_handler(SIGALRM);
 	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
 	ASSERT_EQ(0ULL, v->run->exits);
 	ASSERT_EQ(0ULL, v->run->kernel_exits);
 	ASSERT_EQ(0ULL, v->run->host_irq_exits);
@@ -824,10 +862,10 @@ static int next_count_store(struct vcpu *v, __u64 cpu, __u64 seq)
 /*
  * The VMM thread moves between two CPUs before every RUN, so the vCPU is
  * bound on one CPU, then the other, 200 times over. Registers, the
- * guest's scratch system register (riscv64 sscratch, arm64 TPIDR_EL1)
- * and RAM survive every move: each exit stores the next count, the
- * thread really ran on both CPUs, and the guest ends with its register
- * and RAM counters both at 200.
+ * guest's scratch system register (riscv64 sscratch, arm64 TPIDR_EL1,
+ * x86_64 IA32_KERNEL_GS_BASE) and RAM survive every move: each exit
+ * stores the next count, the thread really ran on both CPUs, and the
+ * guest ends with its register and RAM counters both at 200.
  */
 static void common_vcpu_migrates_between_cpus(struct __test_metadata *_metadata,
 					      int *sys_fd)
@@ -841,7 +879,7 @@ static void common_vcpu_migrates_between_cpus(struct __test_metadata *_metadata,
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || allowed_cpus(cpus, 2) < 2)
 		SKIP(return, "needs two CPUs");
 	vm_create(_metadata, *sys_fd, &vm, count_mmio_begin, count_mmio_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, MIGRATE_ITERS);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, MIGRATE_ITERS);
 
 	for (i = 0; i < MIGRATE_ITERS; i++) {
 		int cpu = cpus[i % 2], r;
@@ -925,7 +963,7 @@ static void common_two_vcpus_run_concurrently(struct __test_metadata *_metadata,
 	vm_create(_metadata, *sys_fd, &vm, count_mmio_begin, count_mmio_end);
 	ASSERT_EQ(0, pthread_barrier_init(&start, NULL, 2));
 	for (i = 0; i < 2; i++) {
-		c[i].v = vcpu_add(_metadata, &vm, i, GUEST_RAM_BASE, i,
+		c[i].v = vcpu_add(_metadata, &vm, i, GUEST_LOAD_ADDR, i,
 				  CONCURRENT_ITERS);
 		c[i].cpu_id = i;
 		c[i].iters = CONCURRENT_ITERS;
@@ -1042,7 +1080,7 @@ static void common_preempted_while_running(struct __test_metadata *_metadata,
 	/* Solo run on this thread: how many iterations take the target time. */
 	vm_create(_metadata, *sys_fd, &vm[0], count_regs_begin,
 		  count_regs_end);
-	cal.v = vcpu_add(_metadata, &vm[0], 0, GUEST_RAM_BASE, 2,
+	cal.v = vcpu_add(_metadata, &vm[0], 0, GUEST_LOAD_ADDR, 2,
 			 PREEMPT_CAL_ITERS);
 	cal.cpu = cpu;
 	spinner_fn(&cal);
@@ -1063,7 +1101,7 @@ static void common_preempted_while_running(struct __test_metadata *_metadata,
 	for (i = 0; i < 2; i++) {
 		vm_create(_metadata, *sys_fd, &vm[i], count_regs_begin,
 			  count_regs_end);
-		s[i].v = vcpu_add(_metadata, &vm[i], 0, GUEST_RAM_BASE, i,
+		s[i].v = vcpu_add(_metadata, &vm[i], 0, GUEST_LOAD_ADDR, i,
 				  k[i]);
 		s[i].cpu = cpu;
 		s[i].start = &start;

@@ -221,7 +221,10 @@ struct axvcpu_vcpu {
  * @vcpu_destroy: free @vcpu->arch. May sleep; no current.
  * @vcpu_set_entry: set the guest entry point; called once, before setup.
  * @vcpu_set_ept_root: set the stage-2 root (EPT pointer, VTTBR, hgatp).
- * @vcpu_setup: apply the arch part of the setup config.
+ * @vcpu_check_setup: optional: validate the arch part of the setup
+ *	config before anything changes; an error fails SETUP with the vCPU
+ *	still Created. No current.
+ * @vcpu_setup: apply the arch part of the setup config (already checked).
  * @vcpu_bind: load the vCPU onto the current physical CPU. Preemption
  *	disabled.
  * @vcpu_unbind: save the vCPU's state off the current physical CPU.
@@ -253,6 +256,8 @@ struct axvcpu_arch_ops {
 	void (*vcpu_destroy)(struct axvcpu_vcpu *vcpu);
 	int (*vcpu_set_entry)(struct axvcpu_vcpu *vcpu, u64 entry);
 	int (*vcpu_set_ept_root)(struct axvcpu_vcpu *vcpu, phys_addr_t root);
+	int (*vcpu_check_setup)(struct axvcpu_vcpu *vcpu,
+				const struct axvcpu_setup *cfg);
 	int (*vcpu_setup)(struct axvcpu_vcpu *vcpu,
 			  const struct axvcpu_setup *cfg);
 	int (*vcpu_bind)(struct axvcpu_vcpu *vcpu);

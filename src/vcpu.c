@@ -216,8 +216,17 @@ int axvcpu_vcpu_setup(struct axvcpu_vcpu *vcpu, phys_addr_t ept_root,
 {
 	struct setup_args a = { .root = ept_root, .cfg = cfg };
 
+	const struct axvcpu_arch_ops *ops = vcpu->be->ops;
+	int r;
+
 	if (vcpu->state == AXVCPU_STATE_CREATED && !vcpu->entry_set)
 		return -ENOEXEC;
+	/* A config the backend refuses changes nothing (the vCPU stays). */
+	if (vcpu->state == AXVCPU_STATE_CREATED && ops->vcpu_check_setup) {
+		r = ops->vcpu_check_setup(vcpu, cfg);
+		if (r)
+			return r;
+	}
 	return transition(vcpu, AXVCPU_STATE_CREATED, AXVCPU_STATE_FREE,
 			  setup_locked, &a);
 }

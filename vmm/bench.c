@@ -4,11 +4,12 @@
  * and through /dev/kvm in the same boot, printed as exits per second and
  * the ratio (DESIGN.md §7). A program that prints figures, not a test.
  *
- *   A: a store to an address outside guest RAM per iteration: every
- *      iteration is an exit to the VMM and back.
+ *   A: a UART write per iteration (riscv64, arm64: a store to an address
+ *      outside guest RAM; x86_64: an OUT to port 0x3f8): every iteration
+ *      is an exit to the VMM and back.
  *   B: a call handled in the kernel (riscv64: SBI BASE get_spec_version;
- *      arm64: PSCI_VERSION through hvc #0), with one exit to the VMM per
- *      1000 calls.
+ *      arm64: PSCI_VERSION through hvc #0; x86_64: CPUID leaf 0), with one
+ *      exit to the VMM per 1000 calls.
  */
 #include <signal.h>
 #include <stddef.h>
@@ -19,6 +20,13 @@
 
 #define SECS	2.0
 #define BATCH	1000
+
+/* KVM's exit for a UART write (UART_EXIT). */
+#if defined(__x86_64__)
+#define KVM_UART_EXIT	KVM_EXIT_IO
+#else
+#define KVM_UART_EXIT	KVM_EXIT_MMIO
+#endif
 
 static double now(void)
 {
@@ -40,7 +48,7 @@ static double axvcpu_phase(const char *b, const char *e)
 	do {
 		if (ioctl(v.vcpu, AXVCPU_VCPU_RUN, 0))
 			die("AXVCPU_VCPU_RUN");
-		if (v.run->exit_reason != AXVCPU_EXIT_MMIO_WRITE) {
+		if (v.run->exit_reason != UART_EXIT) {
 			fprintf(stderr, "bench: axvcpu exit %u\n", v.run->exit_reason);
 			exit(1);
 		}
@@ -50,15 +58,58 @@ static double axvcpu_phase(const char *b, const char *e)
 	return n / t;
 }
 
+#if defined(__x86_64__)
+/*
+ * Make KVM vCPU @vcpu start at GUEST_BASE in real mode, as axvcpu's REAL16
+ * does (CS = GUEST_BASE >> 4, ip 0, rflags 0x2), with the CPUID table KVM
+ * supports, so that CPUID is answered in KVM.
+ */
+static void kvm_vcpu_start(int kvm, int vm, int vcpu)
+{
+	struct kvm_cpuid2 *cpuid;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	unsigned int n;
+
+	(void)vm;
+	for (n = 64; ; n *= 2) {
+		cpuid = calloc(1, sizeof(*cpuid) + n * sizeof(cpuid->entries[0]));
+		if (!cpuid)
+			die("calloc");
+		cpuid->nent = n;
+		if (!ioctl(kvm, KVM_GET_SUPPORTED_CPUID, cpuid))
+			break;
+		if (errno != E2BIG || n >= 4096)
+			die("KVM_GET_SUPPORTED_CPUID");
+		free(cpuid);
+	}
+	if (ioctl(vcpu, KVM_SET_CPUID2, cpuid))
+		die("KVM_SET_CPUID2");
+	free(cpuid);
+	if (ioctl(vcpu, KVM_GET_SREGS, &sregs))
+		die("KVM_GET_SREGS");
+	sregs.cs.base = GUEST_BASE;
+	sregs.cs.selector = GUEST_BASE >> 4;
+	if (ioctl(vcpu, KVM_SET_SREGS, &sregs))
+		die("KVM_SET_SREGS");
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = 0;
+	regs.rflags = 0x2;
+	if (ioctl(vcpu, KVM_SET_REGS, &regs))
+		die("KVM_SET_REGS");
+}
+#else
 /*
  * Make KVM vCPU @vcpu of @vm start at GUEST_BASE (arm64: initialised as
  * the preferred target with PSCI 0.2 and later, so that PSCI_VERSION is
  * handled in KVM).
  */
-static void kvm_vcpu_start(int vm, int vcpu)
+static void kvm_vcpu_start(int kvm, int vm, int vcpu)
 {
 	__u64 pc = GUEST_BASE;
 	struct kvm_one_reg reg = { .addr = (uintptr_t)&pc };
+
+	(void)kvm;
 #if defined(__aarch64__)
 	struct kvm_vcpu_init init;
 
@@ -78,6 +129,7 @@ static void kvm_vcpu_start(int vm, int vcpu)
 	if (ioctl(vcpu, KVM_SET_ONE_REG, &reg))
 		die("KVM_SET_ONE_REG pc");
 }
+#endif
 
 /* The same through /dev/kvm: vCPU 0 of a fresh VM, pc at GUEST_BASE. */
 static double kvm_phase(const char *b, const char *e)
@@ -93,8 +145,17 @@ static double kvm_phase(const char *b, const char *e)
 	if (kvm < 0)
 		return -1;
 	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	if (vm < 0)
-		die("KVM_CREATE_VM");
+	if (vm < 0) {
+		/* e.g. x86: KVM cannot turn on VMX while axvcpu holds it. */
+		fprintf(stderr, "bench: KVM_CREATE_VM: %s\n", strerror(errno));
+		close(kvm);
+		return -1;
+	}
+#if defined(__x86_64__)
+	/* Intel without unrestricted guest runs real mode on a TSS here. */
+	if (ioctl(vm, KVM_SET_TSS_ADDR, 0xfffbd000UL))
+		die("KVM_SET_TSS_ADDR");
+#endif
 	mem = mmap(NULL, GUEST_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	memcpy(mem, b, e - b);
@@ -106,7 +167,7 @@ static double kvm_phase(const char *b, const char *e)
 	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
 	if (vcpu < 0)
 		die("KVM_CREATE_VCPU");
-	kvm_vcpu_start(vm, vcpu);
+	kvm_vcpu_start(kvm, vm, vcpu);
 	sz = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
 	run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
 	if (run == MAP_FAILED)
@@ -115,7 +176,7 @@ static double kvm_phase(const char *b, const char *e)
 	do {
 		if (ioctl(vcpu, KVM_RUN, 0))
 			die("KVM_RUN");
-		if (run->exit_reason != KVM_EXIT_MMIO) {
+		if (run->exit_reason != KVM_UART_EXIT) {
 			fprintf(stderr, "bench: kvm exit %u\n", run->exit_reason);
 			exit(1);
 		}
@@ -146,7 +207,7 @@ int main(void)
 	alarm(120);	/* a stuck RUN must not hang the boot */
 	ax = axvcpu_phase(guest_mmio_begin, guest_mmio_end);
 	kvm = kvm_phase(guest_mmio_begin, guest_mmio_end);
-	report("exit to userspace (MMIO store)", ax, kvm);
+	report("exit to userspace (" UART_WHAT ")", ax, kvm);
 	ax = axvcpu_phase(guest_kernel_begin, guest_kernel_end) * BATCH;
 	kvm = kvm_phase(guest_kernel_begin, guest_kernel_end) * BATCH;
 	report("exit handled in kernel (" KERNEL_CALL ")", ax, kvm);

@@ -15,8 +15,13 @@
 #include <linux/axvcpu.h>
 
 /*
- * Per arch: where guest RAM starts, the backend, and what the benchmark's
- * in-kernel loop calls.
+ * Per arch: where guest RAM starts, the backend, what the benchmark's
+ * in-kernel loop calls, the exit of its exit-to-userspace loop (the same
+ * as the demo's UART output) and the exit that ends the demo: riscv64 and
+ * arm64 write the UART with a store outside RAM (an MMIO exit) and power
+ * off with SBI SRST or PSCI SYSTEM_OFF; x86_64 writes it with an OUT to
+ * COM1's data port (an I/O exit) and ends with HLT with interrupts
+ * disabled, which the demo, injecting no interrupts, takes as power-off.
  */
 #if defined(__aarch64__)
 #define GUEST_BASE	0x40000000ULL
@@ -26,13 +31,31 @@
 #define GUEST_BASE	0x80000000ULL
 #define VMM_BACKEND	AXVCPU_BACKEND_RISCV_H
 #define KERNEL_CALL	"SBI base probe"
+#elif defined(__x86_64__)
+#define GUEST_BASE	0x10000ULL	/* real mode: CS 0x1000, ip 0 */
+#define VMM_BACKEND	AXVCPU_BACKEND_X86_VMX
+#define KERNEL_CALL	"CPUID"
 #else
 #error "no guest programs for this architecture"
 #endif
 #define GUEST_SIZE	0x10000ULL
-#define UART_ADDR	0x10000000ULL
 
-/* Guest programs, in guest-<arch>.S. */
+#if defined(__x86_64__)
+#define UART_PORT	0x3f8		/* COM1 data */
+#define UART_EXIT	AXVCPU_EXIT_IO_WRITE
+#define UART_WHAT	"OUT to a port"
+#define POWEROFF_EXIT	AXVCPU_EXIT_HALT
+#else
+#define UART_ADDR	0x10000000ULL
+#define UART_EXIT	AXVCPU_EXIT_MMIO_WRITE
+#define UART_WHAT	"MMIO store"
+#define POWEROFF_EXIT	AXVCPU_EXIT_SYSTEM_DOWN
+#endif
+
+/*
+ * Guest programs, in guest-<arch>.S: the demo, and the benchmark's loops
+ * (guest_mmio: a UART write per iteration; guest_kernel: in-kernel calls).
+ */
 extern const char guest_demo_begin[], guest_demo_end[];
 extern const char guest_mmio_begin[], guest_mmio_end[];
 extern const char guest_kernel_begin[], guest_kernel_end[];
@@ -51,7 +74,8 @@ static inline void die(const char *what)
 
 /*
  * One VM, GUEST_SIZE of RAM at GUEST_BASE holding @code, one vCPU at it
- * (riscv64: hart 0; arm64: MPIDR 0), its setup arguments zero.
+ * (riscv64: hart 0; arm64: MPIDR 0; x86_64: real mode, APIC id 0), its
+ * setup arguments zero.
  */
 static inline void vmm_create(struct vmm *v, const void *code, size_t len)
 {
@@ -61,6 +85,9 @@ static inline void vmm_create(struct vmm *v, const void *code, size_t len)
 
 	memset(&setup, 0, sizeof(setup));
 	setup.arch = VMM_BACKEND;
+#if defined(__x86_64__)
+	setup.x86.mode = AXVCPU_X86_MODE_REAL16;
+#endif
 
 	v->sys = open("/dev/axvcpu", O_RDWR | O_CLOEXEC);
 	if (v->sys < 0)

@@ -99,14 +99,18 @@ static int vhe_vcpu_set_ept_root(struct axvcpu_vcpu *vcpu, phys_addr_t root)
 	return 0;
 }
 
+static int vhe_vcpu_check_setup(struct axvcpu_vcpu *vcpu,
+				const struct axvcpu_setup *cfg)
+{
+	return cfg->arm64.mpidr & ~MPIDR_HWID_BITMASK ? -EINVAL : 0;
+}
+
 static int vhe_vcpu_setup(struct axvcpu_vcpu *vcpu,
 			  const struct axvcpu_setup *cfg)
 {
 	struct vhe_vcpu *vv = to_vhe(vcpu);
 	unsigned int i;
 
-	if (cfg->arm64.mpidr & ~MPIDR_HWID_BITMASK)
-		return -EINVAL;
 	vv->mpidr = cfg->arm64.mpidr;
 	for (i = 0; i < ARRAY_SIZE(cfg->arm64.x); i++)
 		vv->sw.x[i] = cfg->arm64.x[i];
@@ -372,6 +376,7 @@ const struct axvcpu_arch_ops axvcpu_arm64_ops = {
 	.vcpu_destroy		= vhe_vcpu_destroy,
 	.vcpu_set_entry		= vhe_vcpu_set_entry,
 	.vcpu_set_ept_root	= vhe_vcpu_set_ept_root,
+	.vcpu_check_setup	= vhe_vcpu_check_setup,
 	.vcpu_setup		= vhe_vcpu_setup,
 	.vcpu_bind		= vhe_vcpu_bind,
 	.vcpu_unbind		= vhe_vcpu_unbind,

@@ -13,6 +13,7 @@
  */
 #include <linux/mutex.h>
 #include <asm/cpufeature.h>
+#include <asm/debugreg.h>
 #include <asm/fpu/types.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
@@ -44,13 +45,20 @@ static int internal_error(struct axvcpu_run *run, u32 suberror, u64 d0, u64 d1)
 	return AXVCPU_EXIT_INTERNAL_ERROR;
 }
 
-static void skip_insn(void)
+/* The instruction of @len bytes completed here instead of in the guest. */
+static void skip_len(unsigned int len)
 {
-	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) +
-		   vmcs_read(VM_EXIT_INSTRUCTION_LEN));
-	/* The instruction completed: no STI/MOV SS shadow past it. */
+	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + len);
+	/* No STI/MOV SS shadow past it; a single step traps after it. */
 	vmcs_clear_bits(GUEST_INTERRUPTIBILITY_INFO,
 			GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+	if (vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_TF)
+		vmcs_set_bits(GUEST_PENDING_DBG_EXCEPTIONS, DR_STEP);
+}
+
+static void skip_insn(void)
+{
+	skip_len(vmcs_read(VM_EXIT_INSTRUCTION_LEN));
 }
 
 static u64 get_gpr(struct vmx_vcpu *vx, unsigned int reg)
@@ -189,8 +197,8 @@ static int cr_access(struct axvcpu_vcpu *vcpu, struct vmx_vcpu *vx)
 			r = axvcpu_vmx_set_cr0(vx, val);
 		else if (cr == 4)
 			r = axvcpu_vmx_set_cr4(vx, val);
-		else if (cr == 3)
-			vmcs_write(GUEST_CR3, val);
+		else if (cr == 3)	/* bit 63: PCID no-flush, not kept */
+			vmcs_write(GUEST_CR3, val & ~BIT_ULL(63));
 		else if (cr == 8 && !(val >> 4))
 			vx->cr8 = val;
 		else
@@ -211,6 +219,41 @@ static int cr_access(struct axvcpu_vcpu *vcpu, struct vmx_vcpu *vx)
 	if (r)
 		return inject_gp(vx);
 	load_pdptrs(vcpu, vx);
+	/* Paging may have changed: this VPID's translations are stale. */
+	axvcpu_vmx_invvpid(vx->vpid);
+	skip_insn();
+	return AXVCPU_EXIT_NOTHING;
+}
+
+/*
+ * MOV to or from DR0..DR7 (exit qualification: SDM table 28-4). The debug
+ * registers are emulated, never loaded: DR0..DR3 and DR6 are the host's
+ * hardware, and GUEST_DR7 stays at its reset value, so guest hardware
+ * breakpoints do not fire (documented).
+ */
+static int dr_access(struct vmx_vcpu *vx)
+{
+	u64 q = vx->exit_qual;
+	unsigned int dr = q & 7, reg = (q >> 8) & 15;
+	u64 val;
+
+	if (dr == 4 || dr == 5) {
+		if (vx->cr4 & X86_CR4_DE)
+			return inject_ud(vx);
+		dr += 2;
+	}
+	if (q & BIT(4)) {		/* MOV from DR */
+		set_gpr(vx, reg, vx->dr[dr]);
+	} else {
+		val = get_gpr(vx, reg);
+		if (dr >= 6 && (val >> 32))
+			return inject_gp(vx);
+		if (dr == 6)
+			val |= VMX_DR6_RESET;
+		else if (dr == 7)
+			val = (val & ~0xd800ULL) | VMX_DR7_RESET;
+		vx->dr[dr] = val;
+	}
 	skip_insn();
 	return AXVCPU_EXIT_NOTHING;
 }
@@ -270,7 +313,7 @@ static int xsetbv_exit(struct vmx_vcpu *vx)
 	if (!(vx->cr4 & X86_CR4_OSXSAVE))
 		return inject_ud(vx);
 	if ((u32)vx->gpr[VMX_REG_RCX] || !(val & XFEATURE_MASK_FP) ||
-	    (val & ~axvcpu_vmx_caps.host_xcr0) ||
+	    (val & ~axvcpu_vmx_caps.guest_xcr0) ||
 	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)) ||
 	    ((val & avx512) && (val & avx512) != avx512) ||
 	    ((val & avx512) && !(val & XFEATURE_MASK_YMM)))
@@ -353,6 +396,13 @@ static int msr_read(struct vmx_vcpu *vx, u32 msr, u64 *val)
 	case MSR_IA32_CR_PAT:
 		*val = vmcs_read(GUEST_IA32_PAT);
 		return 0;
+	case MSR_STAR:
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_SYSCALL_MASK:
+	case MSR_TSC_AUX:
+		rdmsrl(msr, *val);	/* the guest's, loaded while bound */
+		return 0;
 	default:
 		return -ENOENT;
 	}
@@ -393,6 +443,19 @@ static int msr_write(struct vmx_vcpu *vx, u32 msr, u64 val)
 		if (!valid_pat(val))
 			return -EINVAL;
 		vmcs_write(GUEST_IA32_PAT, val);
+		return 0;
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+		if (!__is_canonical_address(val, 48))
+			return -EINVAL;
+		wrmsrl(msr, val);
+		return 0;
+	case MSR_STAR:
+	case MSR_SYSCALL_MASK:
+	case MSR_TSC_AUX:
+		if (msr != MSR_STAR && (val >> 32))
+			return -EINVAL;
+		wrmsrl(msr, val);
 		return 0;
 	default:
 		return -ENOENT;
@@ -573,7 +636,7 @@ static int mmio_exit(struct axvcpu_vcpu *vcpu, struct vmx_vcpu *vx,
 		run->mmio.reg_width = mi->reg_width;
 		run->mmio.signed_ext = mi->sign;
 	}
-	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + mi->len);
+	skip_len(mi->len);
 	return write ? AXVCPU_EXIT_MMIO_WRITE : AXVCPU_EXIT_MMIO_READ;
 }
 
@@ -617,12 +680,24 @@ static int exception_exit(struct vmx_vcpu *vx)
 {
 	u32 info = vmcs_read(VM_EXIT_INTR_INFO);
 
-	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
+
+	if (type == INTR_TYPE_NMI_INTR)
 		return AXVCPU_EXIT_NOTHING;	/* the host's, handled */
-	/* #DB and #AC: intercepted only so they cannot loop; reflect them. */
+	/*
+	 * #DB and #AC: intercepted only so they cannot loop; reflect them.
+	 * An intercepted #DB did not update DR6: the qualification has its
+	 * B0..B3, BD and BS bits. INT1 (a privileged software exception)
+	 * resumes after the instruction, so its length goes along.
+	 */
+	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB)
+		vx->dr[6] = VMX_DR6_RESET | (vx->exit_qual & 0x600f);
 	if (info & INTR_INFO_DELIVER_CODE_MASK)
 		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE,
 			   vmcs_read(VM_EXIT_INTR_ERROR_CODE));
+	if (type != INTR_TYPE_HARD_EXCEPTION)
+		vmcs_write(VM_ENTRY_INSTRUCTION_LEN,
+			   vmcs_read(VM_EXIT_INSTRUCTION_LEN));
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info & ~INTR_INFO_UNBLOCK_NMI);
 	return AXVCPU_EXIT_NOTHING;
 }
@@ -696,6 +771,8 @@ int axvcpu_x86_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 		return vmcall_exit(vx, run);
 	case EXIT_REASON_CR_ACCESS:
 		return cr_access(vcpu, vx);
+	case EXIT_REASON_DR_ACCESS:
+		return dr_access(vx);
 	case EXIT_REASON_IO_INSTRUCTION:
 		return io_exit(vx, run);
 	case EXIT_REASON_MSR_READ:

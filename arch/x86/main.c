@@ -78,6 +78,7 @@ static int read_caps(struct vmx_caps *c)
 				 CPU_BASED_MWAIT_EXITING |
 				 CPU_BASED_MONITOR_EXITING |
 				 CPU_BASED_RDPMC_EXITING |
+				 CPU_BASED_MOV_DR_EXITING |
 				 CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0,
 				 &c->proc);
 	r = r ?: adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2,
@@ -85,8 +86,7 @@ static int read_caps(struct vmx_caps *c)
 				 SECONDARY_EXEC_UNRESTRICTED_GUEST,
 				 SECONDARY_EXEC_ENABLE_VPID |
 				 SECONDARY_EXEC_ENABLE_RDTSCP |
-				 SECONDARY_EXEC_ENABLE_INVPCID |
-				 SECONDARY_EXEC_XSAVES,
+				 SECONDARY_EXEC_ENABLE_INVPCID,
 				 &c->proc2);
 	r = r ?: adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
 				 MSR_IA32_VMX_EXIT_CTLS,
@@ -131,6 +131,8 @@ static int read_caps(struct vmx_caps *c)
 		u32 eax, ebx, ecx, edx;
 
 		c->host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+		/* AMX tiles are armed per task through XFD: never the guest's. */
+		c->guest_xcr0 = c->host_xcr0 & ~(u64)XFEATURE_MASK_XTILE;
 		cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);
 		c->xsave_size = ebx;
 	}

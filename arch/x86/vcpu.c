@@ -8,6 +8,7 @@
  * clobbers, and injects pending interrupts.
  */
 #include <linux/gfp.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <asm/desc.h>
@@ -59,6 +60,8 @@ static int vmx_vcpu_create(struct axvcpu_vcpu *vcpu)
 	*(u32 *)vx->vmcs = axvcpu_vmx_caps.revision;
 	vx->xcr0 = XFEATURE_MASK_FP;
 	vx->rflags = X86_EFLAGS_FIXED;
+	vx->dr[6] = VMX_DR6_RESET;
+	vx->dr[7] = VMX_DR7_RESET;
 	vx->vpid = axvcpu_vmx_alloc_vpid();
 	vcpu->arch = vx;
 	return 0;
@@ -90,6 +93,25 @@ static int vmx_vcpu_set_ept_root(struct axvcpu_vcpu *vcpu, phys_addr_t root)
 	return 0;
 }
 
+static int vmx_vcpu_check_setup(struct axvcpu_vcpu *vcpu,
+				const struct axvcpu_setup *cfg)
+{
+	u64 entry = to_vmx(vcpu)->rip;
+
+	switch (cfg->x86.mode) {
+	case AXVCPU_X86_MODE_REAL16:
+		/* CS = entry >> 4, IP = entry & 0xf: as a SIPI would. */
+		return cfg->x86.cr3 || entry >= SZ_1M ? -EINVAL : 0;
+	case AXVCPU_X86_MODE_PROT32:
+		return cfg->x86.cr3 || entry > U32_MAX ? -EINVAL : 0;
+	case AXVCPU_X86_MODE_LONG64:
+		return !cfg->x86.cr3 || (cfg->x86.cr3 & ~PHYSICAL_PAGE_MASK) ||
+		       !__is_canonical_address(entry, 48) ? -EINVAL : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 static int vmx_vcpu_setup(struct axvcpu_vcpu *vcpu,
 			  const struct axvcpu_setup *cfg)
 {
@@ -98,19 +120,6 @@ static int vmx_vcpu_setup(struct axvcpu_vcpu *vcpu,
 	unsigned long flags;
 	int r;
 
-	switch (cfg->x86.mode) {
-	case AXVCPU_X86_MODE_REAL16:
-	case AXVCPU_X86_MODE_PROT32:
-		if (cfg->x86.cr3 || vx->rip > U32_MAX)
-			return -EINVAL;
-		break;
-	case AXVCPU_X86_MODE_LONG64:
-		if (cfg->x86.cr3 & ~PHYSICAL_PAGE_MASK || !cfg->x86.cr3)
-			return -EINVAL;
-		break;
-	default:
-		return -EINVAL;
-	}
 	vx->apic_id = cfg->x86.apic_id;
 
 	/* Fill the VMCS on this CPU, then leave it clear for any CPU. */
@@ -128,6 +137,26 @@ static int vmx_vcpu_setup(struct axvcpu_vcpu *vcpu,
 
 /* ------------------------------------------------------- bind / unbind */
 
+/*
+ * The SYSCALL MSRs and TSC_AUX are not in the VMCS. The host only uses
+ * them in userspace, which this thread reaches only after unbinding, and
+ * other threads only after the preempt notifier unbound us: so they are
+ * switched at bind and unbind, not on every entry.
+ */
+static const u32 syscall_msrs[5] = {
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_TSC_AUX
+};
+
+static void switch_syscall_msrs(u64 *save, const u64 *load)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(syscall_msrs); i++) {
+		rdmsrl(syscall_msrs[i], save[i]);
+		wrmsrl(syscall_msrs[i], load[i]);
+	}
+}
+
 static int vmx_vcpu_bind(struct axvcpu_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
@@ -138,6 +167,7 @@ static int vmx_vcpu_bind(struct axvcpu_vcpu *vcpu)
 	if (r)
 		return r;
 	axvcpu_vmx_load_host_state();
+	switch_syscall_msrs(vx->host_syscall_msrs, vx->syscall_msrs);
 	vmcs_write(GUEST_RIP, vx->rip);
 	vmcs_write(GUEST_RSP, vx->rsp);
 	vmcs_write(GUEST_RFLAGS, vx->rflags);
@@ -157,6 +187,7 @@ static int vmx_vcpu_unbind(struct axvcpu_vcpu *vcpu)
 	vx->rip = vmcs_read(GUEST_RIP);
 	vx->rsp = vmcs_read(GUEST_RSP);
 	vx->rflags = vmcs_read(GUEST_RFLAGS);
+	switch_syscall_msrs(vx->syscall_msrs, vx->host_syscall_msrs);
 	axvcpu_vmx_invvpid(vx->vpid);
 	vx->launched = false;
 	return vmcs_clear(__pa(vx->vmcs));
@@ -208,6 +239,10 @@ static void inject_pending(struct vmx_vcpu *vx)
 		return;
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD,
 		   vector | INTR_TYPE_EXT_INTR | INTR_INFO_VALID_MASK);
+	/* More waiting: exit again once the guest can take the next. */
+	if (!bitmap_empty(vx->pending, VMX_NR_VECTORS))
+		vmcs_set_bits(CPU_BASED_VM_EXEC_CONTROL,
+			      CPU_BASED_INTR_WINDOW_EXITING);
 }
 
 /* An event whose delivery the exit interrupted is delivered again. */
@@ -226,6 +261,19 @@ static void requeue_event(void)
 }
 
 /* ---------------------------------------------------------- world switch */
+
+static u16 sldt_read(void)
+{
+	u16 sel;
+
+	asm volatile("sldt %0" : "=rm" (sel));
+	return sel;
+}
+
+static void ldt_load(u16 sel)
+{
+	asm volatile("lldt %0" : : "rm" (sel) : "memory");
+}
 
 static void xsave_to(void *area, u64 mask)
 {
@@ -249,7 +297,7 @@ static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 	u64 host_xcr0 = axvcpu_vmx_caps.host_xcr0;
 	u64 gmask = vx->xcr0 | XFEATURE_MASK_SSE;
 	u64 cr3 = __read_cr3(), kgs;
-	u16 ds, es, fs, gs;
+	u16 ds, es, fs, gs, ldt;
 	unsigned long fsbase;
 	int r;
 
@@ -262,9 +310,10 @@ static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 	 * saved and the return to userspace reloads.
 	 */
 	kernel_fpu_begin();
+	xrstor_from(vx->xsave, gmask);		/* under the host's XCR0 */
 	if (vx->xcr0 != host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vx->xcr0);
-	xrstor_from(vx->xsave, gmask);
+	ldt = sldt_read();
 
 	savesegment(ds, ds);
 	savesegment(es, es);
@@ -288,13 +337,15 @@ static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 	if (gs)
 		load_gs_index(gs);
 	wrmsrl(MSR_KERNEL_GS_BASE, kgs);
-	/* A VM exit leaves the TSS and GDT limits at their minimum. */
+	/* A VM exit clears LDTR and leaves the TSS and GDT limits minimal. */
+	if (ldt)
+		ldt_load(ldt);
 	invalidate_tss_limit();
 	load_fixmap_gdt(smp_processor_id());
 
-	xsave_to(vx->xsave, gmask);
 	if (vx->xcr0 != host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+	xsave_to(vx->xsave, gmask);
 	kernel_fpu_end();
 
 	if (r) {
@@ -424,6 +475,7 @@ const struct axvcpu_arch_ops axvcpu_x86_ops = {
 	.vcpu_destroy		= vmx_vcpu_destroy,
 	.vcpu_set_entry		= vmx_vcpu_set_entry,
 	.vcpu_set_ept_root	= vmx_vcpu_set_ept_root,
+	.vcpu_check_setup	= vmx_vcpu_check_setup,
 	.vcpu_setup		= vmx_vcpu_setup,
 	.vcpu_bind		= vmx_vcpu_bind,
 	.vcpu_unbind		= vmx_vcpu_unbind,

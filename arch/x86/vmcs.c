@@ -75,12 +75,12 @@ static void init_guest(struct vmx_vcpu *vx, const struct axvcpu_setup_x86 *cfg)
 
 	switch (cfg->mode) {
 	case AXVCPU_X86_MODE_REAL16:
-		/* CS:IP with CS base = entry & ~0xffff (a 64 KiB segment). */
+		/* CS = entry >> 4, IP = entry & 0xf, as a SIPI sets them. */
 		for (i = SEG_ES; i <= SEG_GS; i++)
 			set_segment(i, 0, 0, 0xffff, AR_DATA16);
-		set_segment(SEG_CS, (entry >> 4) & 0xf000, entry & 0xf0000,
-			    0xffff, AR_CODE16);
-		vx->rip = entry & 0xffff;
+		set_segment(SEG_CS, entry >> 4, entry & ~0xfULL, 0xffff,
+			    AR_CODE16);
+		vx->rip = entry & 0xf;
 		cr0 = X86_CR0_ET;
 		break;
 	case AXVCPU_X86_MODE_PROT32:

@@ -78,6 +78,11 @@ enum vmx_gpr {
  * @efer: guest IA32_EFER.
  * @xcr0: guest XCR0.
  * @kernel_gs_base: guest IA32_KERNEL_GS_BASE (SWAPGS swaps with it).
+ * @dr: guest DR0..DR3, DR6 and DR7 (indexes 0..3, 6, 7): emulated only,
+ *	the hardware breakpoints stay the host's.
+ * @syscall_msrs: guest STAR, LSTAR, CSTAR, SFMASK and TSC_AUX, loaded
+ *	while bound.
+ * @host_syscall_msrs: the host's, while bound.
  * @apic_id: x2APIC id (CPUID), from setup.
  * @vpid: VPID, or 0.
  * @xsave: guest x87/SSE/AVX state (XSAVE area).
@@ -101,6 +106,9 @@ struct vmx_vcpu {
 	u64 efer;
 	u64 xcr0;
 	u64 kernel_gs_base;
+	u64 dr[8];
+	u64 syscall_msrs[5];
+	u64 host_syscall_msrs[5];
 	u32 apic_id;
 	u16 vpid;
 	void *xsave;
@@ -113,6 +121,8 @@ struct vmx_vcpu {
 };
 
 #define VMX_EXIT_VMFAIL		0xffffffffU
+#define VMX_DR6_RESET		0xffff0ff0ULL
+#define VMX_DR7_RESET		0x400ULL
 
 static inline struct vmx_vcpu *to_vmx(struct axvcpu_vcpu *vcpu)
 {
@@ -142,6 +152,7 @@ struct vmx_vm {
  * @vpid: VPIDs with single-context INVVPID are available.
  * @xsave_size: bytes of an XSAVE area for the host's XCR0.
  * @host_xcr0: the host's XCR0.
+ * @guest_xcr0: the XCR0 bits a guest may enable.
  */
 struct vmx_caps {
 	u32 revision;
@@ -157,6 +168,7 @@ struct vmx_caps {
 	bool vpid;
 	unsigned int xsave_size;
 	u64 host_xcr0;
+	u64 guest_xcr0;
 };
 
 extern struct vmx_caps axvcpu_vmx_caps;

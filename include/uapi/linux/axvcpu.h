@@ -147,7 +147,7 @@ struct axvcpu_setup_arm64 {
 };
 
 /* Start modes of struct axvcpu_setup_x86. */
-#define AXVCPU_X86_MODE_REAL16	1  /* real mode, CS base = entry & ~0xffff */
+#define AXVCPU_X86_MODE_REAL16	1  /* real mode, CS = entry >> 4, IP = entry & 0xf */
 #define AXVCPU_X86_MODE_PROT32	2  /* 32-bit flat protected mode, paging off */
 #define AXVCPU_X86_MODE_LONG64	3  /* 64-bit mode on the VMM's page tables */
 
