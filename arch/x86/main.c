@@ -8,6 +8,7 @@
 
 #include <linux/gfp.h>
 #include <linux/idr.h>
+#include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <linux/slab.h>

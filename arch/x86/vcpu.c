@@ -15,6 +15,9 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 #include <asm/fpu/xcr.h>
+#ifdef AXVCPU_HAVE_GSSEG_H		/* load_gs_index() moved there in 6.2 */
+#include <asm/gsseg.h>
+#endif
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
