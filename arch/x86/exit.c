@@ -755,6 +755,8 @@ int axvcpu_x86_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 		memset(&run->system_down, 0, sizeof(run->system_down));
 		run->system_down.type = 1;	/* a reset */
 		return AXVCPU_EXIT_SYSTEM_DOWN;
+	case EXIT_REASON_PREEMPTION_TIMER:
+		return AXVCPU_EXIT_NOTHING;	/* Linux takes its interrupts now */
 	case EXIT_REASON_INTERRUPT_WINDOW:
 		vmcs_clear_bits(CPU_BASED_VM_EXEC_CONTROL,
 				CPU_BASED_INTR_WINDOW_EXITING);

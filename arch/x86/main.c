@@ -19,6 +19,7 @@
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/reboot.h>
+#include <asm/tsc.h>
 #include <asm/tlbflush.h>
 #include <asm/vmx.h>
 
@@ -68,8 +69,8 @@ static int read_caps(struct vmx_caps *c)
 
 	r = adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 			    MSR_IA32_VMX_PINBASED_CTLS,
-			    PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING, 0,
-			    &c->pin);
+			    PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
+			    PIN_BASED_VMX_PREEMPTION_TIMER, &c->pin);
 	r = r ?: adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 				 MSR_IA32_VMX_PROCBASED_CTLS,
 				 CPU_BASED_HLT_EXITING |
@@ -107,6 +108,15 @@ static int read_caps(struct vmx_caps *c)
 	 */
 	/* IA-32e mode is chosen per guest, on entry. */
 	c->entry &= ~VM_ENTRY_IA32E_MODE;
+
+	/* The preemption timer counts TSC >> rate: about 10 ms per entry. */
+	if (c->pin & PIN_BASED_VMX_PREEMPTION_TIMER) {
+		u64 misc;
+
+		rdmsrl(MSR_IA32_VMX_MISC, misc);
+		c->preempt_ticks = clamp_t(u64, ((u64)tsc_khz * 10) >> (misc & 0x1f),
+					   1, U32_MAX);
+	}
 
 	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, ept_vpid);
 	if (!(ept_vpid & VMX_EPT_PAGE_WALK_4_BIT) || !(ept_vpid & VMX_EPTP_WB_BIT) ||

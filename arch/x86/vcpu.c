@@ -306,6 +306,13 @@ static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 
 	if (vmcs_read(HOST_CR3) != cr3)
 		vmcs_write(HOST_CR3, cr3);
+	/*
+	 * A guest never runs longer than a tick without an exit, even where
+	 * a host timer interrupt fails to cause one (seen under Bochs).
+	 */
+	if (axvcpu_vmx_caps.preempt_ticks)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE,
+			   axvcpu_vmx_caps.preempt_ticks);
 	inject_pending(vx);
 
 	/*

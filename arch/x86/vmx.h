@@ -153,6 +153,7 @@ struct vmx_vm {
  * @xsave_size: bytes of an XSAVE area for the host's XCR0.
  * @host_xcr0: the host's XCR0.
  * @guest_xcr0: the XCR0 bits a guest may enable.
+ * @preempt_ticks: VMX-preemption timer value per entry, or 0 if absent.
  */
 struct vmx_caps {
 	u32 revision;
@@ -169,6 +170,7 @@ struct vmx_caps {
 	unsigned int xsave_size;
 	u64 host_xcr0;
 	u64 guest_xcr0;
+	u32 preempt_ticks;
 };
 
 extern struct vmx_caps axvcpu_vmx_caps;

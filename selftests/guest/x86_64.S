@@ -703,11 +703,11 @@ BEGIN msr
 	mov	%rdx, %r13
 	REPORT	%r12
 	REPORT	%r13
-	mov	$MSR_STAR, %ecx
+	mov	$MSR_MTRR_DEF_TYPE, %ecx
 	mov	$0x11223344, %eax
 	mov	$0x55667788, %edx
 	wrmsr
-	mov	$MSR_SFMASK, %ecx
+	mov	$MSR_MISC_ENABLE, %ecx
 	movabs	$0xffffffff00000001, %rax	/* only eax and edx count */
 	movabs	$0xffffffff00000002, %rdx
 	wrmsr

@@ -129,8 +129,8 @@
 #define MSR_PAT			0x277
 #define MSR_APIC_BASE		0x1b
 #define MSR_BIOS_SIGN		0x8b
-#define MSR_STAR		0xc0000081
-#define MSR_SFMASK		0xc0000084
+#define MSR_MTRR_DEF_TYPE	0x2ff		/* left to the VMM */
+#define MSR_MISC_ENABLE		0x1a0		/* left to the VMM */
 
 /* Busy-wait iterations after an interrupt, to catch a second delivery. */
 #define WAIT_ITERS		200000
