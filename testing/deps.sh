@@ -6,7 +6,8 @@ PKGS="make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod python3
  xz-utils linux-source-6.12 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
  gcc-aarch64-linux-gnu libc6-dev-arm64-cross
  qemu-system-misc qemu-system-arm qemu-system-data opensbi sparse
- linux-headers-amd64 git perl"
+ linux-headers-amd64 git perl
+ bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso bsdutils"
 missing=$(for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
 [ -z "$missing" ] && exit 0
 SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -8,21 +8,95 @@
  *   bench  run /bin/bench;
  * and powers off. Results go between "AXV: ..." markers on the console
  * for testing/vm.py.
+ *
+ * With "axout=kmsg" (x86_64 under Bochs, where user output and kernel
+ * messages interleave byte by byte on the serial console), every line goes
+ * to /dev/kmsg as one record instead, the programs' output is relayed
+ * through a pty, and the console keeps its log level: it then holds the
+ * whole kernel log in order, so no dmesg dump follows.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
+
+static int kmsg = -1;		/* "axout=kmsg": /dev/kmsg, else -1 */
+static char line[900];		/* kmsg mode: the line being assembled */
+static size_t line_len;
+
+static void emit_flush(void)
+{
+	if (line_len && write(kmsg, line, line_len) < 0)
+		fwrite(line, 1, line_len, stdout);
+	line_len = 0;
+}
+
+/* Output: stdout, or one /dev/kmsg record per line. */
+static void emit(const char *buf, size_t n)
+{
+	size_t i;
+
+	if (kmsg < 0) {
+		fwrite(buf, 1, n, stdout);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '\n' || line_len == sizeof(line))
+			emit_flush();
+		if (buf[i] != '\n' && buf[i] != '\r')
+			line[line_len++] = buf[i];
+	}
+}
+
+static void say(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		emit(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/* kmsg mode: a pty for a child's output, raw so that lines end in \n. */
+static int open_pty(int *slave)
+{
+	int m, unlock = 0;
+	struct termios t;
+
+	if (kmsg < 0)
+		return -1;
+	m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m < 0)
+		return -1;
+	*slave = ioctl(m, TIOCSPTLCK, &unlock) ? -1 :
+		 ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+	if (*slave < 0) {
+		close(m);
+		return -1;
+	}
+	if (!tcgetattr(*slave, &t)) {
+		t.c_oflag &= ~OPOST;
+		tcsetattr(*slave, TCSANOW, &t);
+	}
+	return m;
+}
 
 static void cat(const char *path)
 {
@@ -31,11 +105,13 @@ static void cat(const char *path)
 	int fd = open(path, O_RDONLY);
 
 	if (fd < 0) {
-		printf("AXV: cannot open %s: %s\n", path, strerror(errno));
+		say("AXV: cannot open %s: %s\n", path, strerror(errno));
 		return;
 	}
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		fwrite(buf, 1, n, stdout);
+		emit(buf, n);
+	if (kmsg >= 0)
+		emit_flush();
 	close(fd);
 }
 
@@ -116,8 +192,8 @@ static int load_modules(void)
 		module_params(names[i], params, sizeof(params));
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		r = syscall(SYS_finit_module, fd, params, 0);
-		printf("AXV: load %s%s%s = %ld%s%s\n", names[i], *params ? " " : "",
-		       params, r, r ? " " : "", r ? strerror(errno) : "");
+		say("AXV: load %s%s%s = %ld%s%s\n", names[i], *params ? " " : "",
+		    params, r, r ? " " : "", r ? strerror(errno) : "");
 		bad |= r != 0;
 		close(fd);
 	}
@@ -128,19 +204,34 @@ static void unload_module(const char *name)
 {
 	long r = syscall(SYS_delete_module, name, O_NONBLOCK);
 
-	printf("AXV: unload %s = %ld%s%s\n", name, r, r ? " " : "",
-	       r ? strerror(errno) : "");
+	say("AXV: unload %s = %ld%s%s\n", name, r, r ? " " : "",
+	    r ? strerror(errno) : "");
 }
 
 static int run(const char *prog, char *const argv[])
 {
-	int st;
+	int st, s = -1, m = open_pty(&s);
 	pid_t pid = fork();
+	char buf[512];
+	ssize_t n;
 
 	if (pid == 0) {
+		if (m >= 0) {
+			dup2(s, 0);
+			dup2(s, 1);
+			dup2(s, 2);
+		}
 		execv(prog, argv);
-		printf("AXV: exec %s: %s\n", prog, strerror(errno));
+		say("AXV: exec %s: %s\n", prog, strerror(errno));
 		_exit(127);
+	}
+	if (m >= 0) {
+		close(s);
+		/* Until the last writer is gone: then read() fails with EIO. */
+		while (pid > 0 && (n = read(m, buf, sizeof(buf))) > 0)
+			emit(buf, n);
+		emit_flush();
+		close(m);
 	}
 	if (pid < 0 || waitpid(pid, &st, 0) < 0)
 		return -1;
@@ -158,9 +249,9 @@ static void kunit_results(void)
 			continue;
 		snprintf(path, sizeof(path), "/sys/kernel/debug/kunit/%s/results",
 			 de->d_name);
-		printf("AXV: KTAP-BEGIN %s\n", de->d_name);
+		say("AXV: KTAP-BEGIN %s\n", de->d_name);
 		cat(path);
-		printf("AXV: KTAP-END %s\n", de->d_name);
+		say("AXV: KTAP-END %s\n", de->d_name);
 	}
 	if (d)
 		closedir(d);
@@ -176,9 +267,9 @@ static void run_selftests(void)
 		int rc;
 
 		snprintf(path, sizeof(path), "/selftests/%s", names[i]);
-		printf("AXV: TAP-BEGIN %s\n", names[i]);
+		say("AXV: TAP-BEGIN %s\n", names[i]);
 		rc = run(path, argv);
-		printf("AXV: TAP-END %s rc=%d\n", names[i], rc);
+		say("AXV: TAP-END %s rc=%d\n", names[i], rc);
 	}
 }
 
@@ -190,9 +281,9 @@ static void scan_leaks(void)
 	write_file("/sys/kernel/debug/kmemleak", "scan");
 	sleep(6);
 	write_file("/sys/kernel/debug/kmemleak", "scan");
-	printf("AXV: KMEMLEAK-BEGIN\n");
+	say("AXV: KMEMLEAK-BEGIN\n");
 	cat("/sys/kernel/debug/kmemleak");
-	printf("AXV: KMEMLEAK-END\n");
+	say("AXV: KMEMLEAK-END\n");
 }
 
 /* The whole kernel log, so that no splat hides below the console level. */
@@ -213,7 +304,7 @@ static void dmesg(void)
 
 int main(void)
 {
-	const char *mode = getenv("axmode");
+	const char *mode = getenv("axmode"), *out = getenv("axout");
 	int c, rc = 0;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -233,13 +324,19 @@ int main(void)
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
+	if (out && !strcmp(out, "kmsg")) {
+		kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+		mkdir("/dev/pts", 0755);
+		mount("devpts", "/dev/pts", "devpts", 0, NULL);
+	}
 	mode = mode ? mode : "test";
-	printf("AXV: init mode=%s\n", mode);
+	say("AXV: init mode=%s\n", mode);
 
 	if (load_modules())
 		rc = 1;
 	/* Keep KERN_INFO chatter off the console; warnings still show. */
-	klogctl(8, NULL, 5);
+	if (kmsg < 0)
+		klogctl(8, NULL, 5);
 	if (!strcmp(mode, "test")) {
 		kunit_results();
 		run_selftests();
@@ -252,11 +349,13 @@ int main(void)
 
 		snprintf(prog, sizeof(prog), "/bin/%s", mode);
 		rc = run(prog, args);
-		printf("AXV: %s exit %d\n", mode, rc);
+		say("AXV: %s exit %d\n", mode, rc);
 	}
-	klogctl(8, NULL, 7);
-	dmesg();
-	printf("AXV: DONE\n");
+	if (kmsg < 0) {
+		klogctl(8, NULL, 7);
+		dmesg();
+	}
+	say("AXV: DONE\n");
 	sync();
 	reboot(RB_POWER_OFF);
 	return 0;

@@ -11,8 +11,9 @@ axv_t0=${axv_t0:-$(date +%s)}
 log() { printf '[%5ds] %s\n' $(($(date +%s) - axv_t0)) "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# Per-arch facts: kernel ARCH, cross prefix, image, console, QEMU command,
-# kernel arguments for KVM in the test and the benchmark boots.
+# Per-arch facts: kernel ARCH, cross prefix, image, console, QEMU command
+# (empty: Bochs, see axv_bochs), kernel arguments for KVM in the test and
+# the benchmark boots.
 axv_arch_vars() {
 	case $1 in
 	riscv64)
@@ -32,7 +33,15 @@ axv_arch_vars() {
 		KVM_ARGS=kvm-arm.mode=none
 		KVM_BENCH_ARGS=axvcpu.kvm_coexist=1
 		;;
-	*) die "unknown arch '$1' (supported: riscv64, arm64)" ;;
+	x86_64)
+		# Bochs: QEMU TCG has SVM, not VMX. Native compiler.
+		KARCH=x86_64; CROSS=; KIMAGE=arch/x86/boot/bzImage
+		CONSOLE=ttyS0,115200
+		QEMU=()
+		KVM_ARGS=kvm.enable_virt_at_load=0
+		KVM_BENCH_ARGS=$KVM_ARGS
+		;;
+	*) die "unknown arch '$1' (supported: riscv64, arm64, x86_64)" ;;
 	esac
 }
 
@@ -50,4 +59,58 @@ axv_ksrc() {
 		touch "$dir/.complete"
 	fi
 	echo "$dir"
+}
+
+# Bochs for x86_64 (VMX with EPT, VPID, unrestricted guest; INFRA.md):
+# it cannot load a bzImage, so boot an isolinux ISO of kernel, initrd and
+# command line. Writes DIR/boot.iso and DIR/bochsrc; sets BOCHS, the
+# command for testing/vm.py, and BOCHS_SERIAL, the file com1 writes.
+# Bochs exits 1 after an ACPI power-off, and ignores SIGTERM.
+# usage: axv_bochs DIR BZIMAGE INITRD CMDLINE
+axv_bochs() {
+	local d=$1 iso=$1/iso
+	# It has no -no-reboot, but ends at a triple fault: reboot=t. The
+	# console interleaves user and kernel output byte by byte: results go
+	# through /dev/kmsg (init.c axout=kmsg). Its CPUID(0xD,1).EBX gives
+	# the standard XSAVE size where the kernel expects the compacted one
+	# (WARNING "XSAVE consistency problem"): no XSAVEC/XSAVES in the guest.
+	# Its TSC counts emulated ticks, ips per emulated second, but the
+	# kernel takes 1.5 GHz from CPUID 0x15: without tsc_early_khz, kernel
+	# time runs 60 times slower than Bochs' and every sleep lasts minutes.
+	local ips=${AXV_BOCHS_IPS:-25000000}
+	local cmdline="$4 reboot=t printk.devkmsg=on axout=kmsg clearcpuid=xsavec,xsaves"
+	cmdline+=" tsc_early_khz=$((ips / 1000))"
+	rm -rf "$iso"; mkdir -p "$iso/isolinux"
+	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
+		"$iso/isolinux/"
+	cp "$2" "$iso/bzimage"; cp "$3" "$iso/initrd"
+	printf 'DEFAULT l\nPROMPT 0\nTIMEOUT 0\nLABEL l\n KERNEL /bzimage\n INITRD /initrd\n APPEND %s\n' \
+		"$cmdline" > "$iso/isolinux/isolinux.cfg"
+	xorriso -as mkisofs -quiet -R -o "$d/boot.iso" -b isolinux/isolinux.bin \
+		-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
+		"$iso" 2> "$d/xorriso.log" || { cat "$d/xorriso.log" >&2; die "xorriso failed"; }
+	rm -rf "$iso"
+	BOCHS_SERIAL=$d/serial.log
+	# Two processors as 1 package x 2 cores: with count=2 (2 packages) the
+	# CPUID topology is inconsistent and the kernel WARNs (parse_legacy).
+	# ips sets the emulated clock; Bochs runs ~40-55 M instructions/s.
+	# Little memory: kmemleak scans take long.
+	cat > "$d/bochsrc" <<-EOF
+	megs: ${AXV_BOCHS_MEGS:-256}
+	cpu: model=corei7_icelake_u, count=1:2:1, ips=$ips, reset_on_triple_fault=0
+	romimage: file=/usr/share/bochs/BIOS-bochs-latest
+	vgaromimage: file=/usr/share/vgabios/vgabios.bin
+	pci: enabled=1, chipset=i440fx
+	ata0-master: type=cdrom, path=$d/boot.iso, status=inserted
+	boot: cdrom
+	clock: sync=none, time0=local
+	com1: enabled=1, mode=file, dev=$BOCHS_SERIAL
+	display_library: term
+	log: $d/bochs.log
+	panic: action=fatal
+	error: action=report
+	EOF
+	# Debian's bochs-bin has its debugger built in: "c" continues.
+	echo c > "$d/bochs.rc"
+	BOCHS=(bochs-bin -q -f "$d/bochsrc" -rc "$d/bochs.rc")
 }

@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build everything for one arch and run it in the emulated machine.
 #
-# usage: testing/run.sh test|demo|bench [ARCH]    (ARCH: riscv64, arm64)
+# usage: testing/run.sh test|demo|bench [ARCH]  (ARCH: riscv64, arm64, x86_64)
 #
 # test: boot, load axvcpu.ko and axvcpu_kunit.ko (KUnit runs at load),
 #       run the kselftests, check kmemleak, unload; judged by testing/vm.py.
 # demo: boot and run a demo guest that prints a line through the VMM.
 # bench: boot and run the exit-loop benchmark through /dev/axvcpu and
 #       /dev/kvm side by side, on a kernel without the debug options.
+# riscv64 and arm64 run under QEMU TCG, x86_64 under Bochs (VMX).
+# AXV_APPEND adds kernel arguments (e.g. earlyprintk=serial on x86_64).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 mode=${1:?usage: $0 test|demo|bench [ARCH]}
@@ -34,14 +36,22 @@ R=$OUT/root; mkdir -p "$R"/{modules,selftests,bin,dev,proc,sys,tmp}
 cp "$M"/*.ko "$R/modules/"
 "${CROSS}gcc" -static -O2 -Wall -o "$R/init" "$AXV_TOP/testing/init.c"
 make -s -C "$AXV_TOP/selftests" KSRC="$KSRC" CROSS_COMPILE=$CROSS OUTPUT="$R/selftests"
-make -s -C "$AXV_TOP/vmm" CROSS_COMPILE=$CROSS OUTPUT="$R/bin" KHDR="$B/uapi/include"
+# A backend's demo and benchmark exist once its vmm/guest-<arch>.S does.
+if [ "$mode" != test ] || [ -e "$AXV_TOP/vmm/guest-$arch.S" ]; then
+	make -s -C "$AXV_TOP/vmm" CROSS_COMPILE=$CROSS OUTPUT="$R/bin" KHDR="$B/uapi/include"
+fi
 (cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$OUT/initrd.cpio"
 
 log "booting $arch ($mode)"
 echo_flag=; [ "$mode" = test ] || echo_flag=--echo
 kvm_args=$KVM_ARGS; [ "$mode" = bench ] && kvm_args=$KVM_BENCH_ARGS
-"$AXV_TOP/testing/vm.py" --log "$OUT/console-$mode.log" --mode "$mode" \
-	--timeout "${AXV_TIMEOUT:-1500}" $echo_flag -- \
+cmdline="console=$CONSOLE panic=-1 log_buf_len=4M $kvm_args axmode=$mode${AXV_APPEND:+ $AXV_APPEND}"
+VM=(--log "$OUT/console-$mode.log" --mode "$mode" --timeout "${AXV_TIMEOUT:-1500}" $echo_flag)
+if [ ${#QEMU[@]} = 0 ]; then
+	axv_bochs "$OUT" "$B/$KIMAGE" "$OUT/initrd.cpio" "$cmdline"
+	exec "$AXV_TOP/testing/vm.py" "${VM[@]}" --serial "$BOCHS_SERIAL" -- "${BOCHS[@]}"
+fi
+"$AXV_TOP/testing/vm.py" "${VM[@]}" -- \
 	"${QEMU[@]}" -smp 2 -m 1024 -nographic -no-reboot \
 	-kernel "$B/$KIMAGE" -initrd "$OUT/initrd.cpio" \
-	-append "console=$CONSOLE panic=-1 log_buf_len=4M $kvm_args axmode=$mode"
+	-append "$cmdline"

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Boot a test kernel and initramfs under QEMU and judge the run.
+"""Boot a test kernel and initramfs under QEMU or Bochs and judge the run.
 
-Streams the serial console to a log file, then fails the run on: a module
+Streams the serial console to a log file (QEMU: the command's output;
+Bochs, --serial: the file its com1 writes, while the command runs on a pty
+of ours whose output, its terminal display, goes to LOG.emu), then fails the run on: a module
 that did not load, a missing "AXV: DONE", any KTAP or kselftest TAP
 failure, any kernel splat (BUG, WARNING, Oops, KASAN, lockdep, kmemleak)
 anywhere in the console or the dumped kernel log. Emulator exit codes mean
@@ -11,9 +13,15 @@ nothing (QEMU exits 0 after a panic), so only console markers count.
 Prints one line per test and, last, "AXV-RESULT passed=N failed=N skipped=N".
 """
 import argparse
+import fcntl
+import os
+import pty
 import re
+import select
+import struct
 import subprocess
 import sys
+import termios
 import time
 
 SPLAT = re.compile(r'BUG:|WARNING:|Oops|KASAN|Kernel panic|'
@@ -23,16 +31,78 @@ SPLAT = re.compile(r'BUG:|WARNING:|Oops|KASAN|Kernel panic|'
                    r'INFO: task .* blocked|rcu_.*stall')
 TAP = re.compile(r'^(\s*)(ok|not ok) (\d+) (.*?)(?:\s+#\s*(SKIP|skip)\b.*)?$')
 STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
+INIT = b'AXV: init mode='
+
+
+def boot_serial(cmd, log, serial, timeout, echo):
+    """Run cmd on a pty (Bochs' term display needs one, and blocks once it
+    is full: drain it) and follow the console it writes to the file serial.
+    Ends when cmd exits (Bochs does at ACPI power-off, or at a triple fault:
+    boot with reboot=t), on timeout, or if it outlives a panic or "AXV: DONE"."""
+    t0 = time.monotonic()
+    t_init = t_end = None
+    if os.path.exists(serial):
+        os.unlink(serial)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 25, 80, 0, 0))
+    env = dict(os.environ, TERM='vt100')
+    with open(log, 'wb') as out, open(log + '.emu', 'wb') as emu:
+        p = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave,
+                             env=env, start_new_session=True)
+        os.close(slave)
+        con, seen = None, b''
+        try:
+            while True:
+                alive = p.poll() is None
+                if select.select([master], [], [], 0.2)[0]:
+                    try:
+                        emu.write(os.read(master, 65536))
+                    except OSError:  # EIO: the pty has no writer left
+                        pass
+                if con is None and os.path.exists(serial):
+                    con = open(serial, 'rb')
+                data = con.read() if con else b''
+                if data:
+                    out.write(data)
+                    out.flush()
+                    if echo:
+                        sys.stdout.write(data.decode('utf-8', 'replace').replace('\r', ''))
+                        sys.stdout.flush()
+                    seen = seen[-4096:] + data
+                    now = time.monotonic() - t0
+                    if t_init is None and INIT in seen:
+                        t_init = now
+                    if t_end is None and (b'AXV: DONE' in seen or
+                                          b'Kernel panic' in seen):
+                        t_end = now
+                if not alive:
+                    break
+                now = time.monotonic() - t0
+                if now > timeout or (t_end is not None and now - t_end > 60):
+                    break
+                if not data:
+                    time.sleep(0.2)
+        finally:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+            os.close(master)
+            if con:
+                con.close()
+    return time.monotonic() - t0, t_init
 
 
 def boot(cmd, log, timeout, echo):
     t0 = time.monotonic()
+    t_init = None
     with open(log, 'wb') as out:
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
             for line in iter(p.stdout.readline, b''):
                 out.write(line)
+                if t_init is None and INIT in line:
+                    t_init = time.monotonic() - t0
                 if echo:
                     sys.stdout.write(line.decode('utf-8', 'replace').replace('\r', ''))
                     sys.stdout.flush()
@@ -42,7 +112,7 @@ def boot(cmd, log, timeout, echo):
             if p.poll() is None:
                 p.kill()
             p.wait()
-    return time.monotonic() - t0
+    return time.monotonic() - t0, t_init
 
 
 def blocks(lines, begin, end):
@@ -75,7 +145,8 @@ def tap_results(name, lines, nested):
 
 
 def judge(text, mode):
-    lines = [l.rstrip('\r') for l in text.split('\n')]
+    # Without printk time stamps: "axout=kmsg" lines come through the kernel.
+    lines = [STAMP.sub('', l.rstrip('\r')) for l in text.split('\n')]
     results, problems = [], []
     for l in lines:
         m = re.match(r'AXV: load (\S+) = (-?\d+)', l)
@@ -111,13 +182,18 @@ def main():
     ap.add_argument('--timeout', type=float, default=900)
     ap.add_argument('--mode', default='test')
     ap.add_argument('--echo', action='store_true', help='copy the console to stdout')
+    ap.add_argument('--serial', help='the console is this file, which the command writes')
     ap.add_argument('--judge-only', action='store_true', help='judge an existing log')
     ap.add_argument('cmd', nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd[:1] == ['--'] else a.cmd
     if not a.judge_only:
-        took = boot(cmd, a.log, a.timeout, a.echo)
-        print(f'AXV-VM: run took {took:.0f} s, console in {a.log}')
+        if a.serial:
+            took, t_init = boot_serial(cmd, a.log, a.serial, a.timeout, a.echo)
+        else:
+            took, t_init = boot(cmd, a.log, a.timeout, a.echo)
+        init = f'init after {t_init:.0f} s, ' if t_init is not None else 'init never ran, '
+        print(f'AXV-VM: {init}run took {took:.0f} s, console in {a.log}')
     text = open(a.log, 'rb').read().decode('utf-8', 'replace').replace('\r', '')
     results, problems = judge(text, a.mode)
     for name, status in results:
