@@ -37,6 +37,7 @@ enum {
 
 /* RFLAGS bits. */
 #define RFLAGS_FIXED	0x2ULL
+#define RFLAGS_IF	0x200ULL
 #define RFLAGS_CF	0x1ULL
 #define RFLAGS_PF	0x4ULL
 #define RFLAGS_ZF	0x40ULL
@@ -1313,46 +1314,46 @@ TEST_F(x86, triple_fault_system_down)
 }
 
 /*
- * A VM entry the CPU refuses: FAIL_ENTRY with the basic exit reason, 33
- * (invalid guest state), for a non-canonical rip in 64-bit mode and a rip
- * above 4 GiB in real mode. Nothing runs, RUN fails the same way again,
- * and once the VMM fixes the pc the vCPU runs normally.
+ * A VM entry the CPU refuses: the guest exits on a store in the shadow of
+ * its STI (a write to the read-only region), the VMM clears IF with
+ * SET_REGS, and blocking by STI with IF clear is an invalid guest state
+ * (SDM 27.3.1.5): FAIL_ENTRY with reason 33, the vCPU still usable. With
+ * IF set again the store faults again. (Bochs does not check RIP's upper
+ * bits at VM entry, so a bad pc alone does not do it there.)
  */
 TEST_F(x86, fail_entry_invalid_guest_state)
 {
-	static const struct {
-		const char *begin, *end;
-		__u32 mode;
-		__u64 bad_pc;
-		__u32 reason;	/* once fixed */
-	} p[] = {
-		{ hypercall16_begin, hypercall16_end, REAL16, 1ULL << 32,
-		  AXVCPU_EXIT_HYPERCALL },
-		{ hlt_begin, hlt_end, LONG64, 0x8000000000000000ULL,
-		  AXVCPU_EXIT_HALT },
-	};
-	unsigned int i, j;
+	size_t page = getpagesize();
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int j;
+	__u64 *ro;
 
-	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		struct vcpu *v;
-		struct vm vm;
+	vm_create(_metadata, self->sys_fd, &vm, sti_shadow_begin, sti_shadow_end);
+	ro = axvcpu_alloc(page);
+	ASSERT_NE(NULL, ro);
+	ASSERT_EQ(0, axvcpu_set_region(vm.fd, 1, AXVCPU_MEM_READONLY,
+				       GUEST_RO_BASE, page, ro));
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, GUEST_RO_BASE);
+	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
+	ASSERT_EQ_X(GUEST_RO_BASE, v->run->npf.addr);
 
-		vm_create(_metadata, self->sys_fd, &vm, p[i].begin, p[i].end);
-		v = vcpu_add_x86(_metadata, &vm, 0, GUEST_LOAD_ADDR, p[i].mode,
-				 0, 0);
-		set_pc(_metadata, v, p[i].bad_pc);
-		for (j = 0; j < 2; j++) {
-			expect_exit(_metadata, v, AXVCPU_EXIT_FAIL_ENTRY, false);
-			ASSERT_EQ_X(VMX_EXIT_INVALID_STATE,
-				    v->run->fail_entry_reason);
-			ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
-		}
-		/* Back to the entry point: REAL16 runs it as CS:ip. */
-		set_pc(_metadata, v, p[i].mode == REAL16 ?
-		       GUEST_LOAD_ADDR & 0xf : GUEST_LOAD_ADDR);
-		expect_exit(_metadata, v, p[i].reason, false);
-		vm_destroy(&vm);
+	get_regs(_metadata, v, &regs);
+	ASSERT_NE(0ULL, regs.flags & RFLAGS_IF);
+	regs.flags &= ~RFLAGS_IF;
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_REGS, &regs));
+	for (j = 0; j < 2; j++) {
+		expect_exit(_metadata, v, AXVCPU_EXIT_FAIL_ENTRY, false);
+		ASSERT_EQ_X(VMX_EXIT_INVALID_STATE, v->run->fail_entry_reason);
+		ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
 	}
+	regs.flags |= RFLAGS_IF;
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_REGS, &regs));
+	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
+	ASSERT_EQ_X(GUEST_RO_BASE, v->run->npf.addr);
+	vm_destroy(&vm);
+	munmap(ro, page);
 }
 
 /*

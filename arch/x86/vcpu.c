@@ -242,10 +242,11 @@ static void inject_pending(struct vmx_vcpu *vx)
 		return;
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD,
 		   vector | INTR_TYPE_EXT_INTR | INTR_INFO_VALID_MASK);
-	/* More waiting: exit again once the guest can take the next. */
-	if (!bitmap_empty(vx->pending, VMX_NR_VECTORS))
-		vmcs_set_bits(CPU_BASED_VM_EXEC_CONTROL,
-			      CPU_BASED_INTR_WINDOW_EXITING);
+	/*
+	 * The next pending vector goes in at the next exit (at the latest the
+	 * preemption timer's). Interrupt-window exiting together with an
+	 * injection loses the injected event under Bochs 2.7.
+	 */
 }
 
 /* An event whose delivery the exit interrupted is delivered again. */

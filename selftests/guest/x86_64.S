@@ -655,6 +655,19 @@ END mmio_alias
  * npf_ro: arg is a read-only region. Reads work; the store faults until
  * the VMM makes the region writable, then the stored value is read back.
  */
+/*
+ * sti_shadow: a store to the read-only region at arg right after STI, so
+ * the exit happens with blocking by STI in the guest's interruptibility
+ * state; then DONE.
+ */
+BEGIN sti_shadow
+	mov	%rsi, %rbp
+	sti
+	movb	%al, (%rbp)
+	cli
+	DONE
+END sti_shadow
+
 BEGIN npf_ro
 	mov	%rsi, %rbp
 	mov	(%rbp), %rax
@@ -1378,6 +1391,7 @@ END fpu
 
 /* spin: loop until the VMM sets rsi (arg is 0), then DONE. */
 BEGIN spin
+	sti		/* see SPIN_STI in x86_64.h */
 1:	test	%rsi, %rsi
 	jz	1b
 	DONE
@@ -1449,6 +1463,7 @@ END count_mmio
  * Reports r10, r11 and cpu id << 48 | arg.
  */
 BEGIN count_regs
+	sti		/* see SPIN_STI in x86_64.h */
 	mov	$0xb, %eax
 	xor	%ecx, %ecx
 	cpuid

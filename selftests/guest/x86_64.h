@@ -157,7 +157,14 @@ GUEST_PROGRAM(mmio32);
 GUEST_PROGRAM(mmio_rsp);
 GUEST_PROGRAM(mmio_bad);
 GUEST_PROGRAM(mmio_alias);
+/*
+ * SPIN_STI: the spinning programs (spin, count_regs) run with IF set.
+ * Under Bochs 2.7 a host interrupt makes no external-interrupt VM exit
+ * while the guest has IF clear (the VMX-preemption timer still bounds
+ * each entry), and the tests check that host interrupts are counted.
+ */
 GUEST_PROGRAM(npf_ro);
+GUEST_PROGRAM(sti_shadow);
 GUEST_PROGRAM(npf_jump);
 GUEST_PROGRAM(npf_walk);
 GUEST_PROGRAM(hlt);
