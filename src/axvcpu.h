@@ -278,7 +278,7 @@ struct axvcpu_arch_ops {
  * struct axvcpu_percpu_ops - per-CPU hardware control (the seed's AxArchPerCpu)
  *
  * Called on the CPU concerned, from CPU hotplug callbacks, so that every
- * online CPU is enabled while the module is loaded.
+ * online CPU is enabled while at least one VM exists.
  *
  * @hardware_enable: take this CPU's virtualization hardware; -EBUSY with
  *	a one-line message if another hypervisor holds it.
@@ -342,6 +342,10 @@ struct axvcpu_vcpu *axvcpu_current(void);
 int axvcpu_set_current(struct axvcpu_vcpu *vcpu);
 void axvcpu_clear_current(struct axvcpu_vcpu *vcpu);
 u64 axvcpu_mmio_read_value(const struct axvcpu_exit_mmio *mmio);
+
+/* Per-CPU virtualization, on while VMs exist. */
+int axvcpu_hw_get(void);
+void axvcpu_hw_put(void);
 
 /* Files and devices. */
 int axvcpu_vm_create_fd(const struct axvcpu_backend *be);

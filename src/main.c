@@ -2,9 +2,10 @@
 /*
  * axvcpu: virtual CPUs for userspace VMMs through /dev/axvcpu.
  *
- * Module load: probe the backend, enable virtualization on every online
- * CPU from CPU hotplug callbacks (the seed's AxArchPerCpu), then register
- * the device.
+ * Module load: probe the backend and register the device. Virtualization
+ * is enabled on every online CPU, from CPU hotplug callbacks (the seed's
+ * AxArchPerCpu), only while at least one VM exists, as KVM does with
+ * kvm.enable_virt_at_load=0: so the two can take turns in one boot.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,6 +17,8 @@
 const struct axvcpu_backend *axvcpu_backend;
 
 static enum cpuhp_state hp_state;
+static DEFINE_MUTEX(hw_lock);	/* hw_users, hp_state */
+static unsigned int hw_users;
 
 static int axvcpu_cpu_online(unsigned int cpu)
 {
@@ -42,6 +45,49 @@ static const struct axvcpu_backend *find_backend(void)
 #endif
 }
 
+/**
+ * axvcpu_hw_get() - have virtualization enabled on every CPU, for a VM
+ *
+ * The first user enables it on every online CPU (and on CPUs that come
+ * online later); if one refuses, none stays enabled.
+ *
+ * Context: may sleep.
+ * Return: 0, or the refusing CPU's errno (-EBUSY: another hypervisor).
+ */
+int axvcpu_hw_get(void)
+{
+	int r = 0;
+
+	mutex_lock(&hw_lock);
+	if (!hw_users) {
+		r = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "axvcpu:online",
+				      axvcpu_cpu_online, axvcpu_cpu_offline);
+		if (r >= 0) {
+			hp_state = r;
+			r = 0;
+		}
+	}
+	if (!r)
+		hw_users++;
+	mutex_unlock(&hw_lock);
+	return r;
+}
+
+/**
+ * axvcpu_hw_put() - drop what axvcpu_hw_get() took
+ *
+ * The last user disables virtualization on every CPU.
+ *
+ * Context: may sleep.
+ */
+void axvcpu_hw_put(void)
+{
+	mutex_lock(&hw_lock);
+	if (!--hw_users)
+		cpuhp_remove_state(hp_state);
+	mutex_unlock(&hw_lock);
+}
+
 static void backend_remove(const struct axvcpu_backend *be)
 {
 	if (be->remove)
@@ -62,19 +108,10 @@ static int __init axvcpu_init(void)
 		return r;
 	axvcpu_backend = be;
 
-	r = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "axvcpu:online",
-			      axvcpu_cpu_online, axvcpu_cpu_offline);
-	if (r < 0) {
-		backend_remove(be);
-		return r;
-	}
-	hp_state = r;
-
 	axvcpu_vcpu_fd_init();
 	r = axvcpu_dev_register();
 	if (r) {
 		axvcpu_vcpu_fd_exit();
-		cpuhp_remove_state(hp_state);
 		backend_remove(be);
 		return r;
 	}
@@ -88,7 +125,6 @@ static void __exit axvcpu_exit(void)
 {
 	axvcpu_dev_unregister();
 	axvcpu_vcpu_fd_exit();
-	cpuhp_remove_state(hp_state);
 	backend_remove(axvcpu_backend);
 }
 

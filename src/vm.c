@@ -38,6 +38,7 @@ static void vm_release(struct kref *ref)
 	ida_free(&vm_ida, vm->id);
 	mutex_destroy(&vm->lock);
 	kfree(vm);
+	axvcpu_hw_put();
 }
 
 /**
@@ -101,12 +102,19 @@ int axvcpu_vm_create_fd(const struct axvcpu_backend *be)
 	struct axvcpu_vm *vm;
 	int id, fd, err;
 
+	/* Virtualization is on while VMs exist (-EBUSY: KVM has it now). */
+	err = axvcpu_hw_get();
+	if (err)
+		return err;
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
-	if (!vm)
+	if (!vm) {
+		axvcpu_hw_put();
 		return -ENOMEM;
+	}
 	id = ida_alloc(&vm_ida, GFP_KERNEL);
 	if (id < 0) {
 		kfree(vm);
+		axvcpu_hw_put();
 		return id;
 	}
 	kref_init(&vm->ref);
@@ -132,5 +140,6 @@ err_s2:
 	ida_free(&vm_ida, id);
 	mutex_destroy(&vm->lock);
 	kfree(vm);
+	axvcpu_hw_put();
 	return err;
 }

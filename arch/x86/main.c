@@ -31,6 +31,7 @@ struct vmx_caps axvcpu_vmx_caps;
 
 static DEFINE_PER_CPU(void *, vmxon_region);
 static DEFINE_PER_CPU(bool, vmx_enabled);
+static atomic_t vmx_cpus;	/* CPUs in VMX operation */
 static DEFINE_IDA(vpid_ida);
 
 /* ------------------------------------------------------------- controls */
@@ -152,6 +153,38 @@ static int read_caps(struct vmx_caps *c)
 
 /* ----------------------------------------------------------- per CPU */
 
+/* Leave VMX operation on this CPU. */
+static void vmx_cpu_off(void)
+{
+	vmx_off();
+	cr4_clear_bits(X86_CR4_VMXE);
+	this_cpu_write(vmx_enabled, false);
+}
+
+/*
+ * An emergency reboot or a crash kexec: VMX root operation blocks INIT,
+ * so leave it on this CPU, as KVM does from the same callback.
+ */
+#ifdef AXVCPU_HAVE_EMERGENCY_VIRT_CB
+static void vmx_emergency_disable(void)
+{
+	if (this_cpu_read(vmx_enabled))
+		vmx_cpu_off();
+}
+
+static void emergency_callback(bool on)
+{
+	if (on)
+		cpu_emergency_register_virt_callback(vmx_emergency_disable);
+	else
+		cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
+}
+#else
+static void emergency_callback(bool on)
+{
+}
+#endif
+
 static int vmx_hardware_enable(void)
 {
 	void *region = this_cpu_read(vmxon_region);
@@ -171,14 +204,20 @@ static int vmx_hardware_enable(void)
 		return r;
 	}
 	this_cpu_write(vmx_enabled, true);
+	/*
+	 * The emergency callback has one slot, which KVM takes while it has
+	 * VMX on: hold it only while we do (the two take turns).
+	 */
+	if (atomic_inc_return(&vmx_cpus) == 1)
+		emergency_callback(true);
 	return 0;
 }
 
 static void vmx_hardware_disable(void)
 {
-	vmx_off();
-	cr4_clear_bits(X86_CR4_VMXE);
-	this_cpu_write(vmx_enabled, false);
+	vmx_cpu_off();
+	if (atomic_dec_and_test(&vmx_cpus))
+		emergency_callback(false);
 }
 
 static bool vmx_is_enabled(void)
@@ -198,25 +237,11 @@ static const struct axvcpu_percpu_ops vmx_percpu_ops = {
 	.max_guest_page_table_levels	= vmx_max_levels,
 };
 
-/*
- * An emergency reboot or a crash kexec: VMX root operation blocks INIT,
- * so leave it on this CPU, as KVM does from the same callback.
- */
-#ifdef AXVCPU_HAVE_EMERGENCY_VIRT_CB
-static void vmx_emergency_disable(void)
-{
-	if (this_cpu_read(vmx_enabled)) {
-		vmx_off();
-		cr4_clear_bits(X86_CR4_VMXE);
-		this_cpu_write(vmx_enabled, false);
-	}
-}
-#endif
-
+/* Reboot: VMXOFF everywhere, from IPIs (the callback slot stays held). */
 static void vmx_off_ipi(void *unused)
 {
 	if (this_cpu_read(vmx_enabled))
-		vmx_hardware_disable();
+		vmx_cpu_off();
 }
 
 static int vmx_reboot(struct notifier_block *nb, unsigned long code, void *p)
@@ -339,9 +364,6 @@ static int vmx_probe(void)
 		per_cpu(vmxon_region, cpu) = page_address(p);
 	}
 	register_reboot_notifier(&vmx_reboot_nb);
-#ifdef AXVCPU_HAVE_EMERGENCY_VIRT_CB
-	cpu_emergency_register_virt_callback(vmx_emergency_disable);
-#endif
 	pr_info("VMX with EPT and unrestricted guest, VPID %s, VMCS revision %#x\n",
 		axvcpu_vmx_caps.vpid ? "on" : "off", axvcpu_vmx_caps.revision);
 	return 0;
@@ -349,9 +371,6 @@ static int vmx_probe(void)
 
 static void vmx_remove(void)
 {
-#ifdef AXVCPU_HAVE_EMERGENCY_VIRT_CB
-	cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
-#endif
 	unregister_reboot_notifier(&vmx_reboot_nb);
 	free_vmxon_regions();
 }
