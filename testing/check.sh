@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Static checks, one result line each, then "AXV-RESULT passed=N failed=N":
 #  - checkpatch.pl --strict on every C and header file of the module;
-#  - the module built with W=1 and sparse (C=1) against the riscv64 and
-#    arm64 test kernels, warnings counted as failures;
+#  - the module built with W=1 and sparse (C=1) against the riscv64,
+#    arm64 and x86_64 test kernels, warnings counted as failures;
 #  - the UAPI header compiled standalone in userspace;
 #  - the core built against Debian's stock x86_64 headers (linux-headers-amd64),
 #    to catch kernel-API drift.
@@ -46,9 +46,12 @@ for a; do shift; case $a in -march=*) a=${a%%_*};; esac; set -- "$@" "$a"; done
 exec sparse "$@"
 SH
 chmod +x "$OUT/sparse"
-for arch in riscv64 arm64; do
+# x86_64: against its release kernel, the one its emulated boot uses.
+for spec in riscv64 arm64 x86_64:release; do
+	arch=${spec%%:*}
+	variant=debug; [ "$spec" = "$arch" ] || variant=${spec#*:}
 	axv_arch_vars $arch
-	B=$("$AXV_TOP/testing/kernel.sh" $arch)
+	B=$("$AXV_TOP/testing/kernel.sh" $arch $variant)
 	M=$OUT/mod-$arch; mkdir -p "$M"
 	cp -r Kbuild src arch include "$M"/
 	make -C "$B" ARCH=$KARCH CROSS_COMPILE=$CROSS M="$M" W=1 C=1 \
