@@ -12,6 +12,8 @@
  * harness and the arch-neutral tests are in run_util.h.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/kvm.h>
 #include <sys/syscall.h>
 
 #include "guest/x86_64.h"
@@ -1461,6 +1463,32 @@ static long setup_raw(int fd, __u32 mode, __u64 cr3)
 }
 
 #define HIGH_ENTRY	0x100000000ULL	/* 4 GiB */
+
+/*
+ * KVM and axvcpu take turns on VMX: while a KVM VM exists (KVM has VMXON
+ * done, with kvm.enable_virt_at_load=0), creating an axvcpu VM fails with
+ * EBUSY and changes nothing; once KVM's VM is gone it succeeds. Skips
+ * without /dev/kvm.
+ */
+TEST_F(x86, vm_refused_while_kvm_has_vmx)
+{
+	int kvm, kvm_vm, vm;
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		SKIP(return, "no /dev/kvm");
+	kvm_vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (kvm_vm < 0) {
+		close(kvm);
+		SKIP(return, "KVM_CREATE_VM: %s", strerror(errno));
+	}
+	EXPECT_ERRNO(axvcpu_ioctl(self->sys_fd, AXVCPU_CREATE_VM, 0), EBUSY);
+	close(kvm_vm);
+	close(kvm);
+	vm = axvcpu_create_vm(self->sys_fd);
+	ASSERT_LE(0, vm);
+	close(vm);
+}
 
 /*
  * SETUP refuses an unknown mode, a cr3 outside LONG64, no or an unaligned

@@ -13,7 +13,7 @@ die() { log "error: $*"; exit 1; }
 
 # Per-arch facts: kernel ARCH, cross prefix, image, console, QEMU command
 # (empty: Bochs, see axv_bochs), kernel arguments for KVM in the test and
-# the benchmark boots.
+# the benchmark boots, and the kernel variant tests run on.
 axv_arch_vars() {
 	case $1 in
 	riscv64)
@@ -23,6 +23,7 @@ axv_arch_vars() {
 		# KVM enables virtualization only while a VM exists (INFRA.md).
 		KVM_ARGS=kvm.enable_virt_at_load=0
 		KVM_BENCH_ARGS=$KVM_ARGS
+		KVARIANT=debug
 		;;
 	arm64)
 		KARCH=arm64; CROSS=aarch64-linux-gnu-; KIMAGE=arch/arm64/boot/Image
@@ -32,6 +33,7 @@ axv_arch_vars() {
 		# and axvcpu shares the guest vtimer interrupt with it.
 		KVM_ARGS=kvm-arm.mode=none
 		KVM_BENCH_ARGS=axvcpu.kvm_coexist=1
+		KVARIANT=debug
 		;;
 	x86_64)
 		# Bochs: QEMU TCG has SVM, not VMX. Native compiler.
@@ -40,6 +42,9 @@ axv_arch_vars() {
 		QEMU=()
 		KVM_ARGS=kvm.enable_virt_at_load=0
 		KVM_BENCH_ARGS=$KVM_ARGS
+		# Bochs runs the debug kernel (KASAN, kmemleak, lockdep) far too
+		# slowly: tests run on the release kernel (WARN/BUG/Oops still fail).
+		KVARIANT=release
 		;;
 	*) die "unknown arch '$1' (supported: riscv64, arm64, x86_64)" ;;
 	esac
@@ -75,8 +80,11 @@ axv_bochs() {
 	# the standard XSAVE size where the kernel expects the compacted one
 	# (WARNING "XSAVE consistency problem"): no XSAVEC/XSAVES in the guest.
 	# Its TSC counts emulated ticks, ips per emulated second, but the
-	# kernel takes 1.5 GHz from CPUID 0x15: without tsc_early_khz, kernel
-	# time runs 60 times slower than Bochs' and every sleep lasts minutes.
+	# kernel takes 1.5 GHz from CPUID 0x15: tsc_early_khz makes kernel
+	# time and Bochs time agree (else sleeps last 60 times longer). Bochs
+	# runs ~40-55 M instructions/s. ips=25M suits the release kernel; the
+	# debug kernel then spends most of its time in timer ticks (100k
+	# instructions per 4 ms tick): run it with AXV_BOCHS_IPS=100000000.
 	local ips=${AXV_BOCHS_IPS:-25000000}
 	local cmdline="$4 reboot=t printk.devkmsg=on axout=kmsg clearcpuid=xsavec,xsaves"
 	cmdline+=" tsc_early_khz=$((ips / 1000))"
@@ -93,7 +101,6 @@ axv_bochs() {
 	BOCHS_SERIAL=$d/serial.log
 	# Two processors as 1 package x 2 cores: with count=2 (2 packages) the
 	# CPUID topology is inconsistent and the kernel WARNs (parse_legacy).
-	# ips sets the emulated clock; Bochs runs ~40-55 M instructions/s.
 	# Little memory: kmemleak scans take long.
 	cat > "$d/bochsrc" <<-EOF
 	megs: ${AXV_BOCHS_MEGS:-256}

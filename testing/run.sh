@@ -19,7 +19,7 @@ axv_arch_vars "$arch"
 "$AXV_TOP/testing/deps.sh"
 KSRC=$(axv_ksrc)
 # AXV_KVARIANT=debug|release overrides (e.g. to measure the debug cost).
-variant=debug; [ "$mode" = bench ] && variant=release
+variant=$KVARIANT; [ "$mode" = bench ] && variant=release
 variant=${AXV_KVARIANT:-$variant}
 B=$("$AXV_TOP/testing/kernel.sh" "$arch" $variant)
 OUT=${AXV_OUT:-$AXV_TOP/.out}/$arch
@@ -48,6 +48,9 @@ kvm_args=$KVM_ARGS; [ "$mode" = bench ] && kvm_args=$KVM_BENCH_ARGS
 cmdline="console=$CONSOLE panic=-1 log_buf_len=4M $kvm_args axmode=$mode${AXV_APPEND:+ $AXV_APPEND}"
 VM=(--log "$OUT/console-$mode.log" --mode "$mode" --timeout "${AXV_TIMEOUT:-1500}" $echo_flag)
 if [ ${#QEMU[@]} = 0 ]; then
+	if [ "$variant" = debug ]; then
+		export AXV_BOCHS_IPS=${AXV_BOCHS_IPS:-100000000}
+	fi
 	axv_bochs "$OUT" "$B/$KIMAGE" "$OUT/initrd.cpio" "$cmdline"
 	exec "$AXV_TOP/testing/vm.py" "${VM[@]}" --serial "$BOCHS_SERIAL" -- "${BOCHS[@]}"
 fi

@@ -195,6 +195,10 @@ def main():
         init = f'init after {t_init:.0f} s, ' if t_init is not None else 'init never ran, '
         print(f'AXV-VM: {init}run took {took:.0f} s, console in {a.log}')
     text = open(a.log, 'rb').read().decode('utf-8', 'replace').replace('\r', '')
+    if a.serial and not text.strip() and os.path.exists(a.log + '.emu'):
+        # No console at all: show what the emulator itself said.
+        emu = open(a.log + '.emu', 'rb').read().decode('utf-8', 'replace')
+        print('AXV-VM: no console output; the emulator printed:\n' + emu[-2000:])
     results, problems = judge(text, a.mode)
     for name, status in results:
         print(f'{status.upper():4} {name}')
