@@ -66,9 +66,10 @@ echo '#include <linux/axvcpu.h>' | gcc -fsyntax-only -Wall -Wextra -Werror \
 	-I include/uapi -x c - > "$OUT/uapi.log" 2>&1
 result $? "include/uapi/linux/axvcpu.h compiles standalone" "$OUT/uapi.log"
 
-# Debian's stock kernel headers (6.1): the core and the x86 pure logic.
-H=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)
-if [ -n "$H" ]; then
+# Debian's stock kernel headers (6.1), the whole module.
+axv_stock_vars
+H=$STOCK_HDR
+if [ -d "$H" ]; then
 	M=$OUT/mod-stock; mkdir -p "$M"
 	cp -r Kbuild src arch include "$M"/
 	make -C "$H" M="$M" W=1 C=1 modules > "$OUT/stock-build.log" 2>&1

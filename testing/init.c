@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PID 1 of the axvcpu test initramfs. Mounts the pseudo filesystems, loads
- * the modules in /modules, then, by the "axmode=" kernel argument:
+ * the modules in /modules (in the order /modules/order lists them, one file
+ * name per line, if it exists, else by name), then, by the "axmode="
+ * kernel argument:
  *   test   dump the KUnit results, run every program in /selftests, scan
  *          for leaks with kmemleak, unload the modules;
  *   demo   run /bin/demo;
@@ -179,10 +181,31 @@ static void module_params(const char *ko, char *out, size_t len)
 	}
 }
 
+/* The names /modules/order lists, or -1 if there is no such file. */
+static int list_order(char **names, int max)
+{
+	FILE *f = fopen("/modules/order", "r");
+	char buf[128];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (n < max && fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = 0;
+		if (*buf)
+			names[n++] = strdup(buf);
+	}
+	fclose(f);
+	return n;
+}
+
 static int load_modules(void)
 {
 	char *names[16], path[256], params[512];
-	int i, n = list("/modules", ".ko", names, 16), bad = 0;
+	int i, n = list_order(names, 16), bad = 0;
+
+	if (n < 0)
+		n = list("/modules", ".ko", names, 16);
 
 	for (i = 0; i < n; i++) {
 		int fd;

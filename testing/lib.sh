@@ -66,6 +66,55 @@ axv_ksrc() {
 	echo "$dir"
 }
 
+# The test initramfs's common part in ROOT: the directories, /init and the
+# kselftests (their harness from the 6.12 source KSRC). CROSS as set.
+# usage: axv_userspace ROOT KSRC
+axv_userspace() {
+	mkdir -p "$1"/{modules,selftests,bin,dev,proc,sys,tmp}
+	"${CROSS}gcc" -static -O2 -Wall -o "$1/init" "$AXV_TOP/testing/init.c"
+	make -s -C "$AXV_TOP/selftests" KSRC="$2" CROSS_COMPILE=$CROSS OUTPUT="$1/selftests"
+}
+
+# usage: axv_cpio ROOT CPIO
+axv_cpio() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$2"
+}
+
+# Debian's stock x86_64 kernel, the one linux-headers-amd64 stands for:
+# sets STOCK_VER (e.g. 6.1.0-56-amd64), STOCK_PKGVER (6.1.192-2) and
+# STOCK_HDR (its headers).
+axv_stock_vars() {
+	STOCK_VER=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
+		sed -nE 's/^linux-headers-([^ ,]+).*/\1/p')
+	[ -n "$STOCK_VER" ] || die "linux-headers-amd64 is not installed"
+	STOCK_PKGVER=$(dpkg-query -W -f='${Version}' "linux-headers-$STOCK_VER")
+	STOCK_HDR=/usr/src/linux-headers-$STOCK_VER
+}
+
+# Its linux-image package (apt-get download, no install), cached: prints
+# a directory holding vmlinuz and the modules the tests load from it.
+axv_stock_image() {
+	local dir=$AXV_CACHE/stock-$STOCK_VER-$STOCK_PKGVER pkg=linux-image-$STOCK_VER
+	if [ ! -e "$dir/.complete" ]; then
+		log "downloading $pkg $STOCK_PKGVER"
+		rm -rf "$dir"; mkdir -p "$dir/deb"
+		if ! (cd "$dir/deb" && apt-get download -q "$pkg=$STOCK_PKGVER") >&2; then
+			local sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+			$sudo apt-get update -q >&2
+			(cd "$dir/deb" && apt-get download -q "$pkg=$STOCK_PKGVER") >&2 ||
+				die "cannot download $pkg=$STOCK_PKGVER"
+		fi
+		dpkg-deb -x "$dir"/deb/*.deb "$dir/x"
+		local k=$dir/x/lib/modules/$STOCK_VER/kernel
+		cp "$dir/x/boot/vmlinuz-$STOCK_VER" "$dir/vmlinuz"
+		cp "$k/virt/lib/irqbypass.ko" "$k/arch/x86/kvm/kvm.ko" \
+			"$k/arch/x86/kvm/kvm-intel.ko" "$dir/"
+		rm -rf "$dir/deb" "$dir/x"
+		touch "$dir/.complete"
+	fi
+	echo "$dir"
+}
+
 # Bochs for x86_64 (VMX with EPT, VPID, unrestricted guest; INFRA.md):
 # it cannot load a bzImage, so boot an isolinux ISO of kernel, initrd and
 # command line. Writes DIR/boot.iso and DIR/bochsrc; sets BOCHS, the
@@ -79,6 +128,8 @@ axv_bochs() {
 	# through /dev/kmsg (init.c axout=kmsg). Its CPUID(0xD,1).EBX gives
 	# the standard XSAVE size where the kernel expects the compacted one
 	# (WARNING "XSAVE consistency problem"): no XSAVEC/XSAVES in the guest.
+	# CPUID(0xD,0) lists PKRU but (0xD,9) gives it no size or offset: a
+	# kernel with protection keys (Debian's) WARNs, so no PKU either.
 	# Its TSC counts emulated ticks, ips per emulated second, but the
 	# kernel takes 1.5 GHz from CPUID 0x15: tsc_early_khz makes kernel
 	# time and Bochs time agree (else sleeps last 60 times longer). Bochs
@@ -86,7 +137,7 @@ axv_bochs() {
 	# debug kernel then spends most of its time in timer ticks (100k
 	# instructions per 4 ms tick): run it with AXV_BOCHS_IPS=100000000.
 	local ips=${AXV_BOCHS_IPS:-25000000}
-	local cmdline="$4 reboot=t printk.devkmsg=on axout=kmsg clearcpuid=xsavec,xsaves"
+	local cmdline="$4 reboot=t printk.devkmsg=on axout=kmsg clearcpuid=xsavec,xsaves,pku,fsrm"
 	cmdline+=" tsc_early_khz=$((ips / 1000))"
 	rm -rf "$iso"; mkdir -p "$iso/isolinux"
 	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \

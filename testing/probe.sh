@@ -23,7 +23,7 @@ make -s -C "$B" ARCH=$KARCH CROSS_COMPILE=$CROSS M="$M" modules
 R=$OUT/root; mkdir -p "$R"/{modules,dev,proc,sys,tmp}
 cp "$M/axvcpu.ko" "$R/modules/"
 "${CROSS}gcc" -static -O2 -Wall -o "$R/init" "$AXV_TOP/testing/init.c"
-(cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$OUT/initrd.cpio"
+axv_cpio "$R" "$OUT/initrd.cpio"
 
 pass=0 fail=0
 # usage: check NAME KERNEL_ARGS LOAD_RESULT REASON

@@ -32,25 +32,28 @@ cp -r "$AXV_TOP"/{Kbuild,src,arch,include} "$M"/
 make -s -C "$B" ARCH=$KARCH CROSS_COMPILE=$CROSS M="$M" W=1 modules
 
 log "building userspace"
-R=$OUT/root; mkdir -p "$R"/{modules,selftests,bin,dev,proc,sys,tmp}
+R=$OUT/root
+axv_userspace "$R" "$KSRC"
 cp "$M"/*.ko "$R/modules/"
-"${CROSS}gcc" -static -O2 -Wall -o "$R/init" "$AXV_TOP/testing/init.c"
-make -s -C "$AXV_TOP/selftests" KSRC="$KSRC" CROSS_COMPILE=$CROSS OUTPUT="$R/selftests"
 # A backend's demo and benchmark exist once its vmm/guest-<arch>.S does.
 if [ "$mode" != test ] || [ -e "$AXV_TOP/vmm/guest-$arch.S" ]; then
 	make -s -C "$AXV_TOP/vmm" CROSS_COMPILE=$CROSS OUTPUT="$R/bin" KHDR="$B/uapi/include"
 fi
-(cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$OUT/initrd.cpio"
+axv_cpio "$R" "$OUT/initrd.cpio"
 
 log "booting $arch ($mode)"
 echo_flag=; [ "$mode" = test ] || echo_flag=--echo
 kvm_args=$KVM_ARGS; [ "$mode" = bench ] && kvm_args=$KVM_BENCH_ARGS
 cmdline="console=$CONSOLE panic=-1 log_buf_len=4M $kvm_args axmode=$mode${AXV_APPEND:+ $AXV_APPEND}"
-VM=(--log "$OUT/console-$mode.log" --mode "$mode" --timeout "${AXV_TIMEOUT:-1500}" $echo_flag)
+timeout=1500
+if [ ${#QEMU[@]} = 0 ] && [ "$variant" = debug ]; then
+	# The debug kernel under Bochs: a slower emulated clock (lib.sh);
+	# a whole test run takes ~20 minutes.
+	export AXV_BOCHS_IPS=${AXV_BOCHS_IPS:-100000000}
+	timeout=3600
+fi
+VM=(--log "$OUT/console-$mode.log" --mode "$mode" --timeout "${AXV_TIMEOUT:-$timeout}" $echo_flag)
 if [ ${#QEMU[@]} = 0 ]; then
-	if [ "$variant" = debug ]; then
-		export AXV_BOCHS_IPS=${AXV_BOCHS_IPS:-100000000}
-	fi
 	axv_bochs "$OUT" "$B/$KIMAGE" "$OUT/initrd.cpio" "$cmdline"
 	exec "$AXV_TOP/testing/vm.py" "${VM[@]}" --serial "$BOCHS_SERIAL" -- "${BOCHS[@]}"
 fi

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The whole test suite: static checks, KUnit on UML, then the riscv64,
 # arm64 and x86_64 emulated boots (KUnit in the kernel, kselftests,
-# kmemleak, splat scan) and the arm64 load checks.
+# kmemleak, splat scan), the arm64 load checks, and the x86_64 selftests
+# on Debian's stock kernel.
 # Ends with "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -28,5 +29,7 @@ stage "arm64 emulated boot" "$AXV_TOP/testing/run.sh" test arm64
 stage "arm64 load checks (nVHE, KVM)" "$AXV_TOP/testing/probe.sh"
 # x86_64 runs under Bochs on its release kernel (testing/lib.sh).
 stage "x86_64 emulated boot (Bochs)" "$AXV_TOP/testing/run.sh" test x86_64
+# The module on Debian's stock kernel (6.1) next to its own kvm_intel.
+stage "x86_64 on Debian's stock kernel (Bochs)" "$AXV_TOP/testing/stock.sh"
 echo "$total_p passed, $total_f failed, $total_s skipped"
 [ "$total_f" = 0 ] && [ "$total_p" -gt 0 ]

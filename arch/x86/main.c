@@ -163,9 +163,15 @@ static void vmx_cpu_off(void)
 
 /*
  * An emergency reboot or a crash kexec: VMX root operation blocks INIT,
- * so leave it on this CPU, as KVM does from the same callback.
+ * so leave it on this CPU, as KVM does from the same callback. The slot
+ * has one occupant. Since 6.12 KVM holds it only while its virtualization
+ * is on, when we refuse VMX anyway. Before (6.4 to 6.11 and the stable
+ * backports, e.g. Debian's 6.1), kvm_intel holds it from load to unload
+ * and a second registration WARNs; its callback does VMXOFF on every CPU
+ * with CR4.VMXE set, whoever set it. There we leave the slot to KVM: an
+ * emergency restart leaves our VMX on unless kvm_intel is loaded.
  */
-#ifdef AXVCPU_HAVE_EMERGENCY_VIRT_CB
+#if defined(AXVCPU_HAVE_EMERGENCY_VIRT_CB) && defined(AXVCPU_KVM_SHARES_EMERGENCY_CB)
 static void vmx_emergency_disable(void)
 {
 	if (this_cpu_read(vmx_enabled))
