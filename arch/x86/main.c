@@ -6,6 +6,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
+#include <linux/cpu.h>
 #include <linux/gfp.h>
 #include <linux/idr.h>
 #include <linux/mm.h>
@@ -18,6 +20,7 @@
 #include <asm/fpu/types.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <asm/reboot.h>
 #include <asm/tsc.h>
 #include <asm/tlbflush.h>
@@ -31,6 +34,7 @@ struct vmx_caps axvcpu_vmx_caps;
 
 static DEFINE_PER_CPU(void *, vmxon_region);
 static DEFINE_PER_CPU(bool, vmx_enabled);
+static DEFINE_PER_CPU(u64, last_vm_id);	/* axvcpu_vmx_switch_vm() */
 static atomic_t vmx_cpus;	/* CPUs in VMX operation */
 static DEFINE_IDA(vpid_ida);
 
@@ -210,6 +214,7 @@ static int vmx_hardware_enable(void)
 		return r;
 	}
 	this_cpu_write(vmx_enabled, true);
+	this_cpu_write(last_vm_id, 0);
 	/*
 	 * The emergency callback has one slot, which KVM takes while it has
 	 * VMX on: hold it only while we do (the two take turns).
@@ -291,12 +296,28 @@ void axvcpu_vmx_invept(u64 eptp)
 
 int axvcpu_x86_vm_init(struct axvcpu_vm *vm)
 {
+	static atomic64_t last_id;
 	struct vmx_vm *xvm = kzalloc(sizeof(*xvm), GFP_KERNEL_ACCOUNT);
 
 	if (!xvm)
 		return -ENOMEM;
+	xvm->id = atomic64_inc_return(&last_id);
 	vm->arch = xvm;
 	return 0;
+}
+
+/*
+ * Branch predictions one guest trained must not steer another's: an IBPB
+ * when this CPU is about to run a vCPU of another VM than the last one it
+ * ran (as KVM does when it switches VMCSs). Since VMXON the CPU may have
+ * run anyone's guests (KVM's, between our turns): last_vm_id is 0 then.
+ */
+void axvcpu_vmx_switch_vm(const struct vmx_vm *xvm)
+{
+	if (this_cpu_read(last_vm_id) != xvm->id) {
+		indirect_branch_prediction_barrier();
+		this_cpu_write(last_vm_id, xvm->id);
+	}
 }
 
 static void invept_ipi(void *eptp)
@@ -357,6 +378,12 @@ static int vmx_probe(void)
 	if (!axvcpu_vmx_caps.xsave_size) {
 		pr_info("no XSAVE: guest FPU state cannot be switched\n");
 		return -ENODEV;
+	}
+	/* L1TF: a guest could read what the host left in L1D (as KVM). */
+	if (boot_cpu_has_bug(X86_BUG_L1TF) && !cpu_mitigations_off()) {
+		axvcpu_vmx_caps.l1d_flush = boot_cpu_has(X86_FEATURE_FLUSH_L1D);
+		if (!axvcpu_vmx_caps.l1d_flush)
+			pr_warn("L1TF: no L1D flush command (microcode): guests may read host data from L1D\n");
 	}
 
 	for_each_possible_cpu(cpu) {

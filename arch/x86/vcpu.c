@@ -19,6 +19,7 @@
 #include <asm/gsseg.h>
 #endif
 #include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
 
@@ -169,6 +170,7 @@ static int vmx_vcpu_bind(struct axvcpu_vcpu *vcpu)
 	r = vmcs_load(__pa(vx->vmcs));
 	if (r)
 		return r;
+	axvcpu_vmx_switch_vm(xvm);
 	axvcpu_vmx_load_host_state();
 	switch_syscall_msrs(vx->host_syscall_msrs, vx->syscall_msrs);
 	vmcs_write(GUEST_RIP, vx->rip);
@@ -334,7 +336,14 @@ static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 	rdmsrl(MSR_KERNEL_GS_BASE, kgs);
 	wrmsrl(MSR_KERNEL_GS_BASE, vx->kernel_gs_base);
 
+	if (axvcpu_vmx_caps.l1d_flush)
+		wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 	r = __axvcpu_vmx_run(vx->gpr, vx->launched);
+#ifdef X86_FEATURE_IBPB_EXIT_TO_USER
+	/* VMSCAPE: the VMM must not run on predictions the guest trained. */
+	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
+		this_cpu_write(x86_ibpb_exit_to_user, true);
+#endif
 
 	rdmsrl(MSR_KERNEL_GS_BASE, vx->kernel_gs_base);
 	if (ds)

@@ -25,6 +25,13 @@
  * exit, 1 if the instruction failed (VMfail: VM_INSTRUCTION_ERROR tells
  * why; the guest's registers are then lost from the CPU but intact in
  * @gprs).
+ *
+ * Speculation, as KVM's world switch does and where the kernel enables
+ * it: CPU buffers cleared with VERW right before the entry (MDS, TAA,
+ * MMIO stale data); after an exit, before the first unbalanced RET, the
+ * return stack buffer refilled (or one CALL retired with eIBRS) so that
+ * no guest-made entry steers a host RET, and the branch history cleared
+ * (BHI). L1D flushing and IBPB are the caller's (vcpu.c).
  */
 SYM_FUNC_START(__axvcpu_vmx_run)
 	push	%rbp
@@ -38,7 +45,7 @@ SYM_FUNC_START(__axvcpu_vmx_run)
 
 	mov	$VMX_FIELD_HOST_RSP, %eax
 	vmwrite	%rsp, %rax
-	jbe	.Lvmfail_early
+	jbe	.Lvmfail
 
 	bt	$0, %esi		/* CF = @resume; movs keep flags */
 	mov	%rdi, %rax
@@ -58,6 +65,9 @@ SYM_FUNC_START(__axvcpu_vmx_run)
 	mov	VMX_GPR(15)(%rax), %r15
 	mov	VMX_RAX(%rax), %rax
 
+#ifdef CLEAR_CPU_BUFFERS
+	CLEAR_CPU_BUFFERS		/* VERW; clobbers ZF, keeps CF */
+#endif
 	jnc	.Lvmlaunch
 	UNWIND_HINT_SAVE
 .Lvmresume:
@@ -87,18 +97,40 @@ SYM_INNER_LABEL_ALIGN(__axvcpu_vmx_exit, SYM_L_GLOBAL)
 	mov	%r13, VMX_GPR(13)(%rax)
 	mov	%r14, VMX_GPR(14)(%rax)
 	mov	%r15, VMX_GPR(15)(%rax)
-	xor	%eax, %eax
+	xor	%ebx, %ebx		/* the return value until the end */
 
 .Lout:
-	/* No guest value may survive in a register the host reads. */
+	/*
+	 * No guest value may survive in a register, not even speculatively
+	 * in one the pops below reload.
+	 */
+	xor	%eax, %eax
 	xor	%ecx, %ecx
 	xor	%edx, %edx
+	xor	%ebp, %ebp
 	xor	%esi, %esi
 	xor	%edi, %edi
 	xor	%r8d, %r8d
 	xor	%r9d, %r9d
 	xor	%r10d, %r10d
 	xor	%r11d, %r11d
+	xor	%r12d, %r12d
+	xor	%r13d, %r13d
+	xor	%r14d, %r14d
+	xor	%r15d, %r15d
+
+	/* Before the first unbalanced RET: no guest-made RSB entry. */
+#ifdef X86_FEATURE_RSB_VMEXIT_LITE
+	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
+			   X86_FEATURE_RSB_VMEXIT_LITE
+#else
+	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
+#endif
+#ifdef X86_FEATURE_CLEAR_BHB_LOOP_ON_VMEXIT
+	CLEAR_BRANCH_HISTORY_VMEXIT	/* clobbers rax, rcx */
+#endif
+	mov	%ebx, %eax
+
 	pop	%rdi
 	pop	%rbx
 	pop	%r12
@@ -109,9 +141,6 @@ SYM_INNER_LABEL_ALIGN(__axvcpu_vmx_exit, SYM_L_GLOBAL)
 	RET
 
 .Lvmfail:
-	mov	$1, %eax
-	jmp	.Lout
-.Lvmfail_early:
-	mov	$1, %eax
+	mov	$1, %ebx
 	jmp	.Lout
 SYM_FUNC_END(__axvcpu_vmx_run)

@@ -132,9 +132,11 @@ static inline struct vmx_vcpu *to_vmx(struct axvcpu_vcpu *vcpu)
 /**
  * struct vmx_vm - the x86 part of a VM
  * @eptp: the EPT pointer of its stage-2 root.
+ * @id: a number no other VM of this module load has had (never 0).
  */
 struct vmx_vm {
 	u64 eptp;
+	u64 id;
 };
 
 /**
@@ -154,6 +156,7 @@ struct vmx_vm {
  * @host_xcr0: the host's XCR0.
  * @guest_xcr0: the XCR0 bits a guest may enable.
  * @preempt_ticks: VMX-preemption timer value per entry, or 0 if absent.
+ * @l1d_flush: flush the L1 data cache before every entry (L1TF).
  */
 struct vmx_caps {
 	u32 revision;
@@ -171,6 +174,7 @@ struct vmx_caps {
 	u64 host_xcr0;
 	u64 guest_xcr0;
 	u32 preempt_ticks;
+	bool l1d_flush;
 };
 
 extern struct vmx_caps axvcpu_vmx_caps;
@@ -190,6 +194,7 @@ void axvcpu_x86_vm_flush_s2(struct axvcpu_vm *vm);
 void axvcpu_vmx_init_vmcs(struct vmx_vcpu *vx, u64 eptp,
 			  const struct axvcpu_setup_x86 *cfg);
 void axvcpu_vmx_load_host_state(void);
+void axvcpu_vmx_switch_vm(const struct vmx_vm *xvm);
 int axvcpu_x86_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
 bool axvcpu_vmx_irq_pending(struct vmx_vcpu *vx);
 int axvcpu_vmx_set_cr0(struct vmx_vcpu *vx, u64 val);
