@@ -89,18 +89,11 @@ static __u64 vm_load_second(struct __test_metadata *_metadata, struct vm *vm,
 	return GUEST_RAM_BASE + SECOND_PROGRAM_OFF;
 }
 
-/* The guest's scratch data, GUEST_DATA_OFF into RAM. */
-static __u64 *vm_data(struct vm *vm)
+/* irq REPORTs 1, then the INTID. */
+static void expect_irq_taken(struct __test_metadata *_metadata,
+			     struct vcpu *v, __u32 intid)
 {
-	return (__u64 *)((char *)vm->ram + GUEST_DATA_OFF);
-}
-
-static void inject(struct __test_metadata *_metadata, struct vcpu *v,
-		   __u32 intid)
-{
-	struct axvcpu_interrupt irq = { .vector = intid };
-
-	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq));
+	EXPECT_REPORTS(v, 1, intid);
 }
 
 FIXTURE(arm64) {
@@ -570,21 +563,7 @@ TEST_F(arm64, npf_branch_to_unmapped)
 /* WFI with nothing pending exits HALT past the wfi; the guest goes on. */
 TEST_F(arm64, wfi_halt)
 {
-	struct axvcpu_regs regs;
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, wfi_begin, wfi_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-
-	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
-	ASSERT_EQ(0U, v->nr_reports);
-	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
-	get_regs(_metadata, v, &regs);
-	ASSERT_EQ_X(guest_addr(wfi_begin, wfi_ret), regs.pc);
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, 0x77);
-	vm_destroy(&vm);
+	common_halt(_metadata, &self->sys_fd, wfi_begin, wfi_end, wfi_ret);
 }
 
 /*
@@ -761,7 +740,7 @@ static struct vcpu *run_injected(struct __test_metadata *_metadata,
 	expect_done(_metadata, v, true);
 	ASSERT_EQ(0, pthread_join(thread, NULL));
 	ASSERT_EQ(0, inj.ret) TH_LOG("INJECT: %s", strerror(-inj.ret));
-	EXPECT_REPORTS(v, 1, intid);
+	expect_irq_taken(_metadata, v, intid);
 	return v;
 }
 
@@ -792,7 +771,7 @@ TEST_F(arm64, inject_between_runs)
 		expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
 		inject(_metadata, v, intids[i]);
 		expect_done(_metadata, v, false);
-		EXPECT_REPORTS(v, 1, intids[i]);
+		expect_irq_taken(_metadata, v, intids[i]);
 		vm_destroy(&vm);
 	}
 }
@@ -818,15 +797,7 @@ TEST_F(arm64, inject_kicks_spinning_guest)
  */
 TEST_F(arm64, inject_queued_before_run)
 {
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-	inject(_metadata, v, 42);
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, 1, 42);
-	vm_destroy(&vm);
+	common_inject_queued_before_run(_metadata, &self->sys_fd, 42);
 }
 
 /*
@@ -856,7 +827,7 @@ TEST_F(arm64, inject_invalid_vector)
 	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
 	inject(_metadata, v, 1019);
 	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, 1, 1019);
+	expect_irq_taken(_metadata, v, 1019);
 	vm_destroy(&vm);
 }
 

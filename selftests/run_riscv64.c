@@ -41,6 +41,13 @@ static __u64 host_time(void)
 	return t;
 }
 
+/* irq REPORTs scause. */
+static void expect_irq_taken(struct __test_metadata *_metadata,
+			     struct vcpu *v, __u32 vector)
+{
+	EXPECT_REPORTS(v, SCAUSE_INTERRUPT | vector);
+}
+
 FIXTURE(riscv) {
 	int sys_fd;
 };
@@ -233,18 +240,7 @@ TEST_F(riscv, npf_fetch_outside)
 /* WFI with nothing pending exits HALT past the wfi; the guest goes on. */
 TEST_F(riscv, wfi_halt)
 {
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, wfi_begin, wfi_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-
-	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
-	ASSERT_EQ(0U, v->nr_reports);
-	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, 0x77);
-	vm_destroy(&vm);
+	common_halt(_metadata, &self->sys_fd, wfi_begin, wfi_end, wfi_ret);
 }
 
 /*
@@ -491,7 +487,7 @@ static struct vcpu *run_injected(struct __test_metadata *_metadata,
 	expect_done(_metadata, v, true);
 	ASSERT_EQ(0, pthread_join(thread, NULL));
 	ASSERT_EQ(0, inj.ret) TH_LOG("INJECT: %s", strerror(-inj.ret));
-	EXPECT_REPORTS(v, SCAUSE_INTERRUPT | vector);
+	expect_irq_taken(_metadata, v, vector);
 	return v;
 }
 
@@ -546,16 +542,7 @@ TEST_F(riscv, inject_kicks_spinning_guest)
  */
 TEST_F(riscv, inject_queued_before_run)
 {
-	struct axvcpu_interrupt irq = { .vector = 9 };
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq));
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, SCAUSE_INTERRUPT | 9);
-	vm_destroy(&vm);
+	common_inject_queued_before_run(_metadata, &self->sys_fd, 9);
 }
 
 TEST_F(riscv, spin_interrupted_by_signal)

@@ -22,10 +22,11 @@
  * - GUEST_ARG_REG: the index in struct axvcpu_regs.gprs of the register
  *   that holds a program's argument at entry;
  * - the shared programs, each entered with a cpu id and an argument:
- *   spin, mmio_read, npf_ro, count_mmio and count_regs (see the arch's
- *   guest/<arch>.S for their common contract).
+ *   spin, mmio_read, npf_ro, count_mmio, count_regs and irq (see the
+ *   arch's guest/<arch>.S for their common contract).
  *
- * The arch's test file also defines vcpu_setup(), declared below.
+ * The arch's test file also defines vcpu_setup() and expect_irq_taken(),
+ * declared below.
  *
  * Every RUN loop is bounded (MAX_RUNS) so that a broken module fails a
  * test instead of hanging it; the harness timeout covers the rest.
@@ -365,6 +366,14 @@ static struct vcpu *vcpu_create(struct __test_metadata *_metadata,
 static void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
 		       __u64 entry, __u64 cpu, __u64 arg);
 
+/*
+ * The arch part, in run_<arch>.c: check the REPORTs the irq program made
+ * after it took interrupt @vector (riscv64: scause; arm64 and x86_64: 1,
+ * then the vector).
+ */
+static void expect_irq_taken(struct __test_metadata *_metadata,
+			     struct vcpu *v, __u32 vector);
+
 /* vCPU @id entering @entry with cpu id @cpu and argument @arg. */
 static struct vcpu *vcpu_add(struct __test_metadata *_metadata, struct vm *vm,
 			     unsigned int id, __u64 entry, __u64 cpu,
@@ -374,6 +383,20 @@ static struct vcpu *vcpu_add(struct __test_metadata *_metadata, struct vm *vm,
 
 	vcpu_setup(_metadata, v, entry, cpu, arg);
 	return v;
+}
+
+/* The guest's scratch data, GUEST_DATA_OFF into RAM. */
+static __u64 *vm_data(const struct vm *vm)
+{
+	return (__u64 *)((char *)vm->ram + GUEST_DATA_OFF);
+}
+
+static void inject(struct __test_metadata *_metadata, struct vcpu *v,
+		   __u32 vector)
+{
+	struct axvcpu_interrupt irq = { .vector = vector };
+
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq));
 }
 
 static void set_return_value(struct __test_metadata *_metadata,
@@ -713,6 +736,49 @@ static void common_npf_fetch_outside(struct __test_metadata *_metadata,
 }
 
 /*
+ * The halt program: one HALT exit with the pc at @ret, right after the
+ * halting instruction (riscv64 and arm64: wfi; x86_64: hlt), and no
+ * REPORT yet; then the guest goes on to DONE.
+ */
+static void common_halt(struct __test_metadata *_metadata, int *sys_fd,
+			const char *begin, const char *end, const char *ret)
+{
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, *sys_fd, &vm, begin, end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
+	ASSERT_EQ(0U, v->nr_reports);
+	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(guest_addr(begin, ret), regs.pc);
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 0x77);
+	vm_destroy(&vm);
+}
+
+/*
+ * An interrupt injected before the first RUN stays queued and is taken as
+ * soon as the irq program enables interrupts, so it never halts.
+ */
+static void common_inject_queued_before_run(struct __test_metadata *_metadata,
+					    int *sys_fd, __u32 vector)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, *sys_fd, &vm, irq_begin, irq_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	inject(_metadata, v, vector);
+	expect_done(_metadata, v, false);
+	expect_irq_taken(_metadata, v, vector);
+	vm_destroy(&vm);
+}
+
+/*
  * A signal interrupts a spinning guest: RUN fails with EINTR, the vCPU is
  * FREE with its pc in the loop, and it runs on to DONE once released.
  */
@@ -837,8 +903,7 @@ static void common_run_page_stats(struct __test_metadata *_metadata,
 /* The RAM counter of cpu @cpu's count_mmio program. */
 static __u64 count_mmio_ram(const struct vm *vm, __u64 cpu)
 {
-	return *(const __u64 *)((const char *)vm->ram + GUEST_DATA_OFF +
-				64 * cpu);
+	return vm_data(vm)[64 / sizeof(__u64) * cpu];
 }
 
 /*

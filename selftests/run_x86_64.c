@@ -176,18 +176,11 @@ static __u64 vm_load_second(struct __test_metadata *_metadata, struct vm *vm,
 	return GUEST_RAM_BASE + SECOND_PROGRAM_OFF;
 }
 
-/* The guest's scratch data, GUEST_DATA_OFF into RAM. */
-static __u64 *vm_data(struct vm *vm)
+/* irq and irq16 REPORT 1, then the vector. */
+static void expect_irq_taken(struct __test_metadata *_metadata,
+			     struct vcpu *v, __u32 vector)
 {
-	return (__u64 *)((char *)vm->ram + GUEST_DATA_OFF);
-}
-
-static void inject(struct __test_metadata *_metadata, struct vcpu *v,
-		   __u32 vector)
-{
-	struct axvcpu_interrupt irq = { .vector = vector };
-
-	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq));
+	EXPECT_REPORTS(v, 1, vector);
 }
 
 static void set_pc(struct __test_metadata *_metadata, struct vcpu *v,
@@ -763,21 +756,7 @@ TEST_F(x86, npf_jump_to_unmapped)
 /* HLT with nothing pending exits HALT past the hlt; the guest goes on. */
 TEST_F(x86, hlt_halt)
 {
-	struct axvcpu_regs regs;
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, hlt_begin, hlt_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
-
-	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
-	ASSERT_EQ(0U, v->nr_reports);
-	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
-	get_regs(_metadata, v, &regs);
-	ASSERT_EQ_X(guest_addr(hlt_begin, hlt_ret), regs.pc);
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, 0x77);
-	vm_destroy(&vm);
+	common_halt(_metadata, &self->sys_fd, hlt_begin, hlt_end, hlt_ret);
 }
 
 /*
@@ -1157,7 +1136,7 @@ static struct vcpu *run_injected(struct __test_metadata *_metadata,
 	expect_done(_metadata, v, true);
 	ASSERT_EQ(0, pthread_join(thread, NULL));
 	ASSERT_EQ(0, inj.ret) TH_LOG("INJECT: %s", strerror(-inj.ret));
-	EXPECT_REPORTS(v, 1, vector);
+	expect_irq_taken(_metadata, v, vector);
 	return v;
 }
 
@@ -1215,7 +1194,7 @@ TEST_F(x86, inject_between_runs)
 		expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
 		inject(_metadata, v, vectors[i]);
 		expect_done(_metadata, v, false);
-		EXPECT_REPORTS(v, 1, vectors[i]);
+		expect_irq_taken(_metadata, v, vectors[i]);
 		vm_destroy(&vm);
 	}
 }
@@ -1226,15 +1205,7 @@ TEST_F(x86, inject_between_runs)
  */
 TEST_F(x86, inject_queued_before_run)
 {
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
-	inject(_metadata, v, 42);
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, 1, 42);
-	vm_destroy(&vm);
+	common_inject_queued_before_run(_metadata, &self->sys_fd, 42);
 }
 
 /* Several queued vectors are delivered highest first, each once. */
@@ -1282,7 +1253,7 @@ TEST_F(x86, inject_invalid_vector)
 	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
 	inject(_metadata, v, 255);
 	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, 1, 255);
+	expect_irq_taken(_metadata, v, 255);
 	vm_destroy(&vm);
 }
 

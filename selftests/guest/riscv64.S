@@ -239,6 +239,8 @@ END npf_ro
 BEGIN wfi
 	li	s2, 0x77
 	wfi
+	.globl	wfi_ret
+wfi_ret:
 	REPORT	s2
 	DONE
 END wfi

@@ -87,6 +87,7 @@ GUEST_PROGRAM(count_regs);
 
 /* Labels inside programs, for checking pcs and entry points. */
 extern const char hypercall_ret[];	/* right after the ecall */
+extern const char wfi_ret[];		/* right after the wfi */
 extern const char hsm_secondary[];	/* hart_start entry of hart 1 */
 extern const char illegal_insn[];	/* the illegal instruction */
 #endif
