@@ -544,20 +544,7 @@ TEST_F(arm64, npf_fetch_outside)
 /* A branch to an address outside every region: an exec fault there. */
 TEST_F(arm64, npf_branch_to_unmapped)
 {
-	struct axvcpu_regs regs;
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, npf_branch_begin,
-		  npf_branch_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_UNMAPPED);
-
-	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
-	ASSERT_EQ_X(GUEST_UNMAPPED, v->run->npf.addr);
-	ASSERT_EQ(AXVCPU_ACCESS_EXEC, v->run->npf.access);
-	get_regs(_metadata, v, &regs);
-	ASSERT_EQ_X(GUEST_UNMAPPED, regs.pc);
-	vm_destroy(&vm);
+	common_npf_jump_to_unmapped(_metadata, &self->sys_fd);
 }
 
 /* WFI with nothing pending exits HALT past the wfi; the guest goes on. */

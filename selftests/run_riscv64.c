@@ -237,6 +237,12 @@ TEST_F(riscv, npf_fetch_outside)
 	common_npf_fetch_outside(_metadata, &self->sys_fd);
 }
 
+/* A jump to an address outside every region: an exec fault there. */
+TEST_F(riscv, npf_jump_to_unmapped)
+{
+	common_npf_jump_to_unmapped(_metadata, &self->sys_fd);
+}
+
 /* WFI with nothing pending exits HALT past the wfi; the guest goes on. */
 TEST_F(riscv, wfi_halt)
 {

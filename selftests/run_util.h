@@ -22,8 +22,8 @@
  * - GUEST_ARG_REG: the index in struct axvcpu_regs.gprs of the register
  *   that holds a program's argument at entry;
  * - the shared programs, each entered with a cpu id and an argument:
- *   spin, mmio_read, npf_ro, count_mmio, count_regs and irq (see the
- *   arch's guest/<arch>.S for their common contract).
+ *   spin, mmio_read, npf_ro, npf_jump, count_mmio, count_regs and irq
+ *   (see the arch's guest/<arch>.S for their common contract).
  *
  * The arch's test file also defines vcpu_setup() and expect_irq_taken(),
  * declared below.
@@ -732,6 +732,25 @@ static void common_npf_fetch_outside(struct __test_metadata *_metadata,
 	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
 	ASSERT_EQ_X(GUEST_UNMAPPED, v->run->npf.addr);
 	ASSERT_EQ(AXVCPU_ACCESS_EXEC, v->run->npf.access);
+	vm_destroy(&vm);
+}
+
+/* A jump to an address outside every region: an exec fault there. */
+static void common_npf_jump_to_unmapped(struct __test_metadata *_metadata,
+					int *sys_fd)
+{
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, *sys_fd, &vm, npf_jump_begin, npf_jump_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, GUEST_UNMAPPED);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
+	ASSERT_EQ_X(GUEST_UNMAPPED, v->run->npf.addr);
+	ASSERT_EQ(AXVCPU_ACCESS_EXEC, v->run->npf.access);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(GUEST_UNMAPPED, regs.pc);
 	vm_destroy(&vm);
 }
 

@@ -738,19 +738,7 @@ TEST_F(x86, npf_fetch_outside_real_mode)
 /* A jump to an address outside every region: an exec fault there. */
 TEST_F(x86, npf_jump_to_unmapped)
 {
-	struct axvcpu_regs regs;
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, npf_jump_begin, npf_jump_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, GUEST_UNMAPPED);
-
-	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
-	ASSERT_EQ_X(GUEST_UNMAPPED, v->run->npf.addr);
-	ASSERT_EQ(AXVCPU_ACCESS_EXEC, v->run->npf.access);
-	get_regs(_metadata, v, &regs);
-	ASSERT_EQ_X(GUEST_UNMAPPED, regs.pc);
-	vm_destroy(&vm);
+	common_npf_jump_to_unmapped(_metadata, &self->sys_fd);
 }
 
 /* HLT with nothing pending exits HALT past the hlt; the guest goes on. */

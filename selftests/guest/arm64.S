@@ -417,10 +417,10 @@ BEGIN npf_ro
 	DONE
 END npf_ro
 
-/* npf_branch: branch to arg, which no region covers. */
-BEGIN npf_branch
+/* npf_jump: branch to arg, which no region covers. */
+BEGIN npf_jump
 	br	x1
-END npf_branch
+END npf_jump
 
 /* wfi: one HALT exit, then the program goes on. */
 BEGIN wfi

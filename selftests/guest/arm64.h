@@ -110,7 +110,7 @@ GUEST_PROGRAM(mmio_read);
 GUEST_PROGRAM(mmio_write);
 GUEST_PROGRAM(mmio_nosyn);
 GUEST_PROGRAM(npf_ro);
-GUEST_PROGRAM(npf_branch);
+GUEST_PROGRAM(npf_jump);
 GUEST_PROGRAM(wfi);
 GUEST_PROGRAM(sysreg);
 GUEST_PROGRAM(sgi);

@@ -407,6 +407,11 @@ irq_handler:
 	sret
 END irq
 
+/* npf_jump: jump to arg, which no region covers. */
+BEGIN npf_jump
+	jr	a1
+END npf_jump
+
 /* spin: loop until the VMM sets a1 (arg is 0), then DONE. */
 BEGIN spin
 1:	beqz	a1, 1b

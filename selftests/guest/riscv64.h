@@ -71,6 +71,7 @@ GUEST_PROGRAM(mmio_read);
 GUEST_PROGRAM(mmio_write);
 GUEST_PROGRAM(mmio_compressed);
 GUEST_PROGRAM(npf_ro);
+GUEST_PROGRAM(npf_jump);
 GUEST_PROGRAM(wfi);
 GUEST_PROGRAM(csr);
 GUEST_PROGRAM(hsm);
