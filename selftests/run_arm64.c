@@ -747,20 +747,9 @@ TEST_F(arm64, inject_from_second_thread)
 TEST_F(arm64, inject_between_runs)
 {
 	static const __u32 intids[] = { 0, 15, 16, 31, 32, 1019 };
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(intids); i++) {
-		struct vcpu *v;
-		struct vm vm;
-
-		vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
-		v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-		expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
-		inject(_metadata, v, intids[i]);
-		expect_done(_metadata, v, false);
-		expect_irq_taken(_metadata, v, intids[i]);
-		vm_destroy(&vm);
-	}
+	common_inject_between_runs(_metadata, &self->sys_fd, intids,
+				   ARRAY_SIZE(intids));
 }
 
 /*
@@ -795,27 +784,9 @@ TEST_F(arm64, inject_invalid_vector)
 {
 	static const __u32 bad[] = { 1020, 1021, 1023, 1024, 8192,
 				     0xffffffff };
-	struct axvcpu_interrupt irq = { .vector = 42, .flags = 1 };
-	struct vcpu *v;
-	struct vm vm;
-	unsigned int i;
 
-	vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-	EXPECT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq),
-		     EINVAL);
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		irq.vector = bad[i];
-		irq.flags = 0;
-		EXPECT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT,
-					  &irq), EINVAL)
-			TH_LOG("INTID %u", bad[i]);
-	}
-	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
-	inject(_metadata, v, 1019);
-	expect_done(_metadata, v, false);
-	expect_irq_taken(_metadata, v, 1019);
-	vm_destroy(&vm);
+	common_inject_invalid_vector(_metadata, &self->sys_fd, bad,
+				     ARRAY_SIZE(bad), 1019);
 }
 
 /*

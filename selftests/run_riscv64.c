@@ -506,6 +506,31 @@ TEST_F(riscv, inject_from_second_thread)
 	vm_destroy(&vm);
 }
 
+/*
+ * Software, timer and external interrupts, each injected while the guest
+ * is halted in WFI, between two RUNs: the next RUN delivers it, once.
+ */
+TEST_F(riscv, inject_between_runs)
+{
+	static const __u32 causes[] = { 1, 5, 9 };
+
+	common_inject_between_runs(_metadata, &self->sys_fd, causes,
+				   ARRAY_SIZE(causes));
+}
+
+/*
+ * Causes other than the S-mode software, timer and external interrupts
+ * (1, 5, 9), and nonzero flags, fail with EINVAL and queue nothing.
+ */
+TEST_F(riscv, inject_invalid_vector)
+{
+	static const __u32 bad[] = { 0, 2, 3, 4, 6, 7, 8, 10, 11, 13, 64,
+				     0xffffffff };
+
+	common_inject_invalid_vector(_metadata, &self->sys_fd, bad,
+				     ARRAY_SIZE(bad), 9);
+}
+
 /* Likewise a software interrupt, which the guest clears in sip. */
 TEST_F(riscv, inject_software_interrupt)
 {

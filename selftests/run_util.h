@@ -798,6 +798,61 @@ static void common_inject_queued_before_run(struct __test_metadata *_metadata,
 }
 
 /*
+ * Each of @vectors, injected while the irq program is halted, between two
+ * RUNs: the next RUN delivers it, once, without another HALT.
+ */
+static void common_inject_between_runs(struct __test_metadata *_metadata,
+				       int *sys_fd, const __u32 *vectors,
+				       unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct vcpu *v;
+		struct vm vm;
+
+		vm_create(_metadata, *sys_fd, &vm, irq_begin, irq_end);
+		v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+		expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
+		inject(_metadata, v, vectors[i]);
+		expect_done(_metadata, v, false);
+		expect_irq_taken(_metadata, v, vectors[i]);
+		vm_destroy(&vm);
+	}
+}
+
+/*
+ * Each of the @n vectors @bad, and a @good one with nonzero flags, fails
+ * with EINVAL and queues nothing: the irq program halts until @good comes.
+ */
+static void common_inject_invalid_vector(struct __test_metadata *_metadata,
+					 int *sys_fd, const __u32 *bad,
+					 unsigned int n, __u32 good)
+{
+	struct axvcpu_interrupt irq = { .vector = good, .flags = 1 };
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, *sys_fd, &vm, irq_begin, irq_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	EXPECT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq),
+		     EINVAL);
+	for (i = 0; i < n; i++) {
+		irq.vector = bad[i];
+		irq.flags = 0;
+		EXPECT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT,
+					  &irq), EINVAL)
+			TH_LOG("vector %u", bad[i]);
+	}
+	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
+	inject(_metadata, v, good);
+	expect_done(_metadata, v, false);
+	expect_irq_taken(_metadata, v, good);
+	vm_destroy(&vm);
+}
+
+/*
  * A signal interrupts a spinning guest: RUN fails with EINTR, the vCPU is
  * FREE with its pc in the loop, and it runs on to DONE once released.
  */

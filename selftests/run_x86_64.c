@@ -1171,20 +1171,9 @@ TEST_F(x86, inject_kicks_spinning_guest)
 TEST_F(x86, inject_between_runs)
 {
 	static const __u32 vectors[] = { 32, 64, 128, 255 };
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
-		struct vcpu *v;
-		struct vm vm;
-
-		vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
-		v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
-		expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
-		inject(_metadata, v, vectors[i]);
-		expect_done(_metadata, v, false);
-		expect_irq_taken(_metadata, v, vectors[i]);
-		vm_destroy(&vm);
-	}
+	common_inject_between_runs(_metadata, &self->sys_fd, vectors,
+				   ARRAY_SIZE(vectors));
 }
 
 /*
@@ -1222,27 +1211,9 @@ TEST_F(x86, inject_invalid_vector)
 {
 	static const __u32 bad[] = { 0, 1, 2, 14, 31, 256, 0x80000001,
 				     0xffffffff };
-	struct axvcpu_interrupt irq = { .vector = 42, .flags = 1 };
-	struct vcpu *v;
-	struct vm vm;
-	unsigned int i;
 
-	vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
-	EXPECT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq),
-		     EINVAL);
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		irq.vector = bad[i];
-		irq.flags = 0;
-		EXPECT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT,
-					  &irq), EINVAL)
-			TH_LOG("vector %u", bad[i]);
-	}
-	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
-	inject(_metadata, v, 255);
-	expect_done(_metadata, v, false);
-	expect_irq_taken(_metadata, v, 255);
-	vm_destroy(&vm);
+	common_inject_invalid_vector(_metadata, &self->sys_fd, bad,
+				     ARRAY_SIZE(bad), 255);
 }
 
 /*
