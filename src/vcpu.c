@@ -209,14 +209,15 @@ static int setup_locked(struct axvcpu_vcpu *vcpu, void *arg)
  *	ioctl code.
  *
  * Return: 0; -ENOEXEC if no entry was set; -EEXIST if already set up;
- * -EIO if Invalid; a backend failure leaves the vCPU Invalid.
+ * -EIO if Invalid; the errno of a config the backend's vcpu_check_setup
+ * refuses, the vCPU still Created; a later backend failure leaves the
+ * vCPU Invalid.
  */
 int axvcpu_vcpu_setup(struct axvcpu_vcpu *vcpu, phys_addr_t ept_root,
 		      const struct axvcpu_setup *cfg)
 {
-	struct setup_args a = { .root = ept_root, .cfg = cfg };
-
 	const struct axvcpu_arch_ops *ops = vcpu->be->ops;
+	struct setup_args a = { .root = ept_root, .cfg = cfg };
 	int r;
 
 	if (vcpu->state == AXVCPU_STATE_CREATED && !vcpu->entry_set)
