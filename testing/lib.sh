@@ -19,7 +19,7 @@ axv_arch_vars() {
 	riscv64)
 		KARCH=riscv; CROSS=riscv64-linux-gnu-; KIMAGE=arch/riscv/boot/Image
 		CONSOLE=ttyS0
-		QEMU=(qemu-system-riscv64 -M virt -cpu rv64,h=true -bios default)
+		QEMU=(qemu-system-riscv64 -M virt -cpu rv64,h=true -bios default -nic none)
 		# KVM enables virtualization only while a VM exists (INFRA.md).
 		KVM_ARGS=kvm.enable_virt_at_load=0
 		KVM_BENCH_ARGS=$KVM_ARGS
@@ -28,7 +28,8 @@ axv_arch_vars() {
 	arm64)
 		KARCH=arm64; CROSS=aarch64-linux-gnu-; KIMAGE=arch/arm64/boot/Image
 		CONSOLE=ttyAMA0
-		QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max)
+		QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max
+		      -nic none)
 		# KVM off for the tests; for the benchmark KVM stays initialised
 		# and axvcpu shares the guest vtimer interrupt with it.
 		KVM_ARGS=kvm-arm.mode=none
