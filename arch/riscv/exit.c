@@ -122,13 +122,45 @@ static int mmio_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 	return store ? AXVCPU_EXIT_MMIO_WRITE : AXVCPU_EXIT_MMIO_READ;
 }
 
+/*
+ * htinst for a guest-page fault of an implicit access of the guest's own
+ * (VS-stage) page walk: these pseudoinstructions (privileged spec,
+ * "Transformed Instruction or Pseudoinstruction for mtinst or htinst").
+ */
+#define HTINST_VS_READ32	0x00002000UL
+#define HTINST_VS_READ64	0x00003000UL
+#define HTINST_VS_WRITE32	0x00002020UL
+#define HTINST_VS_WRITE64	0x00003020UL
+
+static int npf_exit(struct axvcpu_run *run, u64 gpa, u32 access)
+{
+	memset(&run->npf, 0, sizeof(run->npf));
+	run->npf.addr = gpa;
+	run->npf.access = access;
+	return AXVCPU_EXIT_NESTED_PAGE_FAULT;
+}
+
 static int gstage_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 {
 	struct rvh_switch *sw = &to_rvh(vcpu)->sw;
 	u64 gpa = (sw->htval << 2) | (sw->stval & 3);
 	bool store = sw->scause == EXC_STORE_GUEST_PAGE_FAULT;
+	bool walk = false;
 	struct axvcpu_region *r;
 	u32 flags = 0;
+
+	switch (sw->htinst) {
+	case HTINST_VS_WRITE32:
+	case HTINST_VS_WRITE64:
+		store = true;
+		fallthrough;
+	case HTINST_VS_READ32:
+	case HTINST_VS_READ64:
+		/* stval holds the guest-virtual address being translated. */
+		walk = true;
+		gpa = sw->htval << 2;
+		break;
+	}
 
 	mutex_lock(&vcpu->vm->lock);
 	r = axvcpu_vm_find_region(vcpu->vm, gpa);
@@ -138,14 +170,12 @@ static int gstage_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 
 	if (r && !(store && (flags & AXVCPU_MEM_READONLY)))
 		return AXVCPU_EXIT_NOTHING;	/* raced with a region change */
-	if (r || sw->scause == EXC_INST_GUEST_PAGE_FAULT) {
-		memset(&run->npf, 0, sizeof(run->npf));
-		run->npf.addr = gpa;
-		run->npf.access = store ? AXVCPU_ACCESS_WRITE :
-			sw->scause == EXC_INST_GUEST_PAGE_FAULT ?
-			AXVCPU_ACCESS_EXEC : AXVCPU_ACCESS_READ;
-		return AXVCPU_EXIT_NESTED_PAGE_FAULT;
-	}
+	/* The guest's page walk never becomes MMIO, as on arm64 (S1PTW). */
+	if (walk || r)
+		return npf_exit(run, gpa, store ? AXVCPU_ACCESS_WRITE :
+						  AXVCPU_ACCESS_READ);
+	if (sw->scause == EXC_INST_GUEST_PAGE_FAULT)
+		return npf_exit(run, gpa, AXVCPU_ACCESS_EXEC);
 	return mmio_exit(vcpu, run, gpa, store);
 }
 
@@ -193,14 +223,24 @@ static int insn_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 {
 	struct rvh_vcpu *rv = to_rvh(vcpu);
 	struct rvh_csr_insn ci;
-	u32 insn = rv->sw.stval;
+	u32 insn;
 
+	/*
+	 * The instruction comes from guest memory, not from stval: QEMU 7.2
+	 * leaves the previous instruction's bits in stval for some
+	 * virtual-instruction exceptions (hlv.*, hsv.* from VS-mode), which
+	 * would then be emulated, or reported to the guest, as another
+	 * instruction.
+	 */
+	if (fetch_insn(vcpu, rv->sw.guest.sepc, &insn)) {
+		if (rv->sw.guest.sstatus & SR_SPP)
+			return internal_error(run, AXVCPU_INTERNAL_INSN_FETCH,
+					      rv->sw.guest.sepc, 0);
+		insn = rv->sw.stval;
+	}
 	/* From the guest's user mode, the guest kernel handles it. */
 	if (!(rv->sw.guest.sstatus & SR_SPP))
 		return redirect_trap(rv, EXC_INST_ILLEGAL, insn);
-	if (!insn && fetch_insn(vcpu, rv->sw.guest.sepc, &insn))
-		return internal_error(run, AXVCPU_INTERNAL_INSN_FETCH,
-				      rv->sw.guest.sepc, 0);
 
 	if (insn == RVH_INSN_WFI) {
 		rv->sw.guest.sepc += 4;
@@ -228,6 +268,8 @@ int axvcpu_riscv_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 
 	if (rv->skip_entry)
 		return csr_rmw_write(rv, run);
+	if (axvcpu_riscv_delivery_trap(rv))
+		return AXVCPU_EXIT_NOTHING;
 	if (scause & CAUSE_IRQ_FLAG)
 		return AXVCPU_EXIT_EXTERNAL_INTERRUPT;
 

@@ -121,6 +121,8 @@ struct rvh_vs_csrs {
  * @hvip: injected interrupts currently asserted (hvip bits).
  * @pending: injected interrupts not yet asserted; set from any thread.
  * @saved_vscause: the guest's vscause while a sentinel probes delivery.
+ * @guest_vstvec: the guest's vstvec while the delivery trap is armed.
+ * @tvec_armed: the last entry ran with the delivery trap in vstvec.
  * @hartid: hart id from setup.
  * @csr_rmw: a read-modify-write CSR access waits for its write exit.
  * @csr_rmw_src: the rs1/zimm operand captured at the trap.
@@ -136,7 +138,9 @@ struct rvh_vcpu {
 	unsigned long hvip;
 	unsigned long pending;
 	unsigned long saved_vscause;
+	unsigned long guest_vstvec;
 	unsigned long hartid;
+	bool tvec_armed;
 	bool csr_rmw;
 	bool skip_entry;
 	unsigned long csr_rmw_src;
@@ -166,7 +170,24 @@ void axvcpu_riscv_vm_flush_s2(struct axvcpu_vm *vm);
 
 void __axvcpu_riscv_switch_to(struct rvh_switch *sw);
 
+/*
+ * Injected timer and external interrupts are edge-like: asserted in hvip
+ * until the guest takes one (vcpu.c, "delivery trap").
+ */
+#define RVH_EDGE_IRQS	(BIT(IRQ_VS_TIMER) | BIT(IRQ_VS_EXT))
+
+/*
+ * The delivery trap's vstvec: no guest can fetch there (not canonical in
+ * Sv39/48/57, beyond every Sv*x4 guest-physical space), so a trap into
+ * the guest lands in HS-mode, at this address plus 4 * cause for a
+ * vectored interrupt.
+ */
+#define RVH_DELIVERY_TVEC	BIT(62)
+#define RVH_DELIVERY_SPAN	(4 * BITS_PER_LONG)
+
 int axvcpu_riscv_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
+bool axvcpu_riscv_delivery_trap(struct rvh_vcpu *rv);
+void axvcpu_riscv_ack_timer(struct axvcpu_vcpu *vcpu);
 int axvcpu_riscv_sbi_ecall(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
 bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu);
 

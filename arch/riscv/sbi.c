@@ -76,12 +76,17 @@ static int sbi_base(struct rvh_context *g, unsigned long fid)
 	}
 }
 
-/* The guest's set_timer lands in vstimecmp (Sstc): no exit, no hrtimer. */
-static int sbi_time(struct rvh_context *g, unsigned long fid)
+/*
+ * The guest's set_timer lands in vstimecmp (Sstc): no exit, no hrtimer.
+ * It also clears a pending injected timer interrupt (SBI spec).
+ */
+static int sbi_time(struct axvcpu_vcpu *vcpu, struct rvh_context *g,
+		    unsigned long fid)
 {
 	if (fid || !axvcpu_riscv_has_sstc)
 		return sbi_ret(g, SBI_ERR_NOT_SUPPORTED, 0);
 	csr_write(CSR_VSTIMECMP, g->x[10]);
+	axvcpu_riscv_ack_timer(vcpu);
 	return sbi_ret(g, SBI_SUCCESS, 0);
 }
 
@@ -189,7 +194,7 @@ int axvcpu_riscv_sbi_ecall(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 	case EID_BASE:
 		return sbi_base(g, fid);
 	case EID_TIME:
-		return sbi_time(g, fid);
+		return sbi_time(vcpu, g, fid);
 	case EID_IPI:
 		return sbi_ipi(vcpu, g, fid, run);
 	case EID_HSM:

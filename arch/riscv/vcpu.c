@@ -37,11 +37,23 @@ static_assert(sizeof(struct rvh_switch) == RVH_SWITCH_SIZE);
 			 BIT(EXC_LOAD_PAGE_FAULT) | BIT(EXC_STORE_PAGE_FAULT))
 
 /*
- * Injected timer and external interrupts are edge-like: asserted in hvip
- * until the guest takes one. The guest cannot clear them, so delivery is
- * detected by parking this impossible cause in vscause during the run.
+ * The delivery trap. Injected timer and external interrupts are
+ * edge-like (RVH_EDGE_IRQS): asserted in hvip until the guest takes one,
+ * which the guest cannot undo. The hardware delivers them, so sip shows
+ * them and WFI wakes for them, but the guest would take one again each
+ * time its handler returns with interrupts enabled. So while one is
+ * asserted, vstvec holds RVH_DELIVERY_TVEC (with the guest's mode bits):
+ * any trap into the guest, done by the hardware (vsepc, vscause, vstval,
+ * vsstatus), is followed by a fetch that faults into HS-mode, where
+ * axvcpu_riscv_delivery_trap() restores vstvec, continues the guest at
+ * its own handler, and sync_hvip_after() drops the interrupt it took from
+ * hvip: one delivery per injection. Instruction page faults are not
+ * delegated while the trap is armed, so that fault reaches HS-mode.
+ *
+ * A guest that writes stvec while the trap is armed replaces it; for that
+ * case a cause that cannot occur (interrupt 63) is also parked in vscause
+ * for the run, and a trap into the guest overwrites it.
  */
-#define RVH_EDGE_IRQS	(BIT(IRQ_VS_TIMER) | BIT(IRQ_VS_EXT))
 #define RVH_SENTINEL	(CAUSE_IRQ_FLAG | 63)
 
 static int rvh_vcpu_create(struct axvcpu_vcpu *vcpu)
@@ -126,6 +138,8 @@ static int rvh_vcpu_bind(struct axvcpu_vcpu *vcpu)
 	csr_write(CSR_VSTVAL, c->vstval);
 	csr_write(CSR_VSATP, c->vsatp);
 	csr_write(CSR_HCOUNTEREN, -1UL);
+	/* KVM gives its guests their own time base; ours read the host's. */
+	csr_write(CSR_HTIMEDELTA, 0);
 	csr_write(CSR_HENVCFG, axvcpu_riscv_has_sstc ? ENVCFG_STCE : 0);
 	if (axvcpu_riscv_has_sstc)
 		csr_write(CSR_VSTIMECMP, c->vstimecmp);
@@ -185,6 +199,78 @@ bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu)
 
 /* ---------------------------------------------------------- world switch */
 
+static void arm_delivery_trap(struct rvh_vcpu *rv)
+{
+	unsigned long tvec;
+
+	rv->saved_vscause = csr_read(CSR_VSCAUSE);
+	csr_write(CSR_VSCAUSE, RVH_SENTINEL);
+	rv->guest_vstvec = csr_read(CSR_VSTVEC);
+	tvec = RVH_DELIVERY_TVEC | (rv->guest_vstvec & 3);
+	csr_write(CSR_VSTVEC, tvec);
+	/* vstvec is WARL: a hart that cannot hold it has the sentinel only. */
+	rv->tvec_armed = csr_read(CSR_VSTVEC) == tvec;
+	if (!rv->tvec_armed)
+		csr_write(CSR_VSTVEC, rv->guest_vstvec);
+}
+
+static void disarm_delivery_trap(struct rvh_vcpu *rv)
+{
+	/* Unless the guest wrote its own stvec meanwhile. */
+	if (csr_read(CSR_VSTVEC) == (RVH_DELIVERY_TVEC | (rv->guest_vstvec & 3)))
+		csr_write(CSR_VSTVEC, rv->guest_vstvec);
+	else
+		rv->tvec_armed = false;
+}
+
+/**
+ * axvcpu_riscv_delivery_trap() - finish a trap into the guest that the
+ *	delivery trap caught
+ * @rv: the vCPU, bound, right after an exit.
+ *
+ * Return: true if the exit is the fetch at RVH_DELIVERY_TVEC that follows
+ * the guest's trap entry: the guest then continues at its own handler
+ * (its vstvec, plus 4 * cause for an interrupt in vectored mode), as the
+ * hardware would have done.
+ */
+bool axvcpu_riscv_delivery_trap(struct rvh_vcpu *rv)
+{
+	struct rvh_context *g = &rv->sw.guest;
+	unsigned long vscause, pc;
+
+	if (!rv->tvec_armed || g->sepc - RVH_DELIVERY_TVEC >= RVH_DELIVERY_SPAN)
+		return false;
+	switch (rv->sw.scause) {
+	case EXC_INST_ACCESS:
+	case EXC_INST_PAGE_FAULT:
+	case EXC_INST_GUEST_PAGE_FAULT:
+		break;
+	default:
+		return false;
+	}
+	vscause = csr_read(CSR_VSCAUSE);
+	pc = rv->guest_vstvec & ~3UL;
+	if ((vscause & CAUSE_IRQ_FLAG) && (rv->guest_vstvec & 3) == 1)
+		pc += 4 * (vscause & ~CAUSE_IRQ_FLAG);
+	g->sepc = pc;
+	return true;
+}
+
+/**
+ * axvcpu_riscv_ack_timer() - the guest programmed its timer (SBI set_timer)
+ * @vcpu: the vCPU, bound.
+ *
+ * The SBI specification has set_timer clear the pending timer interrupt:
+ * an injected one not yet taken is dropped, as KVM does.
+ */
+void axvcpu_riscv_ack_timer(struct axvcpu_vcpu *vcpu)
+{
+	struct rvh_vcpu *rv = to_rvh(vcpu);
+
+	clear_bit(IRQ_VS_TIMER, &rv->pending);
+	rv->hvip &= ~BIT(IRQ_VS_TIMER);
+}
+
 static void sync_hvip_after(struct rvh_vcpu *rv)
 {
 	unsigned long vscause;
@@ -215,10 +301,9 @@ static int rvh_vcpu_run(struct axvcpu_vcpu *vcpu)
 
 	rv->hvip |= xchg(&rv->pending, 0);
 	csr_write(CSR_HVIP, rv->hvip);
-	if (rv->hvip & RVH_EDGE_IRQS) {
-		rv->saved_vscause = csr_read(CSR_VSCAUSE);
-		csr_write(CSR_VSCAUSE, RVH_SENTINEL);
-	}
+	rv->tvec_armed = false;
+	if (rv->hvip & RVH_EDGE_IRQS)
+		arm_delivery_trap(rv);
 	/* No FP or vector state for the guest: it sees illegal instructions. */
 	rv->sw.guest.sstatus &= ~SR_FS_VS;
 	rv->sw.guest.hstatus |= HSTATUS_SPV | HSTATUS_VTW;
@@ -229,7 +314,8 @@ static int rvh_vcpu_run(struct axvcpu_vcpu *vcpu)
 	 * hideleg delegates them: keep those bits in hie only while the
 	 * guest runs, so the host never takes a VS-level interrupt.
 	 */
-	hedeleg = csr_swap(CSR_HEDELEG, RVH_HEDELEG);
+	hedeleg = csr_swap(CSR_HEDELEG, rv->tvec_armed ?
+			   RVH_HEDELEG & ~BIT(EXC_INST_PAGE_FAULT) : RVH_HEDELEG);
 	hideleg = csr_swap(CSR_HIDELEG, RVH_HIDELEG);
 	csr_set(CSR_HIE, rv->hie_vs);
 	__axvcpu_riscv_switch_to(&rv->sw);
@@ -238,6 +324,8 @@ static int rvh_vcpu_run(struct axvcpu_vcpu *vcpu)
 	csr_write(CSR_HEDELEG, hedeleg);
 	csr_write(CSR_HIDELEG, hideleg);
 
+	if (rv->tvec_armed)
+		disarm_delivery_trap(rv);
 	sync_hvip_after(rv);
 	return 0;
 }

@@ -152,6 +152,8 @@ END sbi_base
 BEGIN mmio_read
 	mv	s1, a1
 	lb	t0, 0(s1)		/* x5 */
+	.globl	mmio_read_next
+mmio_read_next:
 	REPORT	t0
 	lbu	t1, 1(s1)		/* x6 */
 	REPORT	t1
@@ -406,6 +408,203 @@ irq_handler:
 	csrc	sstatus, t0
 	sret
 END irq
+
+/*
+ * irq_count: count deliveries of injected interrupts. Enables software,
+ * timer and external interrupts in sie and REPORTs 0 (the VMM injects
+ * then); spins for 50 ms of guest time (rdtime) with interrupts enabled,
+ * counting traps. The handler acknowledges nothing and returns with
+ * interrupts enabled (sret with SPIE set). Then REPORTs the count, the
+ * last scause and the vectored-entry mismatches, and DONE.
+ * arg bit 0: stvec in vectored mode (each entry checks it is the one for
+ * scause). arg bit 1: spin 50 ms with sstatus.SIE clear first, then
+ * REPORT sip as seen there, then enable and spin 50 ms more.
+ */
+#define IRQ_COUNT_TICKS	500000		/* 50 ms of the 10 MHz timebase */
+
+BEGIN irq_count
+	mv	s7, a1
+	li	s3, 0
+	li	s4, 0
+	li	s6, 0
+	lla	t0, irq_count_handler
+	andi	t1, s7, 1
+	beqz	t1, 1f
+	lla	t0, irq_count_vec
+	ori	t0, t0, 1
+1:	csrw	stvec, t0
+	li	t0, SIE_SSIE | SIE_STIE | SIE_SEIE
+	csrs	sie, t0
+	andi	t1, s7, 2
+	bnez	t1, 2f
+	csrsi	sstatus, SSTATUS_SIE
+2:	REPORT	zero
+	li	t4, IRQ_COUNT_TICKS
+	rdtime	t3
+	add	t3, t3, t4
+3:	rdtime	t5
+	bltu	t5, t3, 3b
+	andi	t1, s7, 2
+	beqz	t1, 5f
+	csrr	t0, sip
+	REPORT	t0
+	csrsi	sstatus, SSTATUS_SIE
+	rdtime	t3
+	add	t3, t3, t4
+4:	rdtime	t5
+	bltu	t5, t3, 4b
+5:	csrci	sstatus, SSTATUS_SIE
+	REPORT	s3
+	REPORT	s4
+	REPORT	s6
+	DONE
+
+	.balign 4
+irq_count_handler:
+	addi	s3, s3, 1
+	csrr	s4, scause
+	sret
+
+/* Vectored mode: entry n (jal sets t2 = entry + 4) must match scause. */
+irq_count_vcheck:
+	lla	t1, irq_count_vec
+	sub	t2, t2, t1
+	srli	t2, t2, 2
+	addi	t2, t2, -1
+	csrr	t1, scause
+	andi	t1, t1, 63
+	beq	t1, t2, irq_count_handler
+	addi	s6, s6, 1
+	j	irq_count_handler
+
+	.balign 4
+irq_count_vec:
+	.rept	16
+	jal	t2, irq_count_vcheck
+	.endr
+END irq_count
+
+/*
+ * walk_out: turn on Sv39 with page tables whose walk leaves RAM. The root
+ * table (RAM + WALK_ROOT_OFF) maps the gigapage of RAM 1:1 and points the
+ * next one (WALK_VA) at a level-1 table at GUEST_UNMAPPED. arg 0: load
+ * from WALK_VA (the walk reads GUEST_UNMAPPED); arg 1: the root itself is
+ * at GUEST_UNMAPPED, so the next fetch's walk reads there.
+ */
+BEGIN walk_out
+	li	t0, GUEST_RAM_BASE + WALK_ROOT_OFF
+	li	t1, ((GUEST_RAM_BASE >> 12) << 10) | 0xcf	/* V R W X A D */
+	sd	t1, ((GUEST_RAM_BASE >> 30) * 8)(t0)
+	li	t1, ((GUEST_UNMAPPED >> 12) << 10) | 1		/* V: next level */
+	sd	t1, ((WALK_VA >> 30) * 8)(t0)
+	li	t2, (8 << 60) | ((GUEST_RAM_BASE + WALK_ROOT_OFF) >> 12)
+	beqz	a1, 1f
+	li	t2, (8 << 60) | (GUEST_UNMAPPED >> 12)
+1:	sfence.vma
+	csrw	satp, t2
+	sfence.vma
+	li	t0, WALK_VA
+	ld	t1, 0(t0)
+	REPORT	t1
+	DONE
+END walk_out
+
+/*
+ * h_insns: hypervisor instructions from VS-mode. The handler REPORTs
+ * scause and stval and skips the instruction.
+ */
+BEGIN h_insns
+	lla	t0, h_insns_handler
+	csrw	stvec, t0
+	lla	a1, h_insns_begin
+	.word	0x62000073		/* hfence.gvma zero, zero */
+	.word	0x22000073		/* hfence.vvma zero, zero */
+	.word	0x6c05c573		/* hlv.d a0, (a1) */
+	.word	0x6ea5c073		/* hsv.d a0, (a1) */
+	DONE
+
+	.balign 4
+h_insns_handler:
+	csrr	s4, scause
+	csrr	s5, stval
+	REPORT	s4
+	REPORT	s5
+	csrr	t0, sepc
+	addi	t0, t0, 4
+	csrw	sepc, t0
+	sret
+END h_insns
+
+/*
+ * start_state: REPORT sip at the start, then enable every interrupt and
+ * read the time RDTIME_LOOPS times, counting interrupts in the handler;
+ * REPORT the time elapsed (nonzero) and the count (0), then DONE.
+ */
+#define RDTIME_LOOPS	10000
+
+BEGIN start_state
+	lla	t0, start_state_handler
+	csrw	stvec, t0
+	li	s3, 0
+	csrr	t0, sip
+	REPORT	t0
+	li	t0, SIE_SSIE | SIE_STIE | SIE_SEIE
+	csrs	sie, t0
+	csrsi	sstatus, SSTATUS_SIE
+	li	t1, RDTIME_LOOPS
+	rdtime	t3
+1:	rdtime	t4
+	addi	t1, t1, -1
+	bnez	t1, 1b
+	csrci	sstatus, SSTATUS_SIE
+	sub	t4, t4, t3
+	REPORT	t4
+	REPORT	s3
+	DONE
+
+	.balign 4
+start_state_handler:
+	addi	s3, s3, 1
+	li	t0, SSTATUS_SPIE
+	csrc	sstatus, t0
+	sret
+END start_state
+
+/*
+ * timer_clear: interrupts enabled in sie, sstatus.SIE clear; REPORT 0 (the
+ * VMM injects a timer interrupt), REPORT sip, SBI set_timer(-1), REPORT
+ * sip, then enable SIE for 10 ms and REPORT the interrupts taken; DONE.
+ */
+BEGIN timer_clear
+	lla	t0, timer_clear_handler
+	csrw	stvec, t0
+	li	s3, 0
+	li	t0, SIE_SSIE | SIE_STIE | SIE_SEIE
+	csrs	sie, t0
+	REPORT	zero
+	csrr	t0, sip
+	REPORT	t0
+	li	a0, -1
+	SBI_CALL SBI_EXT_TIME, 0
+	csrr	t0, sip
+	REPORT	t0
+	csrsi	sstatus, SSTATUS_SIE
+	li	t4, IRQ_COUNT_TICKS / 5
+	rdtime	t3
+	add	t3, t3, t4
+1:	rdtime	t5
+	bltu	t5, t3, 1b
+	csrci	sstatus, SSTATUS_SIE
+	REPORT	s3
+	DONE
+
+	.balign 4
+timer_clear_handler:
+	addi	s3, s3, 1
+	li	t0, SSTATUS_SPIE
+	csrc	sstatus, t0
+	sret
+END timer_clear
 
 /* npf_jump: jump to arg, which no region covers. */
 BEGIN npf_jump

@@ -50,6 +50,10 @@
 #define GUEST_MMIO_BASE		_UL(0x10000000)	/* no region: MMIO exits */
 #define GUEST_UNMAPPED		_UL(0x90000000)	/* no region: fetch faults */
 
+/* walk_out: its root page table in RAM, and the address it loads from. */
+#define WALK_ROOT_OFF		_UL(0x9000)
+#define WALK_VA			_UL(0xc0000000)
+
 /* Programs start with a0 = hartid and a1 = arg: gprs[11] is the argument. */
 #define GUEST_ARG_REG		11
 
@@ -85,12 +89,18 @@ GUEST_PROGRAM(spin);
 GUEST_PROGRAM(illegal);
 GUEST_PROGRAM(count_mmio);
 GUEST_PROGRAM(count_regs);
+GUEST_PROGRAM(irq_count);
+GUEST_PROGRAM(walk_out);
+GUEST_PROGRAM(h_insns);
+GUEST_PROGRAM(start_state);
+GUEST_PROGRAM(timer_clear);
 
 /* Labels inside programs, for checking pcs and entry points. */
 extern const char hypercall_ret[];	/* right after the ecall */
 extern const char wfi_ret[];		/* right after the wfi */
 extern const char hsm_secondary[];	/* hart_start entry of hart 1 */
 extern const char illegal_insn[];	/* the illegal instruction */
+extern const char mmio_read_next[];	/* after mmio_read's first load */
 #endif
 
 #endif /* _AXVCPU_SELFTEST_GUEST_RISCV64_H */
