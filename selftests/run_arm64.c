@@ -441,6 +441,35 @@ TEST_F(arm64, mmio_read_widths)
 		 mmio_read_acc, ARRAY_SIZE(mmio_read_acc));
 }
 
+/*
+ * At an MMIO_READ exit, before the VMM completes it, GET_REGS already
+ * reads the pc of the instruction after the load, and Rt as it was; the
+ * next RUN writes Rt and goes on from that pc.
+ */
+TEST_F(arm64, mmio_read_pc_past_load)
+{
+	const struct mmio_access *a = &mmio_read_acc[0];
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, mmio_read_begin, mmio_read_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_MMIO_BASE);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
+	ASSERT_EQ_X(GUEST_MMIO_BASE + a->off, v->run->mmio.addr);
+	ASSERT_EQ(a->reg, v->run->mmio.reg);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(guest_addr(mmio_read_begin, mmio_read_next), regs.pc);
+	ASSERT_EQ_X(~0ULL, regs.gprs[a->reg]);	/* mov x5, #-1 */
+
+	v->run->mmio.data = a->data;
+	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
+	ASSERT_EQ_X(GUEST_MMIO_BASE + mmio_read_acc[1].off, v->run->mmio.addr);
+	EXPECT_REPORTS(v, a->result);
+	vm_destroy(&vm);
+}
+
 /* Every store width and form; data is Rt truncated to the width. */
 TEST_F(arm64, mmio_write_widths)
 {
@@ -545,6 +574,45 @@ TEST_F(arm64, npf_fetch_outside)
 TEST_F(arm64, npf_branch_to_unmapped)
 {
 	common_npf_jump_to_unmapped(_metadata, &self->sys_fd);
+}
+
+/*
+ * The recovery from a nested page fault that the VMM resolves by moving
+ * the guest elsewhere: after a br to an address no region covers,
+ * GET_REGS reads PSTATE as the fault left it, with the branch's BTYPE on
+ * a CPU with BTI (0x7c5 under QEMU), and SET_REGS takes those registers
+ * back with only the pc changed; the guest goes on at the new pc.
+ */
+TEST_F(arm64, npf_branch_resume_elsewhere)
+{
+	struct axvcpu_regs regs, back;
+	struct vcpu *v;
+	struct vm vm;
+	long ret;
+
+	vm_create(_metadata, self->sys_fd, &vm, npf_resume_begin,
+		  npf_resume_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_UNMAPPED);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
+	ASSERT_EQ_X(GUEST_UNMAPPED, v->run->npf.addr);
+	ASSERT_EQ(AXVCPU_ACCESS_EXEC, v->run->npf.access);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(GUEST_UNMAPPED, regs.pc);
+	ASSERT_EQ_X(PSTATE_RESET, regs.flags & ~(__u64)PSTATE_BTYPE);
+	TH_LOG("PSTATE at the fault: %#llx", ULL(regs.flags));
+
+	regs.pc = guest_addr(npf_resume_begin, npf_resume_cont);
+	ret = axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_REGS, &regs);
+	ASSERT_EQ(0, ret)
+		TH_LOG("SET_REGS with flags %#llx: %s", ULL(regs.flags),
+		       strerror(-ret));
+	get_regs(_metadata, v, &back);
+	ASSERT_EQ(0, memcmp(&regs, &back, sizeof(regs)));
+
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, NPF_RESUME_MARK);
+	vm_destroy(&vm);
 }
 
 /* WFI with nothing pending exits HALT past the wfi; the guest goes on. */
@@ -829,6 +897,65 @@ TEST_F(arm64, undef_injected)
 	vm_destroy(&vm);
 }
 
+/* ID register fields: whether the CPU has SVE, SME, address PAuth. */
+#define ID_AA64PFR0_SVE		(0xfULL << 32)
+#define ID_AA64PFR1_SME		(0xfULL << 24)
+#define ID_AA64ISAR1_APA_API	0xff0ULL
+#define ID_AA64ISAR2_APA3	0xf000ULL
+
+/*
+ * SVE, SME and PAuth left disabled by the guest at EL1 (as at reset) meet
+ * the architecture's EL1 controls before the hypervisor's traps, without
+ * an exit: pacia with its key disabled is a NOP and leaves x0 unchanged,
+ * rdvl with CPACR_EL1.ZEN clear is the guest's SVE access trap (EC 0x19)
+ * and rdsvl with CPACR_EL1.SMEN clear its SME access trap (EC 0x1d), both
+ * at the instruction. xpaci is not trapped; pacga, which no key disables,
+ * raises an undefined instruction exception (EC 0). A CPU without the
+ * feature has the instruction undefined (EC 0); the guest reports its ID
+ * registers first.
+ */
+TEST_F(arm64, undef_disabled_at_el1)
+{
+	__u64 pfr0, pfr1, isar1, isar2, want[16], none = ~0ULL;
+	bool sve, sme, pauth;
+	unsigned int n = 0;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, undef_off_begin, undef_off_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+
+	expect_done(_metadata, v, false);
+	ASSERT_LE(4U, v->nr_reports);
+	pfr0 = v->reports[0];
+	pfr1 = v->reports[1];
+	isar1 = v->reports[2];
+	isar2 = v->reports[3];
+	sve = pfr0 & ID_AA64PFR0_SVE;
+	sme = pfr1 & ID_AA64PFR1_SME;
+	pauth = (isar1 & ID_AA64ISAR1_APA_API) || (isar2 & ID_AA64ISAR2_APA3);
+	TH_LOG("CPU: SVE %d, SME %d, address PAuth %d", sve, sme, pauth);
+
+	want[n++] = pfr0;
+	want[n++] = pfr1;
+	want[n++] = isar1;
+	want[n++] = isar2;
+	want[n++] = pauth ? none : ESR_EC_UNKNOWN;
+	want[n++] = pauth ? none : guest_addr(undef_off_begin, undef_off_pacia);
+	want[n++] = PAUTH_POINTER;
+	want[n++] = pauth ? none : ESR_EC_UNKNOWN;
+	want[n++] = pauth ? none : guest_addr(undef_off_begin, undef_off_xpaci);
+	want[n++] = PAUTH_POINTER;
+	want[n++] = ESR_EC_UNKNOWN;
+	want[n++] = guest_addr(undef_off_begin, undef_off_pacga);
+	want[n++] = sve ? ESR_EC_SVE : ESR_EC_UNKNOWN;
+	want[n++] = guest_addr(undef_off_begin, undef_off_sve);
+	want[n++] = sme ? ESR_EC_SME : ESR_EC_UNKNOWN;
+	want[n++] = guest_addr(undef_off_begin, undef_off_sme);
+	check_reports(_metadata, v, want, n);
+	vm_destroy(&vm);
+}
+
 #define FPSIMD_EXITS	20U
 
 /* The numbers of the FP/SIMD registers, for an .irp in asm. */
@@ -1042,6 +1169,70 @@ TEST_F(arm64, set_regs_rejects_bad_pstate)
 	}
 
 	/* The vCPU runs as set up: hvc with x0 = cpu id 0. */
+	expect_exit(_metadata, v, AXVCPU_EXIT_HYPERCALL, false);
+	ASSERT_EQ_X(0, v->run->hypercall.nr);
+	ASSERT_EQ_X(REGS_FID, v->run->hypercall.fid);
+	vm_destroy(&vm);
+}
+
+/*
+ * SET_REGS of @good with PSTATE @flags and x5 changed: succeeds if @ok,
+ * and GET_REGS then reads what was set, after which @good is set again;
+ * else fails with EINVAL and changes nothing.
+ */
+static void try_pstate(struct __test_metadata *_metadata, struct vcpu *v,
+		       const struct axvcpu_regs *good, __u64 flags, bool ok)
+{
+	struct axvcpu_regs regs = *good, now;
+	long ret;
+
+	regs.gprs[5] = 0x5555;
+	regs.flags = flags;
+	ret = axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_REGS, &regs);
+	get_regs(_metadata, v, &now);
+	if (!ok) {
+		EXPECT_ERRNO(ret, EINVAL)
+			TH_LOG("flags %#llx", ULL(flags));
+		ASSERT_EQ(0, memcmp(good, &now, sizeof(now)));
+		return;
+	}
+	ASSERT_EQ(0, ret)
+		TH_LOG("flags %#llx: %s", ULL(flags), strerror(-ret));
+	ASSERT_EQ(0, memcmp(&regs, &now, sizeof(now)));
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_REGS, good));
+}
+
+/*
+ * SET_REGS takes exactly the modes EL0t, EL1t and EL1h of AArch64 and,
+ * besides the mode, exactly the bits of PSTATE_SETTABLE (NZCV, TCO, DIT,
+ * UAO, PAN, SS, IL, ALLINT, SSBS, BTYPE and DAIF), which GET_REGS reads
+ * back; any other mode and any other of the 64 bits fails with EINVAL and
+ * changes nothing. The vCPU then runs as set up.
+ */
+TEST_F(arm64, set_regs_pstate_bits)
+{
+	struct axvcpu_regs good;
+	unsigned int i;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, regs_begin, regs_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	get_regs(_metadata, v, &good);
+
+	/* Every value of M[4:0], with DAIF masked. */
+	for (i = 0; i < 32; i++)
+		try_pstate(_metadata, v, &good, PSTATE_DAIF | i,
+			   i == PSTATE_MODE_EL0T || i == PSTATE_MODE_EL1T ||
+			   i == PSTATE_MODE_EL1H);
+	/* Each of bits 63:5 flipped in the reset PSTATE. */
+	for (i = 5; i < 64; i++)
+		try_pstate(_metadata, v, &good, PSTATE_RESET ^ 1ULL << i,
+			   PSTATE_SETTABLE & 1ULL << i);
+	/* All of them at once, BTYPE 0b11 included. */
+	try_pstate(_metadata, v, &good, PSTATE_SETTABLE | PSTATE_MODE_EL1H,
+		   true);
+
 	expect_exit(_metadata, v, AXVCPU_EXIT_HYPERCALL, false);
 	ASSERT_EQ_X(0, v->run->hypercall.nr);
 	ASSERT_EQ_X(REGS_FID, v->run->hypercall.fid);

@@ -12,6 +12,7 @@
 #include <linux/interrupt.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
+#include <asm/debug-monitors.h>
 #include <asm/kvm_arm.h>
 #include <asm/ptrace.h>
 #include <asm/sysreg.h>
@@ -57,11 +58,45 @@ static_assert(offsetof(struct vhe_vcpu, sw) == 0);
 #define VHE_CNTHCTL_EL1PCTEN	(CNTHCTL_EL1PCTEN << 10)
 #define VHE_CNTHCTL_EL1PCEN	(CNTHCTL_EL1PCEN << 10)
 
-/* PSTATE bits a VMM may set: flags, masks, PAN, UAO, DIT, SSBS, mode. */
+/* PSTATE.ALLINT (FEAT_NMI), which the kernel headers do not name. */
+#define VHE_PSR_ALLINT_BIT	BIT(13)
+
+/*
+ * PSTATE bits a VMM may set with SET_REGS besides the mode (checked in
+ * pstate_valid()): every bit of the features this module knows that the
+ * hardware can leave in SPSR_EL2 for an AArch64 guest at EL1 or EL0, so
+ * that the registers GET_REGS returns can be written back, for instance
+ * with only the pc changed after a nested page fault. None reaches the
+ * host: the exception entry to EL2 at the next exit builds the host's
+ * PSTATE afresh, and an exception a bit leads to is the guest's, taken
+ * at its EL1.
+ *
+ * - NZCV, DAIF, PAN, UAO, DIT, SSBS: the guest's own state.
+ * - BTYPE (FEAT_BTI): set by BR and BLR for the instruction at their
+ *   target, so a fault on fetching it has BTYPE in SPSR_EL2 (0x7c5 after
+ *   a br from the reset PSTATE); it only matters on a page the guest's
+ *   stage 1 marks guarded, where it raises a Branch Target exception.
+ * - TCO (FEAT_MTE): suppresses the guest's tag checks.
+ * - SS: software step, whose step exceptions go to EL1 (MDCR_EL2.TDE is
+ *   clear for the guest).
+ * - IL: left by an illegal exception return of the guest; the next
+ *   instruction raises an Illegal Execution state exception at EL1.
+ * - ALLINT (FEAT_NMI): masks interrupts taken to EL1 only; the host's
+ *   are taken to EL2.
+ *
+ * Refused: M[4] (AArch32), the RES0 bits 5, 19:14 and 27:26, and bits
+ * 63:32, whose PM, PPEND, EXLOCK, PACM and UINJ belong to features this
+ * module does not know (FEAT_EBEP, FEAT_GCS, FEAT_PAuth_LR, FEAT_UINJ).
+ *
+ * KVM (6.12 set_core_reg()) checks only the mode of a new PSTATE and
+ * stores every other bit as given.
+ */
 #define VHE_PSTATE_MASK	(PSR_N_BIT | PSR_Z_BIT | PSR_C_BIT | PSR_V_BIT | \
+			 PSR_TCO_BIT | PSR_DIT_BIT | PSR_UAO_BIT | \
+			 PSR_PAN_BIT | DBG_SPSR_SS | PSR_IL_BIT | \
+			 VHE_PSR_ALLINT_BIT | PSR_SSBS_BIT | PSR_BTYPE_MASK | \
 			 PSR_D_BIT | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT | \
-			 PSR_PAN_BIT | PSR_UAO_BIT | PSR_DIT_BIT | \
-			 PSR_SSBS_BIT | PSR_MODE_MASK | PSR_MODE32_BIT)
+			 PSR_MODE_MASK | PSR_MODE32_BIT)
 #define VHE_PSTATE_RESET	(PSR_MODE_EL1h | PSR_D_BIT | PSR_A_BIT | \
 				 PSR_I_BIT | PSR_F_BIT)
 

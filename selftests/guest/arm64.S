@@ -34,11 +34,18 @@
 #define ICC_IAR1_EL1		s3_0_c12_c12_0
 #define ICC_EOIR1_EL1		s3_0_c12_c12_1
 #define ICC_IGRPEN1_EL1		s3_0_c12_c12_7
+/* The ID registers that say which of SVE, SME and PAuth the CPU has. */
+#define ID_AA64PFR0_EL1		s3_0_c0_c4_0
+#define ID_AA64PFR1_EL1		s3_0_c0_c4_1
+#define ID_AA64ISAR1_EL1	s3_0_c0_c6_1
+#define ID_AA64ISAR2_EL1	s3_0_c0_c6_2
 
 #define CPACR_EL1_FPEN		(3 << 20)
 #define CPACR_EL1_ZEN		(3 << 16)
 #define CPACR_EL1_SMEN		(3 << 24)
 #define SCTLR_EL1_ENIA		(1 << 31)
+/* EnIA, EnIB, EnDA and EnDB: the four pointer authentication keys. */
+#define SCTLR_EL1_ENKEYS	((1 << 31) | (1 << 30) | (1 << 27) | (1 << 13))
 #define CNTV_CTL_ENABLE		1
 
 /* Any 64-bit constant, in four instructions and without a literal pool. */
@@ -316,6 +323,8 @@ BEGIN mmio_read
 	mov	sp, x2
 	mov	x5, #-1
 	ldrb	w5, [x19]			/* 0x00 */
+	.globl mmio_read_next
+mmio_read_next:
 	REPORT	x5
 	ldrsb	x6, [x19, #1]			/* 0x01 */
 	REPORT	x6
@@ -421,6 +430,22 @@ END npf_ro
 BEGIN npf_jump
 	br	x1
 END npf_jump
+
+/*
+ * npf_resume: br to arg, which no region covers: the fetch there is a
+ * nested page fault, with the branch's BTYPE in PSTATE on a CPU with BTI.
+ * The VMM moves the pc to npf_resume_cont, which reports x19
+ * (NPF_RESUME_MARK) and ends.
+ */
+BEGIN npf_resume
+	MOV64	x19, NPF_RESUME_MARK
+	br	x1
+	FAIL	1
+	.globl npf_resume_cont
+npf_resume_cont:
+	REPORT	x19
+	DONE
+END npf_resume
 
 /* wfi: one HALT exit, then the program goes on. */
 BEGIN wfi
@@ -578,13 +603,17 @@ END vtimer
  * SVE, an SME and a PAuth instruction. Each must raise an undefined
  * instruction exception in the guest: for each the program reports the
  * exception class and ELR_EL1 its handler saw (-1, -1 if none).
+ *
+ * TRY_INSN runs \insn at \label and reports those two; x24 is then
+ * what x0 was after \insn.
  */
-.macro EXPECT_UNDEF label, insn
+.macro TRY_INSN label, insn
 	mov	x20, #-1
 	mov	x21, #-1
 	.globl \label
 \label:
 	.inst	\insn
+	mov	x24, x0
 	mov	x22, x20
 	mov	x23, x21
 	REPORT	x22
@@ -605,10 +634,10 @@ undef_start:
 	orr	x2, x2, x3
 	msr	sctlr_el1, x2
 	isb
-	EXPECT_UNDEF undef_udf, 0x00000000	/* udf #0 */
-	EXPECT_UNDEF undef_sve, 0x04bf5020	/* rdvl x0, #1 */
-	EXPECT_UNDEF undef_sme, 0x04bf5820	/* rdsvl x0, #1 */
-	EXPECT_UNDEF undef_pauth, 0xdac10020	/* pacia x0, x1 */
+	TRY_INSN undef_udf, 0x00000000	/* udf #0 */
+	TRY_INSN undef_sve, 0x04bf5020	/* rdvl x0, #1 */
+	TRY_INSN undef_sme, 0x04bf5820	/* rdsvl x0, #1 */
+	TRY_INSN undef_pauth, 0xdac10020	/* pacia x0, x1 */
 	DONE
 
 /* Record the exception class and ELR_EL1, and return past the insn. */
@@ -620,6 +649,61 @@ undef_handler:
 	msr	elr_el1, x2
 	eret
 END undef
+
+/*
+ * undef_off: SVE, SME and PAuth left disabled at EL1, as at reset: ZEN
+ * and SMEN 0b00 in CPACR_EL1 (FPEN 0b11, so that only they count) and the
+ * four keys off in SCTLR_EL1. The guest's own controls then act before
+ * the hypervisor's traps. Reports ID_AA64PFR0_EL1, ID_AA64PFR1_EL1,
+ * ID_AA64ISAR1_EL1 and ID_AA64ISAR2_EL1 (which of them the CPU has); then
+ * runs pacia x0, x1 and xpaci x0 with x0 = PAUTH_POINTER, reporting for
+ * each the exception class and ELR_EL1 its handler saw (-1, -1 if none)
+ * and x0 after it; then pacga, rdvl and rdsvl, reporting the exception
+ * class and ELR_EL1 of each.
+ */
+BEGIN undef_off
+	b	undef_off_start
+	VECTORS undef_off, undef_off_handler, 0
+
+undef_off_start:
+	adr	x2, undef_off_vectors
+	msr	vbar_el1, x2
+	mov	x2, #CPACR_EL1_FPEN
+	msr	cpacr_el1, x2
+	mrs	x2, sctlr_el1
+	MOV64	x3, SCTLR_EL1_ENKEYS
+	bic	x2, x2, x3
+	msr	sctlr_el1, x2
+	isb
+	mrs	x19, ID_AA64PFR0_EL1
+	mrs	x25, ID_AA64PFR1_EL1
+	mrs	x26, ID_AA64ISAR1_EL1
+	mrs	x27, ID_AA64ISAR2_EL1
+	REPORT	x19
+	REPORT	x25
+	REPORT	x26
+	REPORT	x27
+	MOV64	x0, PAUTH_POINTER
+	MOV64	x1, PAUTH_MODIFIER
+	TRY_INSN undef_off_pacia, 0xdac10020	/* pacia x0, x1 */
+	REPORT	x24
+	MOV64	x0, PAUTH_POINTER
+	TRY_INSN undef_off_xpaci, 0xdac143e0	/* xpaci x0 */
+	REPORT	x24
+	TRY_INSN undef_off_pacga, 0x9ac23020	/* pacga x0, x1, x2 */
+	TRY_INSN undef_off_sve, 0x04bf5020	/* rdvl x0, #1 */
+	TRY_INSN undef_off_sme, 0x04bf5820	/* rdsvl x0, #1 */
+	DONE
+
+/* Record the exception class and ELR_EL1, and return past the insn. */
+undef_off_handler:
+	mrs	x20, esr_el1
+	lsr	x20, x20, #ESR_EC_SHIFT
+	mrs	x21, elr_el1
+	add	x2, x21, #4
+	msr	elr_el1, x2
+	eret
+END undef_off
 
 /*
  * fpsimd: enable FP/SIMD, put a distinct pattern in each of v0..v31 and

@@ -71,6 +71,13 @@
 #define REGS_FID		0x77
 #define CPU_ON_CONTEXT		GUEST_UL(0x0badcafe12345678)
 
+/* What npf_resume reports once the VMM resumed it past its fault. */
+#define NPF_RESUME_MARK		GUEST_UL(0x6e7066726573756d)
+
+/* undef_off's operands of pacia and xpaci: a pointer and a modifier. */
+#define PAUTH_POINTER		GUEST_UL(0x40001230)
+#define PAUTH_MODIFIER		GUEST_UL(0x1234)
+
 /* The EL1 virtual timer's PPI. */
 #define INTID_VTIMER		27
 
@@ -80,18 +87,28 @@
 /* ESR_ELx: exception class, IL, and the data abort ISV and WnR bits. */
 #define ESR_EC_SHIFT		26
 #define ESR_EC_UNKNOWN		0x00
+#define ESR_EC_SVE		0x19	/* SVE access trap */
+#define ESR_EC_SME		0x1d	/* SME access trap */
 #define ESR_EC_DABT_LOW		0x24
 #define ESR_IL			(GUEST_UL(1) << 25)
 #define ESR_ISV			(GUEST_UL(1) << 24)
 #define ESR_WNR			(GUEST_UL(1) << 6)
 
 /* PSTATE: the mode field (M[3:0], M[4] for AArch32), DAIF and NZCV. */
+#define PSTATE_MODE_EL0T	0x0
+#define PSTATE_MODE_EL1T	0x4
 #define PSTATE_MODE_EL1H	0x5
 #define PSTATE_MODE_EL2T	0x8
 #define PSTATE_MODE_EL2H	0x9
 #define PSTATE_AARCH32		0x10
 #define PSTATE_DAIF		0x3c0
 #define PSTATE_NZCV_SHIFT	28
+#define PSTATE_BTYPE		0xc00
+/*
+ * The other bits SET_REGS takes: NZCV, TCO, DIT, UAO, PAN, SS, IL,
+ * ALLINT, SSBS, BTYPE and DAIF.
+ */
+#define PSTATE_SETTABLE		GUEST_UL(0xf3f03fc0)
 
 /* FPCR of the fpsimd program: round toward zero (RMode = 3), flush to zero. */
 #define FPSIMD_FPCR		GUEST_UL(0x01c00000)
@@ -111,12 +128,14 @@ GUEST_PROGRAM(mmio_write);
 GUEST_PROGRAM(mmio_nosyn);
 GUEST_PROGRAM(npf_ro);
 GUEST_PROGRAM(npf_jump);
+GUEST_PROGRAM(npf_resume);
 GUEST_PROGRAM(wfi);
 GUEST_PROGRAM(sysreg);
 GUEST_PROGRAM(sgi);
 GUEST_PROGRAM(irq);
 GUEST_PROGRAM(vtimer);
 GUEST_PROGRAM(undef);
+GUEST_PROGRAM(undef_off);
 GUEST_PROGRAM(fpsimd);
 GUEST_PROGRAM(init_state);
 GUEST_PROGRAM(regs);
@@ -131,14 +150,21 @@ extern const char hypercall_smc_ret[];	/* right after the smc */
 extern const char psci_call_smc[];	/* entry of the smc variant */
 extern const char psci_cpu_on_secondary[];	/* CPU_ON entry point */
 extern const char psci_cpu_off_secondary[];	/* vCPU 1's entry */
+extern const char mmio_read_next[];	/* right after the first load */
 extern const char mmio_nosyn_ldp[];	/* the three accesses without */
 extern const char mmio_nosyn_post[];	/* a syndrome */
 extern const char mmio_nosyn_stp[];
+extern const char npf_resume_cont[];	/* where the VMM resumes it */
 extern const char wfi_ret[];		/* right after the wfi */
 extern const char undef_udf[];		/* the four instructions that */
 extern const char undef_sve[];		/* must raise UNDEF */
 extern const char undef_sme[];
 extern const char undef_pauth[];
+extern const char undef_off_pacia[];	/* undef_off's instructions */
+extern const char undef_off_xpaci[];
+extern const char undef_off_pacga[];
+extern const char undef_off_sve[];
+extern const char undef_off_sme[];
 extern const char init_state_entry[];	/* not at _begin */
 extern const char regs_exit1[];		/* right after the two hvcs */
 extern const char regs_exit2[];
