@@ -1289,6 +1289,104 @@ TEST_F(x86, fail_entry_invalid_guest_state)
 }
 
 /*
+ * A rip with any of bits 63:32 set outside 64-bit code is invalid guest
+ * state (SDM vol. 3, "Checks on Guest RIP, RFLAGS, and SSP"), which Bochs
+ * checks too: FAIL_ENTRY 33, in real mode and in 32-bit protected mode,
+ * before anything ran, the vCPU still usable. With the rip fixed the
+ * program runs from where it should: hypercall16 to its vmcall, init32 to
+ * DONE.
+ */
+TEST_F(x86, fail_entry_rip_above_4g)
+{
+	static const struct {
+		const char *begin, *end, *entry;
+		__u32 mode;
+	} p[] = {
+		{ hypercall16_begin, hypercall16_end, hypercall16_begin, REAL16 },
+		{ init32_begin, init32_end, init32_entry, PROT32 },
+	};
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		struct axvcpu_regs regs;
+		struct vcpu *v;
+		struct vm vm;
+		__u64 pc;
+
+		vm_create(_metadata, self->sys_fd, &vm, p[i].begin, p[i].end);
+		v = vcpu_add_x86(_metadata, &vm, 0,
+				 guest_addr(p[i].begin, p[i].entry), p[i].mode,
+				 0, 0);
+		get_regs(_metadata, v, &regs);
+		pc = regs.pc;
+		set_pc(_metadata, v, pc | 0x100000000ULL);
+		for (j = 0; j < 2; j++) {
+			expect_exit(_metadata, v, AXVCPU_EXIT_FAIL_ENTRY, false);
+			ASSERT_EQ_X(VMX_EXIT_INVALID_STATE,
+				    v->run->fail_entry_reason);
+			ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
+		}
+		ASSERT_EQ(0U, v->nr_reports);
+		set_pc(_metadata, v, pc);
+		if (p[i].mode == REAL16) {
+			expect_exit(_metadata, v, AXVCPU_EXIT_HYPERCALL, false);
+			ASSERT_EQ_X(HC_NR16, v->run->hypercall.nr);
+		} else {
+			expect_done(_metadata, v, false);
+			ASSERT_EQ_X(guest_addr(init32_begin, init32_ip),
+				    v->reports[v->nr_reports - 1]);
+		}
+		vm_destroy(&vm);
+	}
+}
+
+/*
+ * A non-canonical rip in 64-bit mode, set at a HALT exit: VMX hardware
+ * refuses the entry (FAIL_ENTRY 33); Bochs 2.7 does not check bits 63:48
+ * of RIP at VM entry, enters, and the guest takes #GP(0) on the fetch,
+ * with that rip pushed (Documentation/x86.rst, "Failed entries"). Either
+ * is accepted, and which one happened is logged; either way, with the rip
+ * fixed the program goes on to DONE.
+ */
+TEST_F(x86, noncanonical_rip)
+{
+	__u64 resume = guest_addr(noncanon_begin, noncanon_resume), bad;
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+	char buf[256];
+	int r;
+
+	vm_create(_metadata, self->sys_fd, &vm, noncanon_begin, noncanon_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(resume, regs.pc);
+
+	/* Not canonical with 48 or with 57 linear-address bits. */
+	bad = resume ^ (1ULL << 63);
+	set_pc(_metadata, v, bad);
+	r = run_next(_metadata, v, false);
+	if (r == AXVCPU_EXIT_FAIL_ENTRY) {
+		ASSERT_EQ_X(VMX_EXIT_INVALID_STATE, v->run->fail_entry_reason);
+		TH_LOG("entry refused: FAIL_ENTRY %llu",
+		       ULL(v->run->fail_entry_reason));
+	} else {
+		ASSERT_TRUE(is_test_call(v->run, TEST_FID_FAIL))
+			TH_LOG("want FAIL_ENTRY or the guest's #GP, got %s",
+			       describe_exit(v->run, buf, sizeof(buf)));
+		ASSERT_EQ_X(FAIL_VECTOR + 13, v->run->hypercall.args[0]);
+		ASSERT_EQ_X(bad, v->run->hypercall.args[1]);	/* rip */
+		ASSERT_EQ_X(0, v->run->hypercall.args[2]);	/* error code */
+		TH_LOG("entered: #GP at rip %#llx (Bochs does not check RIP)",
+		       ULL(bad));
+	}
+	set_pc(_metadata, v, resume);
+	expect_done(_metadata, v, false);
+	vm_destroy(&vm);
+}
+
+/*
  * REAL16: CS = entry >> 4, ip = entry & 0xf (as a SIPI sets them), data
  * segments 0, CR0 = ET, CR4 and EFER 0, RFLAGS 0x2, IDTR limit 0x3ff (the
  * IVT at 0), rsi = setup.rsi.
@@ -1672,6 +1770,143 @@ TEST_F(x86, fpu_sse_preserved_with_xcr0_sse)
 TEST_F(x86, spin_interrupted_by_signal)
 {
 	common_spin_interrupted_by_signal(_metadata, &self->sys_fd);
+}
+
+/* How long the spinning tests below let the guest spin. */
+#define SPIN_MS		250
+
+/*
+ * Stops a RUN from another thread as api.rst tells a VMM to: after @ms,
+ * set immediate_exit, then signal the vCPU thread (SIGUSR1) every 10 ms
+ * until it says RUN is @back.
+ */
+struct stopper {
+	struct axvcpu_run *run;
+	pthread_t target;
+	unsigned int ms;
+	int back;
+};
+
+static void *stopper_fn(void *arg)
+{
+	struct stopper *s = arg;
+	unsigned int i;
+
+	usleep(s->ms * 1000);
+	__atomic_store_n(&s->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < 500 && !__atomic_load_n(&s->back, __ATOMIC_SEQ_CST); i++) {
+		pthread_kill(s->target, SIGUSR1);
+		usleep(10 * 1000);
+	}
+	return NULL;
+}
+
+/*
+ * Start the spinning program @begin (argument 0) in @vm and RUN it on
+ * this thread until a stopper ends the RUN after SPIN_MS: it must fail
+ * with EINTR, after at least SPIN_MS (in @ms), having taken only exits
+ * the module handles, at least 10 a second (every host ticks at 100 Hz
+ * or more, and the preemption timer fires every 10 ms or so). The caller
+ * checks the counters further, ends the program and destroys @vm.
+ */
+static struct vcpu *spin_stopped(struct __test_metadata *_metadata,
+				 int sys_fd, struct vm *vm, const char *begin,
+				 const char *end, __u64 *ms)
+{
+	struct stopper s = { .ms = SPIN_MS };
+	pthread_t thread;
+	struct vcpu *v;
+	__u64 start;
+	long r;
+
+	install_noop_handler(SIGUSR1);
+	vm_create(_metadata, sys_fd, vm, begin, end);
+	v = vcpu_add(_metadata, vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	s.run = v->run;
+	s.target = pthread_self();
+	start = now_ms();
+	ASSERT_EQ(0, pthread_create(&thread, NULL, stopper_fn, &s));
+	r = axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0);
+	*ms = now_ms() - start;
+	__atomic_store_n(&s.back, 1, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	v->run->immediate_exit = 0;
+	ASSERT_EQ(-EINTR, r) TH_LOG("RUN: %s", r < 0 ? strerror((int)-r) : "an exit");
+	TH_LOG("%llu ms: %llu exits, %llu for host interrupts, %llu in the module",
+	       ULL(*ms), ULL(v->run->exits), ULL(v->run->host_irq_exits),
+	       ULL(v->run->kernel_exits));
+	ASSERT_LE((__u64)SPIN_MS, *ms);
+	ASSERT_EQ(v->run->exits,
+		  v->run->host_irq_exits + v->run->kernel_exits);
+	ASSERT_LE(*ms / 100, v->run->exits);
+	return v;
+}
+
+/* Let the spinning program @v runs leave its loop, and see its DONE. */
+static void spin_done(struct __test_metadata *_metadata, struct vcpu *v)
+{
+	set_gpr(_metadata, v, GUEST_ARG_REG, 1);
+	expect_done(_metadata, v, false);
+}
+
+/*
+ * Host interrupts make a guest that spins with IF set exit, and each such
+ * exit is counted in host_irq_exits: at least 10 a second of spinning.
+ */
+TEST_F(x86, host_irq_exits_if_set)
+{
+	struct vcpu *v;
+	struct vm vm;
+	__u64 ms;
+
+	v = spin_stopped(_metadata, self->sys_fd, &vm, spin_begin, spin_end,
+			 &ms);
+	ASSERT_LT(0ULL, v->run->host_irq_exits);
+	ASSERT_LE(ms / 100, v->run->host_irq_exits);
+	spin_done(_metadata, v);
+	vm_destroy(&vm);
+}
+
+/*
+ * The same with IF clear: external-interrupt exiting ignores the guest's
+ * IF. The loop executes CLI, which under Bochs 2.7 makes the pending host
+ * interrupt visible to the guest's VM exit again (Documentation/x86.rst,
+ * "Host interrupts"); on hardware it changes nothing.
+ */
+TEST_F(x86, host_irq_exits_if_clear_cli)
+{
+	struct vcpu *v;
+	struct vm vm;
+	__u64 ms;
+
+	v = spin_stopped(_metadata, self->sys_fd, &vm, spin_cli_begin,
+			 spin_cli_end, &ms);
+	ASSERT_LT(0ULL, v->run->host_irq_exits);
+	ASSERT_LE(ms / 100, v->run->host_irq_exits);
+	spin_done(_metadata, v);
+	vm_destroy(&vm);
+}
+
+/*
+ * A guest that spins with IF clear and never writes IF cannot keep RUN
+ * from a signal: it still exits at least 10 times a second. On hardware
+ * these are host-interrupt exits; under Bochs 2.7, which makes none while
+ * the guest's IF is clear, they are the preemption timer's, counted in
+ * kernel_exits. Which counter has them is logged, not checked.
+ */
+TEST_F(x86, spin_if_clear_interrupted)
+{
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+	__u64 ms;
+
+	v = spin_stopped(_metadata, self->sys_fd, &vm, spin_if_clear_begin,
+			 spin_if_clear_end, &ms);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ(0ULL, regs.flags & RFLAGS_IF);
+	spin_done(_metadata, v);
+	vm_destroy(&vm);
 }
 
 TEST_F(x86, close_fds_while_running)

@@ -682,8 +682,9 @@ static int exception_exit(struct vmx_vcpu *vx)
 
 	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
 
+	/* The host's NMI, handed to its handler: counted as a host interrupt. */
 	if (type == INTR_TYPE_NMI_INTR)
-		return AXVCPU_EXIT_NOTHING;	/* the host's, handled */
+		return AXVCPU_EXIT_EXTERNAL_INTERRUPT;
 	/*
 	 * #DB and #AC: intercepted only so they cannot loop; reflect them.
 	 * An intercepted #DB did not update DR6: the qualification has its

@@ -1397,6 +1397,34 @@ BEGIN spin
 	DONE
 END spin
 
+/* spin_cli: spin with IF clear, executing CLI on every iteration. */
+BEGIN spin_cli
+1:	cli
+	test	%rsi, %rsi
+	jz	1b
+	DONE
+END spin_cli
+
+/* spin_if_clear: spin with IF clear as SETUP leaves it, never writing IF. */
+BEGIN spin_if_clear
+1:	test	%rsi, %rsi
+	jz	1b
+	DONE
+END spin_if_clear
+
+/*
+ * noncanon: take exceptions through the runtime, then HLT with IF clear
+ * (a HALT exit, where the VMM makes rip non-canonical); at noncanon_resume
+ * DONE.
+ */
+BEGIN noncanon
+	RT_INIT
+	hlt
+	.globl	noncanon_resume
+noncanon_resume:
+	DONE
+END noncanon
+
 /*
  * count_mmio: arg iterations of: increment a register counter (r10) and a
  * RAM counter (at GUEST_DATA + 64 * cpu id, zeroed first), put

@@ -160,8 +160,9 @@ GUEST_PROGRAM(mmio_alias);
 /*
  * SPIN_STI: the spinning programs (spin, count_regs) run with IF set.
  * Under Bochs 2.7 a host interrupt makes no external-interrupt VM exit
- * while the guest has IF clear (the VMX-preemption timer still bounds
- * each entry), and the tests check that host interrupts are counted.
+ * while the guest has IF clear, unless the guest wrote IF since the entry
+ * (a CLI will do: spin_cli); the VMX-preemption timer still bounds each
+ * entry (spin_if_clear). See Documentation/x86.rst, "Host interrupts".
  */
 GUEST_PROGRAM(npf_ro);
 GUEST_PROGRAM(sti_shadow);
@@ -189,6 +190,9 @@ GUEST_PROGRAM(init64);
 GUEST_PROGRAM(regs);
 GUEST_PROGRAM(fpu);
 GUEST_PROGRAM(spin);
+GUEST_PROGRAM(spin_cli);
+GUEST_PROGRAM(spin_if_clear);
+GUEST_PROGRAM(noncanon);
 GUEST_PROGRAM(count_mmio);
 GUEST_PROGRAM(count_regs);
 
@@ -226,6 +230,7 @@ extern const char init16_ip[];		/* the ip they report */
 extern const char init32_ip[];
 extern const char regs_exit1[];		/* right after the two vmcalls */
 extern const char regs_exit2[];
+extern const char noncanon_resume[];	/* right after its hlt */
 #endif
 
 #endif /* _AXVCPU_SELFTEST_GUEST_X86_64_H */

@@ -229,7 +229,11 @@ struct axvcpu_interrupt {
 #define AXVCPU_ACCESS_WRITE	(1U << 1)
 #define AXVCPU_ACCESS_EXEC	(1U << 2)
 
-/* Suberrors of AXVCPU_EXIT_INTERNAL_ERROR. */
+/*
+ * Suberrors of AXVCPU_EXIT_INTERNAL_ERROR. x86: UNKNOWN_EXIT has the VMX
+ * exit reason in data[0] and its qualification in data[1]; MMIO_DECODE has
+ * the instruction's first 8 bytes in data[0].
+ */
 #define AXVCPU_INTERNAL_UNKNOWN_EXIT	1 /* data[0]: arch exit code (arm64: ESR_EL2) */
 #define AXVCPU_INTERNAL_MMIO_DECODE	2 /* data[0]: insn (arm64: ESR_EL2), data[1]: gpa */
 #define AXVCPU_INTERNAL_INSN_FETCH	3 /* data[0]: guest pc */
@@ -237,13 +241,15 @@ struct axvcpu_interrupt {
 /**
  * struct axvcpu_exit_hypercall - payload of %AXVCPU_EXIT_HYPERCALL
  * @nr: hypercall number. riscv64: a7, the SBI extension id; arm64: x0,
- *	the SMCCC function id.
- * @args: arguments. riscv64: a0..a5; arm64: x1..x6.
+ *	the SMCCC function id; x86_64 (VMCALL): rax.
+ * @args: arguments. riscv64: a0..a5; arm64: x1..x6; x86_64: rbx, rcx,
+ *	rdx, rsi, rdi, r8.
  * @fid: riscv64: a6, the SBI function id; arm64: the HVC or SMC
- *	immediate; zero on other arches.
+ *	immediate; x86_64: zero.
  *
- * The result goes back with %AXVCPU_VCPU_SET_RETURN_VALUE (riscv64: a0;
- * arm64: x0).
+ * The guest's pc is past the calling instruction and its registers are
+ * untouched. The result goes back with %AXVCPU_VCPU_SET_RETURN_VALUE,
+ * which sets riscv64 a0, arm64 x0, x86_64 rax.
  */
 struct axvcpu_exit_hypercall {
 	__u64 nr;
@@ -260,9 +266,13 @@ struct axvcpu_exit_hypercall {
  *	zero-extended to @reg_width bytes.
  * @width: access width in bytes: 1, 2, 4 or 8.
  * @reg: read: the destination general-purpose register (index as in
- *	struct axvcpu_regs).
+ *	struct axvcpu_regs; x86_64: ah..bh are 0..3 with @reg_width 1).
  * @reg_width: read: width of the destination register in bytes.
  * @signed_ext: read: 1 if the loaded value is sign-extended.
+ *
+ * On every arch the guest's pc is already past the load or store at the
+ * exit; for a read, the destination register keeps its old value until
+ * the next %AXVCPU_VCPU_RUN writes it.
  */
 struct axvcpu_exit_mmio {
 	__u64 addr;
@@ -278,7 +288,8 @@ struct axvcpu_exit_mmio {
  * @addr: the register: riscv64 CSR number; arm64 ESR ISS encoding; x86 MSR.
  * @value: write: the value written. Read: the VMM stores the value here
  *	before the next %AXVCPU_VCPU_RUN, which puts it in register @reg.
- * @reg: read: destination general-purpose register.
+ * @reg: read: destination general-purpose register (x86_64: 0, the value
+ *	goes to edx:eax).
  * @pad: zero.
  */
 struct axvcpu_exit_sysreg {
@@ -307,7 +318,11 @@ struct axvcpu_exit_io {
  * @access: AXVCPU_ACCESS_* flags of the access that faulted.
  * @pad: zero.
  *
- * The faulting instruction has not executed; running again retries it.
+ * A store to a read-only region (WRITE), a fetch outside every region
+ * (EXEC), or an access of the guest's own page-table walk outside every
+ * region (READ, or WRITE for an accessed/dirty update; @addr the
+ * page-table entry's address), never an MMIO exit. The faulting
+ * instruction has not executed; running again retries it.
  */
 struct axvcpu_exit_npf {
 	__u64 addr;
@@ -318,12 +333,15 @@ struct axvcpu_exit_npf {
 /**
  * struct axvcpu_exit_cpu_up - payload of %AXVCPU_EXIT_CPU_UP
  * @target_cpu: riscv64: hart id; arm64: MPIDR affinity; x86: APIC id.
- * @entry_point: guest-physical entry point of the new CPU.
- * @arg: riscv64: opaque (a1 of the new hart); arm64: context id (x0).
+ * @entry_point: guest-physical entry point of the new CPU (x86: the
+ *	STARTUP vector << 12).
+ * @arg: riscv64: opaque (a1 of the new hart); arm64: context id (x0);
+ *	x86: zero.
  *
  * The VMM starts the vCPU (set entry, setup, run). The caller's SBI or
  * PSCI status is success unless the VMM overrides it with
- * %AXVCPU_VCPU_SET_RETURN_VALUE.
+ * %AXVCPU_VCPU_SET_RETURN_VALUE. An x86 STARTUP IPI (an ICR write) has
+ * no status: there that ioctl would only overwrite the caller's rax.
  */
 struct axvcpu_exit_cpu_up {
 	__u64 target_cpu;
@@ -335,8 +353,8 @@ struct axvcpu_exit_cpu_up {
  * struct axvcpu_exit_system_down - payload of %AXVCPU_EXIT_SYSTEM_DOWN
  * @type: riscv64: SBI SRST reset type (0 shutdown, 1 cold reboot, 2 warm
  *	reboot), or 0 for the legacy shutdown call; arm64: 0 for PSCI
- *	SYSTEM_OFF, 1 for SYSTEM_RESET.
- * @reason: riscv64: SBI SRST reset reason; arm64: zero.
+ *	SYSTEM_OFF, 1 for SYSTEM_RESET; x86: 1 (a reset) for a triple fault.
+ * @reason: riscv64: SBI SRST reset reason; arm64 and x86: zero.
  */
 struct axvcpu_exit_system_down {
 	__u64 type;
@@ -347,14 +365,19 @@ struct axvcpu_exit_system_down {
  * struct axvcpu_exit_ipi - payload of %AXVCPU_EXIT_SEND_IPI
  * @target_cpu: riscv64: hart_mask_base; arm64: the MPIDR affinity of
  *	the first CPU of ICC_SGI1R_EL1's target list (Aff3.Aff2.Aff1 and
- *	16 * RS as Aff0).
+ *	16 * RS as Aff0); x86: the x2APIC ICR's destination APIC id.
  * @target_cpu_aux: riscv64: hart_mask (bit n is hart @target_cpu + n);
- *	arm64: the TargetList (bit n is Aff0 @target_cpu + n).
+ *	arm64: the TargetList (bit n is Aff0 @target_cpu + n); x86: zero.
  * @send_to_all: 1 if every hart is targeted (riscv64: base is -1); arm64:
- *	IRM, every CPU but the sender.
+ *	IRM, every CPU but the sender; x86: the "all including self" and
+ *	"all excluding self" shorthands.
  * @send_to_self: 1 if the sender is among the targets.
  * @vector: the interrupt to raise (riscv64: 1, supervisor software;
- *	arm64: the SGI INTID).
+ *	arm64: the SGI INTID; x86: the ICR's vector).
+ *
+ * The riscv64 caller's SBI status is success unless the VMM overrides it
+ * with %AXVCPU_VCPU_SET_RETURN_VALUE; the arm64 and x86 register writes
+ * return no status.
  */
 struct axvcpu_exit_ipi {
 	__u64 target_cpu;
@@ -386,8 +409,9 @@ struct axvcpu_exit_internal {
  *	read exit and returns -EINTR without entering the guest.
  * @exits: out: all exits taken by this vCPU.
  * @kernel_exits: out: exits handled inside the module (reason Nothing).
- * @host_irq_exits: out: exits caused by host interrupts, which Linux
- *	handled (reason ExternalInterrupt, never returned).
+ * @host_irq_exits: out: exits caused by host interrupts (x86: and host
+ *	NMIs), which Linux handled (reason ExternalInterrupt, never
+ *	returned).
  * @reserved: zero.
  * @hypercall: payload of %AXVCPU_EXIT_HYPERCALL.
  * @mmio: payload of %AXVCPU_EXIT_MMIO_READ and %AXVCPU_EXIT_MMIO_WRITE.
@@ -442,6 +466,7 @@ struct axvcpu_run {
 #define AXVCPU_VCPU_SET_REGS	_IOW(AXVCPU_IOCTL_MAGIC, 0x23, struct axvcpu_regs)
 #define AXVCPU_VCPU_INJECT_INTERRUPT \
 	_IOW(AXVCPU_IOCTL_MAGIC, 0x24, struct axvcpu_interrupt)
+/* The guest call's result: riscv64 a0, arm64 x0, x86_64 rax. */
 #define AXVCPU_VCPU_SET_RETURN_VALUE _IOW(AXVCPU_IOCTL_MAGIC, 0x25, __u64)
 #define AXVCPU_VCPU_GET_STATE	_IOR(AXVCPU_IOCTL_MAGIC, 0x26, struct axvcpu_vcpu_state)
 #define AXVCPU_VCPU_RUN		_IO(AXVCPU_IOCTL_MAGIC, 0x27)
