@@ -448,26 +448,10 @@ TEST_F(arm64, mmio_read_widths)
  */
 TEST_F(arm64, mmio_read_pc_past_load)
 {
-	const struct mmio_access *a = &mmio_read_acc[0];
-	struct axvcpu_regs regs;
-	struct vcpu *v;
-	struct vm vm;
+	static const __u64 x5 = ~0ULL;	/* mov x5, #-1 */
 
-	vm_create(_metadata, self->sys_fd, &vm, mmio_read_begin, mmio_read_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_MMIO_BASE);
-
-	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
-	ASSERT_EQ_X(GUEST_MMIO_BASE + a->off, v->run->mmio.addr);
-	ASSERT_EQ(a->reg, v->run->mmio.reg);
-	get_regs(_metadata, v, &regs);
-	ASSERT_EQ_X(guest_addr(mmio_read_begin, mmio_read_next), regs.pc);
-	ASSERT_EQ_X(~0ULL, regs.gprs[a->reg]);	/* mov x5, #-1 */
-
-	v->run->mmio.data = a->data;
-	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
-	ASSERT_EQ_X(GUEST_MMIO_BASE + mmio_read_acc[1].off, v->run->mmio.addr);
-	EXPECT_REPORTS(v, a->result);
-	vm_destroy(&vm);
+	common_mmio_read_pc_past_load(_metadata, &self->sys_fd, mmio_read_acc,
+				      &x5);
 }
 
 /* Every store width and form; data is Rt truncated to the width. */

@@ -792,19 +792,8 @@ TEST_F(riscv, start_state_and_rdtime)
  */
 TEST_F(riscv, mmio_read_pc_past_load)
 {
-	struct axvcpu_regs regs;
-	struct vcpu *v;
-	struct vm vm;
-
-	vm_create(_metadata, self->sys_fd, &vm, mmio_read_begin, mmio_read_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, GUEST_MMIO_BASE);
-	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
-	get_regs(_metadata, v, &regs);
-	ASSERT_EQ_X(guest_addr(mmio_read_begin, mmio_read_next), regs.pc);
-	v->run->mmio.data = 0x5a;
-	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
-	EXPECT_REPORTS(v, 0x5a);
-	vm_destroy(&vm);
+	common_mmio_read_pc_past_load(_metadata, &self->sys_fd, mmio_read_acc,
+				      NULL);
 }
 
 TEST_F(riscv, run_page_stats)

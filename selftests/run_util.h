@@ -625,6 +625,41 @@ static void *injector_fn(void *arg)
  */
 
 /*
+ * At an MMIO_READ exit, before the VMM completes it, GET_REGS already
+ * reads the pc after the load (the arch's mmio_read_next label) and the
+ * destination register as it was (@rt_before, if the program set it);
+ * the next RUN writes it and goes on from that pc. @acc are the first
+ * two reads of the arch's mmio_read program.
+ */
+static void common_mmio_read_pc_past_load(struct __test_metadata *_metadata,
+					  int *sys_fd,
+					  const struct mmio_access *acc,
+					  const __u64 *rt_before)
+{
+	const struct mmio_access *a = &acc[0];
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, *sys_fd, &vm, mmio_read_begin, mmio_read_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, GUEST_MMIO_BASE);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
+	ASSERT_EQ_X(GUEST_MMIO_BASE + a->off, v->run->mmio.addr);
+	ASSERT_EQ(a->reg, v->run->mmio.reg);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(guest_addr(mmio_read_begin, mmio_read_next), regs.pc);
+	if (rt_before)
+		ASSERT_EQ_X(*rt_before, regs.gprs[a->reg]);
+
+	v->run->mmio.data = a->data;
+	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
+	ASSERT_EQ_X(GUEST_MMIO_BASE + acc[1].off, v->run->mmio.addr);
+	EXPECT_REPORTS(v, a->result);
+	vm_destroy(&vm);
+}
+
+/*
  * immediate_exit: RUN fails with EINTR without entering the guest, but
  * still completes a pending MMIO read, exactly once. @acc are the first
  * two reads of the arch's mmio_read program.

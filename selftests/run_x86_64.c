@@ -700,6 +700,15 @@ TEST_F(x86, npf_guest_page_walk)
 	vm_destroy(&vm);
 }
 
+/* The pc is already past the load at the exit; rax is still -1. */
+TEST_F(x86, mmio_read_pc_past_load)
+{
+	static const __u64 rax = ~0ULL;
+
+	common_mmio_read_pc_past_load(_metadata, &self->sys_fd, mmio_read_acc,
+				      &rax);
+}
+
 /* immediate_exit, on the first two loads of mmio_read. */
 TEST_F(x86, immediate_exit_returns_eintr)
 {

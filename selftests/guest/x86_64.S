@@ -399,6 +399,8 @@ BEGIN mmio_read
 	mov	%rsi, %rbp
 	mov	$-1, %rax
 	mov	(%rbp), %al			/* 0x00 */
+	.globl	mmio_read_next
+mmio_read_next:
 	REPORT	%rax
 	mov	$-1, %rcx
 	mov	0x02(%rbp), %cx			/* 0x02 */

@@ -200,6 +200,7 @@ GUEST_PROGRAM(count_regs);
 extern const char rt_stubs64[];		/* 256 stubs of 16 bytes */
 extern const char rt_stubs16[];		/* 256 stubs of 8 bytes */
 extern const char hypercall_ret[];	/* right after the vmcall */
+extern const char mmio_read_next[];	/* right after the first load */
 extern const char hypercall16_ret[];
 extern const char io_string_outsb[];	/* the four string I/O */
 extern const char io_string_rep_outsw[];	/* instructions, and */
