@@ -67,8 +67,10 @@ mirror=${AXV_MIRROR:-$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
 [ -n "$mirror" ] || die "no Debian mirror in /etc/apt/sources.list*: set AXV_MIRROR"
 log "debootstrap --variant=minbase bookworm from $mirror into $ROOT"
 mkdir -p "$ROOT"
-debootstrap --variant=minbase bookworm "$ROOT" "$mirror" > "$AXV_CACHE/debootstrap.log" 2>&1 ||
-	{ tail -20 "$AXV_CACHE/debootstrap.log" >&2; die "debootstrap failed"; }
+OUT=${AXV_OUT:-$AXV_TOP/.out}/fresh
+rm -rf "$OUT"; mkdir -p "$OUT"
+debootstrap --variant=minbase bookworm "$ROOT" "$mirror" > "$OUT/debootstrap.log" 2>&1 ||
+	{ tail -20 "$OUT/debootstrap.log" >&2; die "debootstrap failed"; }
 # The same apt sources and settings as this machine; its name service.
 rm -f "$ROOT/etc/apt/sources.list"
 cp -a /etc/apt/sources.list* /etc/apt/apt.conf.d /etc/apt/trusted.gpg.d "$ROOT/etc/apt/" 2>/dev/null || true
@@ -96,4 +98,5 @@ unshare --mount --propagation private bash -euc '
 rc=$?
 set -e
 [ "${AXV_FRESH_KEEP:-0}" = 1 ] || fresh_rm
+log "fresh machine check: exit $rc after $(( ($(date +%s) - axv_t0) / 60 )) minutes"
 exit $rc
