@@ -9,6 +9,7 @@
 #define _AXVCPU_H
 
 #include <linux/bits.h>
+#include <linux/idr.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -36,26 +37,26 @@ struct axvcpu_vm;
 /* ------------------------------------------------------------------ HAL */
 
 /**
- * struct axvcpu_hal - host services a backend uses (the seed's AxVCpuHal)
+ * struct axvcpu_hal - the frames of the stage-2 tables (the seed's AxVCpuHal)
  * @alloc_frames: allocate 2^@order zeroed, physically contiguous pages
  *	aligned to their size; returns the physical address or 0.
  * @dealloc_frames: free what @alloc_frames returned, with the same @order.
  * @phys_to_virt: kernel virtual address of a frame from @alloc_frames.
  * @virt_to_phys: inverse of @phys_to_virt.
- * @irq_handler: let the host handle the interrupts pending on this CPU.
- *	Called with interrupts disabled right after every guest exit;
- *	returns with them enabled. (The seed's irq_fetch is not needed: the
- *	host's own irq path finds the source.)
  *
- * The Linux implementation maps these onto the page allocator and the
- * Linux irq path; KUnit substitutes a fake that tracks allocations.
+ * The one host service the core's stage-2 builder takes as a parameter,
+ * so that KUnit can count and check every table page with a fake. The
+ * Linux implementation is the page allocator. Everything else the seed's
+ * HAL offers is Linux itself: the backends allocate their own structures
+ * (VMCS, MSR bitmaps, per-CPU areas) from the kernel allocators, and a
+ * host interrupt that ends a guest run is taken by Linux's own irq path
+ * when the run loop enables interrupts (Documentation/design.rst).
  */
 struct axvcpu_hal {
 	phys_addr_t (*alloc_frames)(unsigned int order);
 	void (*dealloc_frames)(phys_addr_t pa, unsigned int order);
 	void *(*phys_to_virt)(phys_addr_t pa);
 	phys_addr_t (*virt_to_phys)(void *va);
-	void (*irq_handler)(void);
 };
 
 extern const struct axvcpu_hal axvcpu_linux_hal;
@@ -146,6 +147,9 @@ bool axvcpu_region_overlaps(const struct axvcpu_region *r, u64 gpa, u64 size);
  * @id: VM id (for messages).
  * @be: the backend.
  * @lock: protects @regions, @s2 and @vcpus. Never held across guest entry.
+ *	Lock order: a vCPU's @mutex, then @lock (an exit handler looks up a
+ *	region with its vCPU's mutex held); nothing is taken under @lock
+ *	but the page allocator's and the backend's vm_flush_s2 IPIs.
  * @regions: memory-region slots.
  * @s2: stage-2 tables built from @regions.
  * @vcpus: vCPUs by id.
@@ -164,6 +168,7 @@ struct axvcpu_vm {
 
 int axvcpu_vm_read_guest(struct axvcpu_vm *vm, u64 gpa, void *buf, size_t len);
 struct axvcpu_region *axvcpu_vm_find_region(struct axvcpu_vm *vm, u64 gpa);
+struct axvcpu_vm *axvcpu_vm_create(const struct axvcpu_backend *be);
 void axvcpu_vm_put(struct axvcpu_vm *vm);
 int axvcpu_vm_set_region(struct axvcpu_vm *vm,
 			 const struct axvcpu_memory_region *mr);
@@ -176,14 +181,21 @@ void axvcpu_vm_free_regions(struct axvcpu_vm *vm);
  * @vm: the VM; the vCPU holds a reference on it through its fd.
  * @id: vCPU id within the VM.
  * @be: the backend.
- * @state: AXVCPU_STATE_*; written under @mutex, read locklessly.
+ * @state: AXVCPU_STATE_*; written with WRITE_ONCE under @mutex (or by
+ *	the preempt notifier of the thread holding it), read with READ_ONCE
+ *	without it by get-state and inject.
  * @mutex: serialises the vCPU ioctls; held across RUN, so every ioctl but
- *	inject and get-state fails with -EBUSY while the vCPU runs.
+ *	inject and get-state fails with -EBUSY while the vCPU runs. Taken
+ *	before the VM's lock (struct axvcpu_vm).
  * @entry_set: set_entry has been called.
  * @pending_read: exit reason whose result the next RUN completes, or 0.
- * @cpu: physical CPU the vCPU is bound to, or -1.
+ * @cpu: physical CPU the vCPU is bound to, or -1. Written with WRITE_ONCE
+ *	by the vCPU's own thread (bind, unbind, the preempt notifier), read
+ *	with READ_ONCE by any thread that kicks it.
  * @in_guest: the vCPU is between the last pending-work check and the
- *	exit; an interrupt injected then needs a kick.
+ *	exit; an interrupt injected then needs a kick. Written by the vCPU's
+ *	thread in axvcpu_vcpu_run() (smp_store_mb, then WRITE_ONCE), read
+ *	with READ_ONCE by axvcpu_vcpu_kick().
  * @run: the run page shared with userspace.
  * @pn: preempt notifier moving the binding between CPUs during RUN.
  * @arch: backend-private vCPU data.
@@ -212,15 +224,20 @@ struct axvcpu_vcpu {
  * per-CPU current vCPU set to @vcpu (see axvcpu_current()), and return 0
  * or a negative errno.
  *
- * @vm_init: set up backend VM state (e.g. a VMID). May sleep; no current.
+ * @vm_init: set up backend VM state (a VMID, and the register naming the
+ *	VM's stage-2 root, which exists already: @vm->s2.root). May sleep;
+ *	no mutex, no current.
  * @vm_destroy: undo @vm_init. May sleep; no current.
  * @vm_flush_s2: stage-2 entries were removed: invalidate this VM's cached
- *	translations on every CPU. May sleep; no current.
- * @vcpu_create: allocate @vcpu->arch (the seed's new). May sleep; no
- *	current.
- * @vcpu_destroy: free @vcpu->arch. May sleep; no current.
+ *	translations on every CPU. May sleep (IPIs); no current; called
+ *	with the VM's lock held when a region changes, without it when the
+ *	VM is freed.
+ * @vcpu_create: optional: initialise @vcpu->arch, which the core
+ *	allocated zeroed (&struct axvcpu_backend.vcpu_size bytes) and frees
+ *	(the seed's new). May sleep; no mutex, no current.
+ * @vcpu_destroy: optional: free what @vcpu_create allocated besides
+ *	@vcpu->arch. May sleep; no mutex, no current.
  * @vcpu_set_entry: set the guest entry point; called once, before setup.
- * @vcpu_set_ept_root: set the stage-2 root (EPT pointer, VTTBR, hgatp).
  * @vcpu_check_setup: optional: validate the arch part of the setup
  *	config before anything changes; an error fails SETUP with the vCPU
  *	still Created. No current.
@@ -238,12 +255,16 @@ struct axvcpu_vcpu {
  *	vCPU bound). Returns an AXVCPU_EXIT_* reason, with its payload in
  *	@run; %AXVCPU_EXIT_NOTHING and %AXVCPU_EXIT_EXTERNAL_INTERRUPT
  *	resume the guest. A read exit records its destination in @run for
- *	@vcpu_complete_read.
+ *	@vcpu_complete_read. May sleep and take the VM's lock (through
+ *	axvcpu_gpa_fault()).
  * @vcpu_complete_read: put the result of the read exit @reason, which the
- *	VMM stored in @run, into the guest. Called by the next RUN.
+ *	VMM stored in @run, into the guest. Called by the next RUN, which
+ *	enters the guest next unless this returns an AXVCPU_EXIT_* reason
+ *	(with its payload in @run): an exit the completion itself causes
+ *	(riscv: the write half of a CSR read-modify-write), which that RUN
+ *	returns without entering the guest.
  * @vcpu_get_regs: read the general-purpose registers and pc.
  * @vcpu_set_regs: write the general-purpose registers and pc.
- * @vcpu_set_gpr: write one general-purpose register (the seed's set_gpr).
  * @vcpu_inject_interrupt: queue @vector for the guest. Any context, no
  *	mutex, no current: it must only queue; the core kicks the vCPU.
  * @vcpu_set_return_value: value handed back to the guest's call.
@@ -255,7 +276,6 @@ struct axvcpu_arch_ops {
 	int (*vcpu_create)(struct axvcpu_vcpu *vcpu);
 	void (*vcpu_destroy)(struct axvcpu_vcpu *vcpu);
 	int (*vcpu_set_entry)(struct axvcpu_vcpu *vcpu, u64 entry);
-	int (*vcpu_set_ept_root)(struct axvcpu_vcpu *vcpu, phys_addr_t root);
 	int (*vcpu_check_setup)(struct axvcpu_vcpu *vcpu,
 				const struct axvcpu_setup *cfg);
 	int (*vcpu_setup)(struct axvcpu_vcpu *vcpu,
@@ -265,11 +285,10 @@ struct axvcpu_arch_ops {
 	int (*vcpu_run)(struct axvcpu_vcpu *vcpu);
 	int (*vcpu_handle_exit)(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
 	int (*vcpu_complete_read)(struct axvcpu_vcpu *vcpu, u32 reason,
-				  const struct axvcpu_run *run);
+				  struct axvcpu_run *run);
 	void (*vcpu_get_regs)(struct axvcpu_vcpu *vcpu, struct axvcpu_regs *regs);
 	int (*vcpu_set_regs)(struct axvcpu_vcpu *vcpu,
 			     const struct axvcpu_regs *regs);
-	int (*vcpu_set_gpr)(struct axvcpu_vcpu *vcpu, unsigned int reg, u64 val);
 	int (*vcpu_inject_interrupt)(struct axvcpu_vcpu *vcpu, u32 vector);
 	void (*vcpu_set_return_value)(struct axvcpu_vcpu *vcpu, u64 val);
 };
@@ -282,15 +301,12 @@ struct axvcpu_arch_ops {
  *
  * @hardware_enable: take this CPU's virtualization hardware; -EBUSY with
  *	a one-line message if another hypervisor holds it.
- * @hardware_disable: give it back.
- * @is_enabled: whether @hardware_enable succeeded on this CPU.
- * @max_guest_page_table_levels: stage-2 levels this CPU supports.
+ * @hardware_disable: give it back; called only on a CPU where
+ *	@hardware_enable succeeded (the core keeps track).
  */
 struct axvcpu_percpu_ops {
 	int (*hardware_enable)(void);
 	void (*hardware_disable)(void);
-	bool (*is_enabled)(void);
-	unsigned int (*max_guest_page_table_levels)(void);
 };
 
 /**
@@ -307,6 +323,8 @@ struct axvcpu_percpu_ops {
  * @hal: host services.
  * @setup_size: bytes of struct axvcpu_setup's union the backend uses;
  *	the rest must be zero.
+ * @vcpu_size: bytes of the backend's vCPU (@vcpu->arch), allocated
+ *	zeroed and freed by the core.
  */
 struct axvcpu_backend {
 	const char *name;
@@ -318,6 +336,7 @@ struct axvcpu_backend {
 	const struct axvcpu_s2_format *s2_format;
 	const struct axvcpu_hal *hal;
 	size_t setup_size;
+	size_t vcpu_size;
 };
 
 extern const struct axvcpu_backend *axvcpu_backend;
@@ -330,8 +349,7 @@ int axvcpu_vcpu_init(struct axvcpu_vcpu *vcpu, const struct axvcpu_backend *be,
 		     struct axvcpu_vm *vm, u32 id);
 void axvcpu_vcpu_destroy(struct axvcpu_vcpu *vcpu);
 int axvcpu_vcpu_set_entry(struct axvcpu_vcpu *vcpu, u64 entry);
-int axvcpu_vcpu_setup(struct axvcpu_vcpu *vcpu, phys_addr_t ept_root,
-		      const struct axvcpu_setup *cfg);
+int axvcpu_vcpu_setup(struct axvcpu_vcpu *vcpu, const struct axvcpu_setup *cfg);
 int axvcpu_vcpu_bind(struct axvcpu_vcpu *vcpu);
 int axvcpu_vcpu_unbind(struct axvcpu_vcpu *vcpu);
 int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu);
@@ -342,6 +360,19 @@ struct axvcpu_vcpu *axvcpu_current(void);
 int axvcpu_set_current(struct axvcpu_vcpu *vcpu);
 void axvcpu_clear_current(struct axvcpu_vcpu *vcpu);
 u64 axvcpu_mmio_read_value(const struct axvcpu_exit_mmio *mmio);
+
+/* Exit payloads and stage-2 fault classification (exit.c). */
+int axvcpu_exit_internal_error(struct axvcpu_run *run, u32 suberror, u64 d0,
+			       u64 d1);
+int axvcpu_exit_npf(struct axvcpu_run *run, u64 gpa, u32 access);
+int axvcpu_exit_mmio_read(struct axvcpu_run *run, u64 gpa, u32 width, u32 reg,
+			  u32 reg_width, bool sign);
+int axvcpu_exit_mmio_write(struct axvcpu_run *run, u64 gpa, u32 width,
+			   u64 data);
+int axvcpu_gpa_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
+		     u64 gpa, u32 access, bool walk);
+int axvcpu_tags_get(struct ida *ida, unsigned int max);
+void axvcpu_tags_put(struct ida *ida, unsigned int tag);
 
 /* Per-CPU virtualization, on while VMs exist. */
 int axvcpu_hw_get(void);

@@ -26,7 +26,7 @@ static int check_cap(struct axvcpu_cap *c)
 		c->value = AXVCPU_MAX_MEM_REGIONS;
 		break;
 	case AXVCPU_CAP_GUEST_PT_LEVELS:
-		c->value = be->percpu->max_guest_page_table_levels();
+		c->value = be->s2_format->levels;
 		break;
 	case AXVCPU_CAP_RUN_PAGE_SIZE:
 		c->value = PAGE_SIZE;

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The HAL (the seed's AxVCpuHal) on Linux: frames from the page allocator,
- * the linear map for phys<->virt, and the Linux irq path for host
- * interrupts that arrive while a guest runs.
+ * The HAL (the seed's AxVCpuHal) on Linux: the stage-2 tables' frames from
+ * the page allocator, and the linear map for phys<->virt.
  */
 #include <linux/gfp.h>
 #include <linux/io.h>
-#include <linux/irqflags.h>
 #include <linux/mm.h>
 
 #include "axvcpu.h"
@@ -33,20 +31,10 @@ static phys_addr_t linux_virt_to_phys(void *va)
 	return virt_to_phys(va);
 }
 
-/*
- * A host interrupt during guest execution only made the guest exit; it is
- * still pending, and enabling interrupts lets Linux dispatch it.
- */
-static void linux_irq_handler(void)
-{
-	local_irq_enable();
-}
-
 const struct axvcpu_hal axvcpu_linux_hal = {
 	.alloc_frames	= linux_alloc_frames,
 	.dealloc_frames	= linux_dealloc_frames,
 	.phys_to_virt	= linux_phys_to_virt,
 	.virt_to_phys	= linux_virt_to_phys,
-	.irq_handler	= linux_irq_handler,
 };
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_linux_hal);

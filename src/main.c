@@ -2,35 +2,19 @@
 /*
  * axvcpu: virtual CPUs for userspace VMMs through /dev/axvcpu.
  *
- * Module load: probe the backend and register the device. Virtualization
- * is enabled on every online CPU, from CPU hotplug callbacks (the seed's
- * AxArchPerCpu), only while at least one VM exists, as KVM does with
- * kvm.enable_virt_at_load=0: so the two can take turns in one boot.
+ * Module load: probe the backend (hw.c) and register the device (dev.c).
+ *
+ * The core's files depend on each other one way, from the module down
+ * to the backend: main.c -> dev.c (/dev/axvcpu) -> vm_fd.c (VM fd) ->
+ * vcpu_fd.c (vCPU fd) -> vm.c (VM object) -> vcpu.c (vCPU state machine),
+ * mem.c (regions), stage2.c (tables) -> hw.c (the backend, per-CPU
+ * virtualization). exit.c and hal.c are libraries the backends call.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/cpuhotplug.h>
 #include <linux/module.h>
 
 #include "axvcpu.h"
-
-const struct axvcpu_backend *axvcpu_backend;
-
-static enum cpuhp_state hp_state;
-static DEFINE_MUTEX(hw_lock);	/* hw_users, hp_state */
-static unsigned int hw_users;
-
-static int axvcpu_cpu_online(unsigned int cpu)
-{
-	return axvcpu_backend->percpu->hardware_enable();
-}
-
-static int axvcpu_cpu_offline(unsigned int cpu)
-{
-	if (axvcpu_backend->percpu->is_enabled())
-		axvcpu_backend->percpu->hardware_disable();
-	return 0;
-}
 
 static const struct axvcpu_backend *find_backend(void)
 {
@@ -43,49 +27,6 @@ static const struct axvcpu_backend *find_backend(void)
 #else
 	return NULL;
 #endif
-}
-
-/**
- * axvcpu_hw_get() - have virtualization enabled on every CPU, for a VM
- *
- * The first user enables it on every online CPU (and on CPUs that come
- * online later); if one refuses, none stays enabled.
- *
- * Context: may sleep.
- * Return: 0, or the refusing CPU's errno (-EBUSY: another hypervisor).
- */
-int axvcpu_hw_get(void)
-{
-	int r = 0;
-
-	mutex_lock(&hw_lock);
-	if (!hw_users) {
-		r = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "axvcpu:online",
-				      axvcpu_cpu_online, axvcpu_cpu_offline);
-		if (r >= 0) {
-			hp_state = r;
-			r = 0;
-		}
-	}
-	if (!r)
-		hw_users++;
-	mutex_unlock(&hw_lock);
-	return r;
-}
-
-/**
- * axvcpu_hw_put() - drop what axvcpu_hw_get() took
- *
- * The last user disables virtualization on every CPU.
- *
- * Context: may sleep.
- */
-void axvcpu_hw_put(void)
-{
-	mutex_lock(&hw_lock);
-	if (!--hw_users)
-		cpuhp_remove_state(hp_state);
-	mutex_unlock(&hw_lock);
 }
 
 static void backend_remove(const struct axvcpu_backend *be)

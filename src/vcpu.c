@@ -14,6 +14,7 @@
  */
 #include <linux/irqflags.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
 
 #include "axvcpu.h"
@@ -127,18 +128,32 @@ static int transition(struct axvcpu_vcpu *vcpu, int from, int to,
  * @vm: owning VM.
  * @id: vCPU id.
  *
- * Return: 0 with @vcpu Created, or the backend's errno.
+ * Allocates the backend's part (@be->vcpu_size bytes, zeroed) and lets
+ * the backend's optional vcpu_create fill it.
+ *
+ * Return: 0 with @vcpu Created, -ENOMEM, or the backend's errno.
  */
 int axvcpu_vcpu_init(struct axvcpu_vcpu *vcpu, const struct axvcpu_backend *be,
 		     struct axvcpu_vm *vm, u32 id)
 {
+	int r;
+
+	vcpu->arch = kzalloc(be->vcpu_size, GFP_KERNEL_ACCOUNT);
+	if (!vcpu->arch)
+		return -ENOMEM;
 	vcpu->be = be;
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->cpu = -1;
 	mutex_init(&vcpu->mutex);
 	vcpu->state = AXVCPU_STATE_CREATED;
-	return be->ops->vcpu_create(vcpu);
+	r = be->ops->vcpu_create ? be->ops->vcpu_create(vcpu) : 0;
+	if (r) {
+		mutex_destroy(&vcpu->mutex);
+		kfree(vcpu->arch);
+		vcpu->arch = NULL;
+	}
+	return r;
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_init);
 
@@ -148,7 +163,10 @@ EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_init);
  */
 void axvcpu_vcpu_destroy(struct axvcpu_vcpu *vcpu)
 {
-	vcpu->be->ops->vcpu_destroy(vcpu);
+	if (vcpu->be->ops->vcpu_destroy)
+		vcpu->be->ops->vcpu_destroy(vcpu);
+	kfree(vcpu->arch);
+	vcpu->arch = NULL;
 	mutex_destroy(&vcpu->mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_destroy);
@@ -181,30 +199,19 @@ int axvcpu_vcpu_set_entry(struct axvcpu_vcpu *vcpu, u64 entry)
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_set_entry);
 
-struct setup_args {
-	phys_addr_t root;
-	const struct axvcpu_setup *cfg;
-};
-
-static int do_setup(struct axvcpu_vcpu *vcpu, void *arg)
+static int do_setup(struct axvcpu_vcpu *vcpu, void *cfg)
 {
-	const struct axvcpu_arch_ops *ops = vcpu->be->ops;
-	struct setup_args *a = arg;
-	int r;
-
-	r = ops->vcpu_set_ept_root(vcpu, a->root);
-	return r ?: ops->vcpu_setup(vcpu, a->cfg);
+	return vcpu->be->ops->vcpu_setup(vcpu, cfg);
 }
 
-static int setup_locked(struct axvcpu_vcpu *vcpu, void *arg)
+static int setup_locked(struct axvcpu_vcpu *vcpu, void *cfg)
 {
-	return axvcpu_vcpu_call(vcpu, do_setup, arg);
+	return axvcpu_vcpu_call(vcpu, do_setup, cfg);
 }
 
 /**
- * axvcpu_vcpu_setup() - Created -> Free: stage-2 root and arch config
+ * axvcpu_vcpu_setup() - Created -> Free: the arch config
  * @vcpu: the vCPU.
- * @ept_root: physical address of the VM's stage-2 root.
  * @cfg: the setup config, already validated by the backend-independent
  *	ioctl code.
  *
@@ -213,11 +220,9 @@ static int setup_locked(struct axvcpu_vcpu *vcpu, void *arg)
  * refuses, the vCPU still Created; a later backend failure leaves the
  * vCPU Invalid.
  */
-int axvcpu_vcpu_setup(struct axvcpu_vcpu *vcpu, phys_addr_t ept_root,
-		      const struct axvcpu_setup *cfg)
+int axvcpu_vcpu_setup(struct axvcpu_vcpu *vcpu, const struct axvcpu_setup *cfg)
 {
 	const struct axvcpu_arch_ops *ops = vcpu->be->ops;
-	struct setup_args a = { .root = ept_root, .cfg = cfg };
 	int r;
 
 	if (vcpu->state == AXVCPU_STATE_CREATED && !vcpu->entry_set)
@@ -229,7 +234,7 @@ int axvcpu_vcpu_setup(struct axvcpu_vcpu *vcpu, phys_addr_t ept_root,
 			return r;
 	}
 	return transition(vcpu, AXVCPU_STATE_CREATED, AXVCPU_STATE_FREE,
-			  setup_locked, &a);
+			  setup_locked, (void *)cfg);
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_setup);
 
@@ -244,7 +249,7 @@ static int do_bind(struct axvcpu_vcpu *vcpu, void *arg)
 		axvcpu_clear_current(vcpu);
 		return r;
 	}
-	vcpu->cpu = smp_processor_id();
+	WRITE_ONCE(vcpu->cpu, smp_processor_id());
 	return 0;
 }
 
@@ -271,7 +276,7 @@ static int do_unbind(struct axvcpu_vcpu *vcpu, void *arg)
 	int r = vcpu->be->ops->vcpu_unbind(vcpu);
 
 	axvcpu_clear_current(vcpu);
-	vcpu->cpu = -1;
+	WRITE_ONCE(vcpu->cpu, -1);
 	return r;
 }
 
@@ -328,8 +333,12 @@ int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu)
 	smp_store_mb(vcpu->in_guest, true);
 	r = ops->vcpu_run(vcpu);
 	WRITE_ONCE(vcpu->in_guest, false);
-	/* Let Linux take the host interrupt that may have caused the exit. */
-	vcpu->be->hal->irq_handler();
+	/*
+	 * Let Linux take the host interrupt that may have caused the exit:
+	 * its own irq path finds the source (the seed's irq_fetch and
+	 * irq_handler are not needed).
+	 */
+	local_irq_enable();
 	if (!r) {
 		vcpu->run->exits++;
 		r = ops->vcpu_handle_exit(vcpu, vcpu->run);

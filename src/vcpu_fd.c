@@ -10,6 +10,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
@@ -29,7 +30,7 @@ static void vcpu_sched_in(struct preempt_notifier *pn, int cpu)
 		WRITE_ONCE(vcpu->state, AXVCPU_STATE_INVALID);
 		return;
 	}
-	vcpu->cpu = cpu;
+	WRITE_ONCE(vcpu->cpu, cpu);
 }
 
 static void vcpu_sched_out(struct preempt_notifier *pn,
@@ -42,7 +43,7 @@ static void vcpu_sched_out(struct preempt_notifier *pn,
 	if (vcpu->be->ops->vcpu_unbind(vcpu))
 		WRITE_ONCE(vcpu->state, AXVCPU_STATE_INVALID);
 	axvcpu_clear_current(vcpu);
-	vcpu->cpu = -1;
+	WRITE_ONCE(vcpu->cpu, -1);
 }
 
 static struct preempt_ops vcpu_preempt_ops = {
@@ -70,15 +71,26 @@ static int vcpu_run(struct axvcpu_vcpu *vcpu)
 	struct axvcpu_run *run = vcpu->run;
 	int r, ur;
 
+	lockdep_assert_held(&vcpu->mutex);
 	if (vcpu->state == AXVCPU_STATE_CREATED)
 		return -ENOEXEC;
 
-	/* Complete a read exit with the value the VMM left in the run page. */
+	/*
+	 * Complete a read exit with the value the VMM left in the run page;
+	 * a completion that causes an exit of its own returns it at once.
+	 */
 	if (vcpu->pending_read) {
 		r = axvcpu_vcpu_call(vcpu, do_complete_read, NULL);
-		if (r)
+		if (r < 0)
 			return r;
 		vcpu->pending_read = 0;
+		if (r) {
+			run->exits++;
+			run->exit_reason = r;
+			if (is_read_exit(r))
+				vcpu->pending_read = r;
+			return 0;
+		}
 	}
 	if (READ_ONCE(run->immediate_exit))
 		return -EINTR;
@@ -148,7 +160,7 @@ static int vcpu_setup(struct axvcpu_vcpu *vcpu, void __user *argp)
 	for (i = be->setup_size / sizeof(u64); i < ARRAY_SIZE(cfg.reserved); i++)
 		if (cfg.reserved[i])
 			return -EINVAL;
-	return axvcpu_vcpu_setup(vcpu, vcpu->vm->s2.root, &cfg);
+	return axvcpu_vcpu_setup(vcpu, &cfg);
 }
 
 static long vcpu_ioctl_locked(struct axvcpu_vcpu *vcpu, unsigned int cmd,

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VMs: the VM fd, its memory regions and its vCPUs. A VM lives while its
- * fd or any of its vCPU fds is open; the last put frees everything.
+ * The VM object: its creation, with its stage-2 tables and the backend's
+ * part, and its lifetime. A VM lives while its fd or any of its vCPU fds
+ * is open (each holds a reference); the last put frees its vCPUs,
+ * regions and tables. The fds are in vm_fd.c and vcpu_fd.c.
  */
-#include <linux/anon_inodes.h>
-#include <linux/file.h>
-#include <linux/fs.h>
+#include <linux/err.h>
+#include <linux/gfp.h>
 #include <linux/idr.h>
-#include <linux/module.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 
 #include "axvcpu.h"
 
@@ -52,70 +52,34 @@ void axvcpu_vm_put(struct axvcpu_vm *vm)
 	kref_put(&vm->ref, vm_release);
 }
 
-static long vm_create_vcpu(struct axvcpu_vm *vm, unsigned long id)
-{
-	if (id >= AXVCPU_MAX_VCPUS)
-		return -EINVAL;
-	return axvcpu_vcpu_create_fd(vm, id);
-}
-
-static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
-{
-	struct axvcpu_vm *vm = file->private_data;
-	void __user *argp = (void __user *)arg;
-	struct axvcpu_memory_region mr;
-
-	switch (cmd) {
-	case AXVCPU_VM_SET_MEMORY_REGION:
-		if (copy_from_user(&mr, argp, sizeof(mr)))
-			return -EFAULT;
-		return axvcpu_vm_set_region(vm, &mr);
-	case AXVCPU_VM_CREATE_VCPU:
-		return vm_create_vcpu(vm, arg);
-	default:
-		return -ENOTTY;
-	}
-}
-
-static int vm_release_fd(struct inode *inode, struct file *file)
-{
-	axvcpu_vm_put(file->private_data);
-	return 0;
-}
-
-static const struct file_operations vm_fops = {
-	.owner		= THIS_MODULE,
-	.release	= vm_release_fd,
-	.unlocked_ioctl	= vm_ioctl,
-	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= noop_llseek,
-};
-
 /**
- * axvcpu_vm_create_fd() - create a VM and return an fd for it
+ * axvcpu_vm_create() - create a VM with one reference
  * @be: the backend.
  *
- * Return: the fd or a negative errno.
+ * The first VM turns virtualization on, on every CPU.
+ *
+ * Context: may sleep.
+ * Return: the VM, or an ERR_PTR (-EBUSY: KVM has the hardware now).
  */
-int axvcpu_vm_create_fd(const struct axvcpu_backend *be)
+struct axvcpu_vm *axvcpu_vm_create(const struct axvcpu_backend *be)
 {
 	struct axvcpu_vm *vm;
-	int id, fd, err;
+	int id, err;
 
 	/* Virtualization is on while VMs exist (-EBUSY: KVM has it now). */
 	err = axvcpu_hw_get();
 	if (err)
-		return err;
+		return ERR_PTR(err);
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm) {
 		axvcpu_hw_put();
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	}
 	id = ida_alloc(&vm_ida, GFP_KERNEL);
 	if (id < 0) {
 		kfree(vm);
 		axvcpu_hw_put();
-		return id;
+		return ERR_PTR(id);
 	}
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
@@ -128,11 +92,7 @@ int axvcpu_vm_create_fd(const struct axvcpu_backend *be)
 	err = be->ops->vm_init(vm);
 	if (err)
 		goto err_arch;
-
-	fd = anon_inode_getfd("axvcpu-vm", &vm_fops, vm, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		axvcpu_vm_put(vm);
-	return fd;
+	return vm;
 
 err_arch:
 	axvcpu_s2_destroy(&vm->s2);
@@ -141,5 +101,5 @@ err_s2:
 	mutex_destroy(&vm->lock);
 	kfree(vm);
 	axvcpu_hw_put();
-	return err;
+	return ERR_PTR(err);
 }

@@ -20,7 +20,8 @@ axv_arch_vars() {
 		KARCH=riscv; CROSS=riscv64-linux-gnu-; KIMAGE=arch/riscv/boot/Image
 		CONSOLE=ttyS0
 		QEMU=(qemu-system-riscv64 -M virt -cpu rv64,h=true -bios default -nic none)
-		# KVM enables virtualization only while a VM exists (INFRA.md).
+		# KVM enables virtualization only while a VM exists
+		# (Documentation/design.rst, "Coexistence with KVM").
 		KVM_ARGS=kvm.enable_virt_at_load=0
 		KVM_BENCH_ARGS=$KVM_ARGS
 		KVARIANT=debug
@@ -68,12 +69,15 @@ axv_ksrc() {
 }
 
 # The test initramfs's common part in ROOT: the directories, /init and the
-# kselftests (their harness from the 6.12 source KSRC). CROSS as set.
+# kselftests (built by the 6.12 source KSRC's lib.mk in ROOT.selftests,
+# then installed in ROOT/selftests: the programs, config and settings).
+# CROSS as set.
 # usage: axv_userspace ROOT KSRC
 axv_userspace() {
 	mkdir -p "$1"/{modules,selftests,bin,dev,proc,sys,tmp}
 	"${CROSS}gcc" -static -O2 -Wall -o "$1/init" "$AXV_TOP/testing/init.c"
-	make -s -C "$AXV_TOP/selftests" KSRC="$2" CROSS_COMPILE=$CROSS OUTPUT="$1/selftests"
+	make -s -C "$AXV_TOP/selftests" KSRC="$2" CROSS_COMPILE=$CROSS \
+		OUTPUT="$1.selftests" INSTALL_PATH="$1/selftests" install
 }
 
 # usage: axv_cpio ROOT CPIO
@@ -116,7 +120,8 @@ axv_stock_image() {
 	echo "$dir"
 }
 
-# Bochs for x86_64 (VMX with EPT, VPID, unrestricted guest; INFRA.md):
+# Bochs for x86_64 (VMX with EPT, VPID, unrestricted guest; see
+# Documentation/testing.rst, "Emulated machines"):
 # it cannot load a bzImage, so boot an isolinux ISO of kernel, initrd and
 # command line. Writes DIR/boot.iso and DIR/bochsrc; sets BOCHS, the
 # command for testing/vm.py, and BOCHS_SERIAL, the file com1 writes.

@@ -22,15 +22,6 @@
 #define VHE_SYSREG_ICC_SGI1R	((3 << 20) | (5 << 17) | (0 << 14) | \
 				 (12 << 10) | (11 << 1))
 
-static int internal_error(struct axvcpu_run *run, u32 suberror, u64 d0, u64 d1)
-{
-	memset(&run->internal, 0, sizeof(run->internal));
-	run->internal.suberror = suberror;
-	run->internal.data[0] = d0;
-	run->internal.data[1] = d1;
-	return AXVCPU_EXIT_INTERNAL_ERROR;
-}
-
 static void skip_insn(struct vhe_vcpu *vv)
 {
 	vv->sw.pc += 4;
@@ -77,30 +68,16 @@ static int mmio_exit(struct vhe_vcpu *vv, struct axvcpu_run *run, u64 esr,
 
 	axvcpu_arm64_decode_dabt(esr, &d);
 	if (!d.valid)
-		return internal_error(run, AXVCPU_INTERNAL_MMIO_DECODE, esr, ipa);
+		return axvcpu_exit_internal_error(run, AXVCPU_INTERNAL_MMIO_DECODE,
+						  esr, ipa);
 
-	memset(&run->mmio, 0, sizeof(run->mmio));
-	run->mmio.addr = ipa;
-	run->mmio.width = d.width;
-	run->mmio.reg = d.reg;
-	if (d.write) {
-		run->mmio.data = d.reg == 31 ? 0 : vv->sw.x[d.reg];
-		if (d.width < 8)
-			run->mmio.data &= (1ULL << (d.width * 8)) - 1;
-	} else {
-		run->mmio.reg_width = d.reg64 ? 8 : 4;
-		run->mmio.signed_ext = d.sign;
-	}
 	skip_insn(vv);
-	return d.write ? AXVCPU_EXIT_MMIO_WRITE : AXVCPU_EXIT_MMIO_READ;
-}
-
-static int npf_exit(struct axvcpu_run *run, u64 ipa, u32 access)
-{
-	memset(&run->npf, 0, sizeof(run->npf));
-	run->npf.addr = ipa;
-	run->npf.access = access;
-	return AXVCPU_EXIT_NESTED_PAGE_FAULT;
+	if (d.write)
+		return axvcpu_exit_mmio_write(run, ipa, d.width,
+					      d.reg == 31 ? 0 : vv->sw.x[d.reg]);
+	/* The completion writes Xt, or Wt zero-extended. */
+	return axvcpu_exit_mmio_read(run, ipa, d.width, d.reg, d.reg64 ? 8 : 4,
+				     d.sign);
 }
 
 static int abort_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
@@ -109,9 +86,9 @@ static int abort_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 	struct vhe_vcpu *vv = to_vhe(vcpu);
 	u64 esr = vv->sw.esr, fsc = esr & ESR_ELx_FSC;
 	u64 ipa = axvcpu_arm64_fault_ipa(vv->sw.hpfar, vv->sw.far);
-	bool write = !fetch && (esr & ESR_ELx_WNR) && !(esr & ESR_ELx_S1PTW);
-	struct axvcpu_region *r;
-	u32 flags = 0;
+	u32 access = fetch ? AXVCPU_ACCESS_EXEC : (esr & ESR_ELx_WNR) ?
+		     AXVCPU_ACCESS_WRITE : AXVCPU_ACCESS_READ;
+	int r;
 
 	switch (fsc & VHE_FSC_TYPE_MASK) {
 	case VHE_FSC_TRANS:
@@ -119,24 +96,14 @@ static int abort_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 	case VHE_FSC_ACCESS:
 		break;
 	default:	/* external abort, alignment, TLB conflict... */
-		return internal_error(run, AXVCPU_INTERNAL_UNKNOWN_EXIT, esr, ipa);
+		return axvcpu_exit_internal_error(run, AXVCPU_INTERNAL_UNKNOWN_EXIT,
+						  esr, ipa);
 	}
 
-	mutex_lock(&vcpu->vm->lock);
-	r = axvcpu_vm_find_region(vcpu->vm, ipa);
+	/* S1PTW: the guest's own page-table walk, never MMIO. */
+	r = axvcpu_gpa_fault(vcpu, run, ipa, access, esr & ESR_ELx_S1PTW);
 	if (r)
-		flags = r->flags;
-	mutex_unlock(&vcpu->vm->lock);
-
-	if (r && !(write && (flags & AXVCPU_MEM_READONLY)))
-		return AXVCPU_EXIT_NOTHING;	/* raced with a region change */
-	if (r)
-		return npf_exit(run, ipa, AXVCPU_ACCESS_WRITE);
-	if (fetch)
-		return npf_exit(run, ipa, AXVCPU_ACCESS_EXEC);
-	/* The guest's own page-table walk left RAM: no access to emulate. */
-	if (esr & ESR_ELx_S1PTW)
-		return npf_exit(run, ipa, AXVCPU_ACCESS_READ);
+		return r;
 	/* Cache maintenance by VA on MMIO: nothing to do, as KVM does. */
 	if (esr & ESR_ELx_CM) {
 		skip_insn(vv);
@@ -220,7 +187,7 @@ int axvcpu_arm64_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 	case VHE_EXIT_FIQ:
 		return AXVCPU_EXIT_EXTERNAL_INTERRUPT;
 	default:	/* an SError the guest caused: not ours to resolve */
-		return internal_error(run, AXVCPU_INTERNAL_UNKNOWN_EXIT,
+		return axvcpu_exit_internal_error(run, AXVCPU_INTERNAL_UNKNOWN_EXIT,
 				      vv->exit_code, esr);
 	}
 
@@ -255,7 +222,7 @@ int axvcpu_arm64_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 	case ESR_ELx_EC_SMC32:
 		return inject_undef(vv);
 	default:
-		return internal_error(run, AXVCPU_INTERNAL_UNKNOWN_EXIT, esr,
+		return axvcpu_exit_internal_error(run, AXVCPU_INTERNAL_UNKNOWN_EXIT, esr,
 				      vv->sw.pc);
 	}
 }

@@ -45,7 +45,6 @@ int axvcpu_vhe_vtimer_irq;
 static bool vtimer_irq_owned;
 static unsigned int vmid_bits;
 static DEFINE_IDA(vmid_ida);
-static DEFINE_PER_CPU(bool, vhe_enabled);
 static DEFINE_PER_CPU(u8, vtimer_cookie);
 static u8 vtimer_forwarded;	/* any non-NULL vcpu_info marks it forwarded */
 
@@ -120,7 +119,6 @@ static int vhe_hardware_enable(void)
 	}
 	if (vtimer_irq_owned)
 		enable_percpu_irq(axvcpu_vhe_vtimer_irq, IRQ_TYPE_NONE);
-	this_cpu_write(vhe_enabled, true);
 	return 0;
 }
 
@@ -128,24 +126,11 @@ static void vhe_hardware_disable(void)
 {
 	if (vtimer_irq_owned)
 		disable_percpu_irq(axvcpu_vhe_vtimer_irq);
-	this_cpu_write(vhe_enabled, false);
-}
-
-static bool vhe_is_enabled(void)
-{
-	return this_cpu_read(vhe_enabled);
-}
-
-static unsigned int vhe_max_levels(void)
-{
-	return axvcpu_arm64_s2_4k.levels;
 }
 
 static const struct axvcpu_percpu_ops vhe_percpu_ops = {
-	.hardware_enable		= vhe_hardware_enable,
-	.hardware_disable		= vhe_hardware_disable,
-	.is_enabled			= vhe_is_enabled,
-	.max_guest_page_table_levels	= vhe_max_levels,
+	.hardware_enable	= vhe_hardware_enable,
+	.hardware_disable	= vhe_hardware_disable,
 };
 
 /* ---------------------------------------------------------------- VMs */
@@ -157,12 +142,13 @@ int axvcpu_arm64_vm_init(struct axvcpu_vm *vm)
 
 	if (!vvm)
 		return -ENOMEM;
-	id = ida_alloc_range(&vmid_ida, 1, BIT(vmid_bits) - 1, GFP_KERNEL);
+	id = axvcpu_tags_get(&vmid_ida, BIT(vmid_bits) - 1);
 	if (id < 0) {
 		kfree(vvm);
 		return id;
 	}
 	vvm->vmid = id;
+	vvm->vttbr = vm->s2.root | ((u64)id << VTTBR_VMID_SHIFT);
 	vm->arch = vvm;
 	return 0;
 }
@@ -171,7 +157,7 @@ void axvcpu_arm64_vm_destroy(struct axvcpu_vm *vm)
 {
 	struct vhe_vm *vvm = vm->arch;
 
-	ida_free(&vmid_ida, vvm->vmid);
+	axvcpu_tags_put(&vmid_ida, vvm->vmid);
 	kfree(vvm);
 }
 
@@ -298,4 +284,5 @@ const struct axvcpu_backend axvcpu_arm64_backend = {
 	.s2_format	= &axvcpu_arm64_s2_4k,
 	.hal		= &axvcpu_linux_hal,
 	.setup_size	= sizeof(struct axvcpu_setup_arm64),
+	.vcpu_size	= sizeof(struct vhe_vcpu),
 };

@@ -102,20 +102,11 @@ static_assert(offsetof(struct vhe_vcpu, sw) == 0);
 
 static int vhe_vcpu_create(struct axvcpu_vcpu *vcpu)
 {
-	struct vhe_vcpu *vv = kzalloc(sizeof(*vv), GFP_KERNEL_ACCOUNT);
+	struct vhe_vcpu *vv = to_vhe(vcpu);
 
-	if (!vv)
-		return -ENOMEM;
 	vv->sw.pstate = VHE_PSTATE_RESET;
 	vv->sys[VHE_SCTLR] = INIT_SCTLR_EL1_MMU_OFF;
-	vcpu->arch = vv;
 	return 0;
-}
-
-static void vhe_vcpu_destroy(struct axvcpu_vcpu *vcpu)
-{
-	kfree(vcpu->arch);
-	vcpu->arch = NULL;
 }
 
 static int vhe_vcpu_set_entry(struct axvcpu_vcpu *vcpu, u64 entry)
@@ -126,12 +117,10 @@ static int vhe_vcpu_set_entry(struct axvcpu_vcpu *vcpu, u64 entry)
 	return 0;
 }
 
-static int vhe_vcpu_set_ept_root(struct axvcpu_vcpu *vcpu, phys_addr_t root)
+/* VTTBR_EL2 of the vCPU's VM: its stage-2 root and VMID. */
+static u64 vm_vttbr(struct axvcpu_vcpu *vcpu)
 {
-	struct vhe_vm *vm = vcpu->vm->arch;
-
-	to_vhe(vcpu)->vttbr = root | ((u64)vm->vmid << VTTBR_VMID_SHIFT);
-	return 0;
+	return ((struct vhe_vm *)vcpu->vm->arch)->vttbr;
 }
 
 static int vhe_vcpu_check_setup(struct axvcpu_vcpu *vcpu,
@@ -215,15 +204,16 @@ static void sysregs_save(u64 *s)
 static int vhe_vcpu_bind(struct axvcpu_vcpu *vcpu)
 {
 	struct vhe_vcpu *vv = to_vhe(vcpu);
+	u64 vttbr = vm_vttbr(vcpu);
 
 	/*
 	 * KVM numbers its VMIDs from 1 as we do and does not flush when its
 	 * own vCPUs return: if another guest ran here since our last unbind
 	 * (VTTBR_EL2 changed), entries tagged with our VMID may be its.
 	 */
-	if (read_sysreg(vttbr_el2) != vv->vttbr)
-		axvcpu_arm64_flush_vmid_local(vv->vttbr);
-	write_sysreg(vv->vttbr, vttbr_el2);
+	if (read_sysreg(vttbr_el2) != vttbr)
+		axvcpu_arm64_flush_vmid_local(vttbr);
+	write_sysreg(vttbr, vttbr_el2);
 	write_sysreg(axvcpu_vhe_vtcr, vtcr_el2);
 
 	vv->host_tpidr[0] = read_sysreg(tpidr_el0);
@@ -257,7 +247,7 @@ static int vhe_vcpu_unbind(struct axvcpu_vcpu *vcpu)
 	write_sysreg(vv->host_tpidr[1], tpidrro_el0);
 	write_sysreg(0, cntvoff_el2);
 	/* Leave no entry tagged with our VMID for a KVM guest to hit. */
-	axvcpu_arm64_flush_vmid_local(vv->vttbr);
+	axvcpu_arm64_flush_vmid_local(vm_vttbr(vcpu));
 	isb();
 	local_irq_restore(flags);
 	return 0;
@@ -389,7 +379,7 @@ static void vhe_vcpu_set_return_value(struct axvcpu_vcpu *vcpu, u64 val)
 }
 
 static int vhe_vcpu_complete_read(struct axvcpu_vcpu *vcpu, u32 reason,
-				  const struct axvcpu_run *run)
+				  struct axvcpu_run *run)
 {
 	switch (reason) {
 	case AXVCPU_EXIT_MMIO_READ:
@@ -408,9 +398,7 @@ const struct axvcpu_arch_ops axvcpu_arm64_ops = {
 	.vm_destroy		= axvcpu_arm64_vm_destroy,
 	.vm_flush_s2		= axvcpu_arm64_vm_flush_s2,
 	.vcpu_create		= vhe_vcpu_create,
-	.vcpu_destroy		= vhe_vcpu_destroy,
 	.vcpu_set_entry		= vhe_vcpu_set_entry,
-	.vcpu_set_ept_root	= vhe_vcpu_set_ept_root,
 	.vcpu_check_setup	= vhe_vcpu_check_setup,
 	.vcpu_setup		= vhe_vcpu_setup,
 	.vcpu_bind		= vhe_vcpu_bind,
@@ -420,7 +408,6 @@ const struct axvcpu_arch_ops axvcpu_arm64_ops = {
 	.vcpu_complete_read	= vhe_vcpu_complete_read,
 	.vcpu_get_regs		= vhe_vcpu_get_regs,
 	.vcpu_set_regs		= vhe_vcpu_set_regs,
-	.vcpu_set_gpr		= vhe_vcpu_set_gpr,
 	.vcpu_inject_interrupt	= vhe_vcpu_inject_interrupt,
 	.vcpu_set_return_value	= vhe_vcpu_set_return_value,
 };

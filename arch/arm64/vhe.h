@@ -162,7 +162,6 @@ struct vhe_vgic {
  * @fp: guest FP/SIMD registers.
  * @host_fp: host FP/SIMD registers during an entry.
  * @fp_enabled: the guest used FP/SIMD: switch it on every entry.
- * @vttbr: VTTBR_EL2 (stage-2 root and VMID).
  * @mpidr: MPIDR_EL1 the guest reads (VMPIDR_EL2).
  * @cntvoff: CNTVOFF_EL2.
  * @exit_code: VHE_EXIT_* of the last entry.
@@ -176,7 +175,6 @@ struct vhe_vcpu {
 	struct vhe_fpsimd fp;
 	struct vhe_fpsimd host_fp;
 	bool fp_enabled;
-	u64 vttbr;
 	u64 mpidr;
 	u64 cntvoff;
 	unsigned int exit_code;
@@ -191,9 +189,11 @@ static inline struct vhe_vcpu *to_vhe(struct axvcpu_vcpu *vcpu)
 /**
  * struct vhe_vm - the arm64 part of a VM
  * @vmid: the VMID tagging its stage-2 TLB entries.
+ * @vttbr: VTTBR_EL2 of its vCPUs: the stage-2 root and @vmid.
  */
 struct vhe_vm {
 	u16 vmid;
+	u64 vttbr;
 };
 
 extern u64 axvcpu_vhe_host_vbar;

@@ -36,15 +36,6 @@ static int redirect_trap(struct rvh_vcpu *rv, unsigned long cause,
 	return AXVCPU_EXIT_NOTHING;
 }
 
-static int internal_error(struct axvcpu_run *run, u32 suberror, u64 d0, u64 d1)
-{
-	memset(&run->internal, 0, sizeof(run->internal));
-	run->internal.suberror = suberror;
-	run->internal.data[0] = d0;
-	run->internal.data[1] = d1;
-	return AXVCPU_EXIT_INTERNAL_ERROR;
-}
-
 /* ------------------------------------------------- guest instruction fetch */
 
 static int read_guest_u64(void *vm, u64 gpa, u64 *val)
@@ -95,31 +86,26 @@ static int mmio_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 	if (htinst & 1) {
 		insn = htinst | 2;
 		if (axvcpu_riscv_decode_mmio(insn, &mi))
-			return internal_error(run, AXVCPU_INTERNAL_MMIO_DECODE, insn, gpa);
+			goto undecodable;
 		mi.len = htinst & 2 ? 4 : 2;
 	} else {
 		if (fetch_insn(vcpu, g->sepc, &insn))
-			return internal_error(run, AXVCPU_INTERNAL_INSN_FETCH, g->sepc, gpa);
+			return axvcpu_exit_internal_error(run, AXVCPU_INTERNAL_INSN_FETCH,
+							  g->sepc, gpa);
 		if (axvcpu_riscv_decode_mmio(insn, &mi))
-			return internal_error(run, AXVCPU_INTERNAL_MMIO_DECODE, insn, gpa);
+			goto undecodable;
 	}
 	if (mi.store != store)
-		return internal_error(run, AXVCPU_INTERNAL_MMIO_DECODE, insn, gpa);
+		goto undecodable;
 
-	memset(&run->mmio, 0, sizeof(run->mmio));
-	run->mmio.addr = gpa;
-	run->mmio.width = mi.width;
-	if (store) {
-		run->mmio.data = g->x[mi.reg];
-		if (mi.width < 8)
-			run->mmio.data &= (1ULL << (mi.width * 8)) - 1;
-	} else {
-		run->mmio.reg = mi.reg;
-		run->mmio.reg_width = 8;
-		run->mmio.signed_ext = mi.sign;
-	}
 	g->sepc += mi.len;
-	return store ? AXVCPU_EXIT_MMIO_WRITE : AXVCPU_EXIT_MMIO_READ;
+	if (store)
+		return axvcpu_exit_mmio_write(run, gpa, mi.width, g->x[mi.reg]);
+	return axvcpu_exit_mmio_read(run, gpa, mi.width, mi.reg, 8, mi.sign);
+
+undecodable:
+	return axvcpu_exit_internal_error(run, AXVCPU_INTERNAL_MMIO_DECODE, insn,
+					  gpa);
 }
 
 /*
@@ -132,27 +118,22 @@ static int mmio_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 #define HTINST_VS_WRITE32	0x00002020UL
 #define HTINST_VS_WRITE64	0x00003020UL
 
-static int npf_exit(struct axvcpu_run *run, u64 gpa, u32 access)
-{
-	memset(&run->npf, 0, sizeof(run->npf));
-	run->npf.addr = gpa;
-	run->npf.access = access;
-	return AXVCPU_EXIT_NESTED_PAGE_FAULT;
-}
-
 static int gstage_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 {
 	struct rvh_switch *sw = &to_rvh(vcpu)->sw;
 	u64 gpa = (sw->htval << 2) | (sw->stval & 3);
-	bool store = sw->scause == EXC_STORE_GUEST_PAGE_FAULT;
+	u32 access = AXVCPU_ACCESS_READ;
 	bool walk = false;
-	struct axvcpu_region *r;
-	u32 flags = 0;
+	int r;
 
+	if (sw->scause == EXC_STORE_GUEST_PAGE_FAULT)
+		access = AXVCPU_ACCESS_WRITE;
+	else if (sw->scause == EXC_INST_GUEST_PAGE_FAULT)
+		access = AXVCPU_ACCESS_EXEC;
 	switch (sw->htinst) {
 	case HTINST_VS_WRITE32:
 	case HTINST_VS_WRITE64:
-		store = true;
+		access = AXVCPU_ACCESS_WRITE;
 		fallthrough;
 	case HTINST_VS_READ32:
 	case HTINST_VS_READ64:
@@ -161,22 +142,8 @@ static int gstage_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 		gpa = sw->htval << 2;
 		break;
 	}
-
-	mutex_lock(&vcpu->vm->lock);
-	r = axvcpu_vm_find_region(vcpu->vm, gpa);
-	if (r)
-		flags = r->flags;
-	mutex_unlock(&vcpu->vm->lock);
-
-	if (r && !(store && (flags & AXVCPU_MEM_READONLY)))
-		return AXVCPU_EXIT_NOTHING;	/* raced with a region change */
-	/* The guest's page walk never becomes MMIO, as on arm64 (S1PTW). */
-	if (walk || r)
-		return npf_exit(run, gpa, store ? AXVCPU_ACCESS_WRITE :
-						  AXVCPU_ACCESS_READ);
-	if (sw->scause == EXC_INST_GUEST_PAGE_FAULT)
-		return npf_exit(run, gpa, AXVCPU_ACCESS_EXEC);
-	return mmio_exit(vcpu, run, gpa, store);
+	r = axvcpu_gpa_fault(vcpu, run, gpa, access, walk);
+	return r ?: mmio_exit(vcpu, run, gpa, access == AXVCPU_ACCESS_WRITE);
 }
 
 /* ------------------------------------------ illegal/virtual instructions */
@@ -208,17 +175,6 @@ static int csr_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 	return AXVCPU_EXIT_SYSREG_READ;
 }
 
-/* The write half of a read-modify-write CSR access, after its read. */
-static int csr_rmw_write(struct rvh_vcpu *rv, struct axvcpu_run *run)
-{
-	rv->skip_entry = false;
-	rv->csr_rmw = false;
-	memset(&run->sysreg, 0, sizeof(run->sysreg));
-	run->sysreg.addr = rv->csr_ci.csr;
-	run->sysreg.value = rv->csr_rmw_value;
-	return AXVCPU_EXIT_SYSREG_WRITE;
-}
-
 static int insn_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 {
 	struct rvh_vcpu *rv = to_rvh(vcpu);
@@ -234,7 +190,7 @@ static int insn_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 	 */
 	if (fetch_insn(vcpu, rv->sw.guest.sepc, &insn)) {
 		if (rv->sw.guest.sstatus & SR_SPP)
-			return internal_error(run, AXVCPU_INTERNAL_INSN_FETCH,
+			return axvcpu_exit_internal_error(run, AXVCPU_INTERNAL_INSN_FETCH,
 					      rv->sw.guest.sepc, 0);
 		insn = rv->sw.stval;
 	}
@@ -266,8 +222,6 @@ int axvcpu_riscv_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 	struct rvh_vcpu *rv = to_rvh(vcpu);
 	unsigned long scause = rv->sw.scause;
 
-	if (rv->skip_entry)
-		return csr_rmw_write(rv, run);
 	if (axvcpu_riscv_delivery_trap(rv))
 		return AXVCPU_EXIT_NOTHING;
 	if (scause & CAUSE_IRQ_FLAG)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Decoding of trapped guest instructions and the guest's own (VS-stage)
- * page walk, as pure functions (KUnit tests them on UML).
+ * Decoding of trapped guest instructions, as pure functions (KUnit tests
+ * them on UML).
  */
 #include <linux/bits.h>
 #include <linux/errno.h>
@@ -121,59 +121,3 @@ int axvcpu_riscv_decode_csr(u32 insn, struct rvh_csr_insn *ci)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_riscv_decode_csr);
-
-/**
- * axvcpu_riscv_gva_to_gpa() - translate through the guest's page tables
- * @vsatp: the guest's satp (vsatp): Bare, Sv39, Sv48 or Sv57.
- * @gva: guest-virtual address.
- * @read: reads the guest's page-table entries.
- * @ctx: for @read.
- * @gpa: out: the guest-physical address.
- *
- * A software walk for fetching the instruction that trapped. Permissions
- * are not checked: the hardware already executed the access.
- *
- * Return: 0, -EFAULT if @read fails, or -EINVAL for an invalid walk.
- */
-int axvcpu_riscv_gva_to_gpa(u64 vsatp, u64 gva, rvh_read_fn read, void *ctx,
-			    u64 *gpa)
-{
-	unsigned int mode = vsatp >> 60, levels, level;
-	u64 table = (vsatp & GENMASK_ULL(43, 0)) << 12, pte;
-
-	switch (mode) {
-	case 0:
-		*gpa = gva;
-		return 0;
-	case 8:
-		levels = 3;
-		break;
-	case 9:
-		levels = 4;
-		break;
-	case 10:
-		levels = 5;
-		break;
-	default:
-		return -EINVAL;
-	}
-
-	for (level = levels - 1; ; level--) {
-		unsigned int shift = 12 + 9 * level;
-		u64 idx = (gva >> shift) & 511;
-
-		if (read(ctx, table + idx * 8, &pte))
-			return -EFAULT;
-		if (!(pte & RVH_PTE_V) || (!(pte & RVH_PTE_R) && (pte & RVH_PTE_W)))
-			return -EINVAL;
-		table = ((pte & RVH_PTE_PPN_MASK) >> RVH_PTE_PPN_SHIFT) << 12;
-		if (pte & (RVH_PTE_R | RVH_PTE_X)) {	/* a leaf, maybe a superpage */
-			*gpa = (table & ~GENMASK_ULL(shift - 1, 0)) |
-			       (gva & GENMASK_ULL(shift - 1, 0));
-			return 0;
-		}
-		if (!level)
-			return -EINVAL;
-	}
-}
-EXPORT_SYMBOL_IF_KUNIT(axvcpu_riscv_gva_to_gpa);

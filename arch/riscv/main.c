@@ -20,7 +20,6 @@
 bool axvcpu_riscv_has_sstc;
 static unsigned long vmid_bits;
 static DEFINE_IDA(vmid_ida);
-static DEFINE_PER_CPU(bool, rvh_enabled);
 
 /* ----------------------------------------------------------- per CPU */
 
@@ -39,7 +38,6 @@ static int rvh_hardware_enable(void)
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HGATP, 0);
 	csr_clear(CSR_HIE, RVH_HIDELEG);
-	this_cpu_write(rvh_enabled, true);
 	return 0;
 }
 
@@ -47,24 +45,11 @@ static void rvh_hardware_disable(void)
 {
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HGATP, 0);
-	this_cpu_write(rvh_enabled, false);
-}
-
-static bool rvh_is_enabled(void)
-{
-	return this_cpu_read(rvh_enabled);
-}
-
-static unsigned int rvh_max_levels(void)
-{
-	return axvcpu_riscv_sv39x4.levels;
 }
 
 static const struct axvcpu_percpu_ops rvh_percpu_ops = {
-	.hardware_enable		= rvh_hardware_enable,
-	.hardware_disable		= rvh_hardware_disable,
-	.is_enabled			= rvh_is_enabled,
-	.max_guest_page_table_levels	= rvh_max_levels,
+	.hardware_enable	= rvh_hardware_enable,
+	.hardware_disable	= rvh_hardware_disable,
 };
 
 /* ---------------------------------------------------------------- VMs */
@@ -72,19 +57,20 @@ static const struct axvcpu_percpu_ops rvh_percpu_ops = {
 int axvcpu_riscv_vm_init(struct axvcpu_vm *vm)
 {
 	struct rvh_vm *rvm = kzalloc(sizeof(*rvm), GFP_KERNEL_ACCOUNT);
-	int id = 0;
+	int id;
 
 	if (!rvm)
 		return -ENOMEM;
 	/* Without VMIDs every VM uses 0; bind and unbind flush it anyway. */
-	if (vmid_bits) {
-		id = ida_alloc_range(&vmid_ida, 1, BIT(vmid_bits) - 1, GFP_KERNEL);
-		if (id < 0) {
-			kfree(rvm);
-			return id;
-		}
+	id = axvcpu_tags_get(&vmid_ida, vmid_bits ? BIT(vmid_bits) - 1 : 0);
+	if (id < 0) {
+		kfree(rvm);
+		return id;
 	}
 	rvm->vmid = id;
+	rvm->hgatp = (HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT) |
+		     ((rvm->vmid << HGATP_VMID_SHIFT) & HGATP_VMID) |
+		     (vm->s2.root >> 12);
 	vm->arch = rvm;
 	return 0;
 }
@@ -93,8 +79,7 @@ void axvcpu_riscv_vm_destroy(struct axvcpu_vm *vm)
 {
 	struct rvh_vm *rvm = vm->arch;
 
-	if (rvm->vmid)
-		ida_free(&vmid_ida, rvm->vmid);
+	axvcpu_tags_put(&vmid_ida, rvm->vmid);
 	kfree(rvm);
 }
 
@@ -147,4 +132,5 @@ const struct axvcpu_backend axvcpu_riscv_backend = {
 	.s2_format	= &axvcpu_riscv_sv39x4,
 	.hal		= &axvcpu_linux_hal,
 	.setup_size	= sizeof(struct axvcpu_setup_riscv),
+	.vcpu_size	= sizeof(struct rvh_vcpu),
 };

@@ -116,7 +116,6 @@ struct rvh_vs_csrs {
  * struct rvh_vcpu - the riscv arch vCPU
  * @sw: world-switch area (guest registers, host registers, trap).
  * @csr: VS CSRs while unbound.
- * @hgatp: G-stage root and VMID.
  * @hie_vs: the guest's interrupt enables (vsie), as the VS bits of hie.
  * @hvip: injected interrupts currently asserted (hvip bits).
  * @pending: injected interrupts not yet asserted; set from any thread.
@@ -126,14 +125,11 @@ struct rvh_vs_csrs {
  * @hartid: hart id from setup.
  * @csr_rmw: a read-modify-write CSR access waits for its write exit.
  * @csr_rmw_src: the rs1/zimm operand captured at the trap.
- * @csr_rmw_value: the value to write, once the read was completed.
  * @csr_ci: the decoded CSR instruction of @csr_rmw.
- * @skip_entry: produce the CSR write exit without entering the guest.
  */
 struct rvh_vcpu {
 	struct rvh_switch sw;
 	struct rvh_vs_csrs csr;
-	unsigned long hgatp;
 	unsigned long hie_vs;
 	unsigned long hvip;
 	unsigned long pending;
@@ -142,15 +138,18 @@ struct rvh_vcpu {
 	unsigned long hartid;
 	bool tvec_armed;
 	bool csr_rmw;
-	bool skip_entry;
 	unsigned long csr_rmw_src;
-	unsigned long csr_rmw_value;
 	struct rvh_csr_insn csr_ci;
 };
 
-/* The riscv VM: its VMID. */
+/**
+ * struct rvh_vm - the riscv VM
+ * @vmid: its VMID, 0 on a hart without VMIDs.
+ * @hgatp: its G-stage root, VMID and mode, as every vCPU loads it.
+ */
 struct rvh_vm {
 	unsigned long vmid;
+	unsigned long hgatp;
 };
 
 static inline struct rvh_vcpu *to_rvh(struct axvcpu_vcpu *vcpu)

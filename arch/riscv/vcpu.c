@@ -56,37 +56,11 @@ static_assert(sizeof(struct rvh_switch) == RVH_SWITCH_SIZE);
  */
 #define RVH_SENTINEL	(CAUSE_IRQ_FLAG | 63)
 
-static int rvh_vcpu_create(struct axvcpu_vcpu *vcpu)
-{
-	struct rvh_vcpu *rv = kzalloc(sizeof(*rv), GFP_KERNEL_ACCOUNT);
-
-	if (!rv)
-		return -ENOMEM;
-	vcpu->arch = rv;
-	return 0;
-}
-
-static void rvh_vcpu_destroy(struct axvcpu_vcpu *vcpu)
-{
-	kfree(vcpu->arch);
-	vcpu->arch = NULL;
-}
-
 static int rvh_vcpu_set_entry(struct axvcpu_vcpu *vcpu, u64 entry)
 {
 	if (entry & 1)
 		return -EINVAL;
 	to_rvh(vcpu)->sw.guest.sepc = entry;
-	return 0;
-}
-
-static int rvh_vcpu_set_ept_root(struct axvcpu_vcpu *vcpu, phys_addr_t root)
-{
-	struct rvh_vm *vm = vcpu->vm->arch;
-
-	to_rvh(vcpu)->hgatp = (HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT) |
-			      ((vm->vmid << HGATP_VMID_SHIFT) & HGATP_VMID) |
-			      (root >> 12);
 	return 0;
 }
 
@@ -117,9 +91,14 @@ static int rvh_vcpu_setup(struct axvcpu_vcpu *vcpu,
  * vCPU of ours, or any VM when the hart has no VMIDs. hfence.vvma acts on
  * the VMID in hgatp, which is ours here.
  */
-static void flush_local(struct rvh_vcpu *rv)
+static unsigned long vm_hgatp(struct axvcpu_vcpu *vcpu)
 {
-	unsigned long vmid = (rv->hgatp & HGATP_VMID) >> HGATP_VMID_SHIFT;
+	return ((struct rvh_vm *)vcpu->vm->arch)->hgatp;
+}
+
+static void flush_local(struct axvcpu_vcpu *vcpu)
+{
+	unsigned long vmid = (vm_hgatp(vcpu) & HGATP_VMID) >> HGATP_VMID_SHIFT;
 
 	rvh_hfence_gvma_vmid(vmid);
 	asm volatile(HFENCE_VVMA(zero, zero) : : : "memory");
@@ -143,8 +122,8 @@ static int rvh_vcpu_bind(struct axvcpu_vcpu *vcpu)
 	csr_write(CSR_HENVCFG, axvcpu_riscv_has_sstc ? ENVCFG_STCE : 0);
 	if (axvcpu_riscv_has_sstc)
 		csr_write(CSR_VSTIMECMP, c->vstimecmp);
-	csr_write(CSR_HGATP, rv->hgatp);
-	flush_local(rv);
+	csr_write(CSR_HGATP, vm_hgatp(vcpu));
+	flush_local(vcpu);
 	return 0;
 }
 
@@ -162,7 +141,7 @@ static int rvh_vcpu_unbind(struct axvcpu_vcpu *vcpu)
 	c->vsatp = csr_read(CSR_VSATP);
 	if (axvcpu_riscv_has_sstc)
 		c->vstimecmp = csr_read(CSR_VSTIMECMP);
-	flush_local(rv);
+	flush_local(vcpu);
 	csr_write(CSR_HGATP, 0);
 	csr_write(CSR_HVIP, 0);
 	return 0;
@@ -296,9 +275,6 @@ static int rvh_vcpu_run(struct axvcpu_vcpu *vcpu)
 	struct rvh_vcpu *rv = to_rvh(vcpu);
 	unsigned long hedeleg, hideleg;
 
-	if (rv->skip_entry)
-		return 0;
-
 	rv->hvip |= xchg(&rv->pending, 0);
 	csr_write(CSR_HVIP, rv->hvip);
 	rv->tvec_armed = false;
@@ -356,12 +332,12 @@ static int rvh_vcpu_set_regs(struct axvcpu_vcpu *vcpu,
 	return 0;
 }
 
-static int rvh_vcpu_set_gpr(struct axvcpu_vcpu *vcpu, unsigned int reg, u64 val)
+static int set_gpr(struct rvh_vcpu *rv, unsigned int reg, u64 val)
 {
 	if (reg >= 32)
 		return -EINVAL;
 	if (reg)
-		to_rvh(vcpu)->sw.guest.x[reg] = val;
+		rv->sw.guest.x[reg] = val;
 	return 0;
 }
 
@@ -370,35 +346,41 @@ static void rvh_vcpu_set_return_value(struct axvcpu_vcpu *vcpu, u64 val)
 	to_rvh(vcpu)->sw.guest.x[10] = val;
 }
 
-/* Complete a read exit; a CSR read-modify-write then owes its write exit. */
+/*
+ * Complete a read exit. A CSR read-modify-write then owes its write: the
+ * SYSREG_WRITE exit is returned by this RUN, without entering the guest.
+ */
 static int rvh_vcpu_complete_read(struct axvcpu_vcpu *vcpu, u32 reason,
-				  const struct axvcpu_run *run)
+				  struct axvcpu_run *run)
 {
 	struct rvh_vcpu *rv = to_rvh(vcpu);
-	unsigned long old;
+	unsigned long old, val;
 
 	switch (reason) {
 	case AXVCPU_EXIT_MMIO_READ:
-		return rvh_vcpu_set_gpr(vcpu, run->mmio.reg,
-					axvcpu_mmio_read_value(&run->mmio));
+		return set_gpr(rv, run->mmio.reg,
+			       axvcpu_mmio_read_value(&run->mmio));
 	case AXVCPU_EXIT_SYSREG_READ:
 		old = READ_ONCE(run->sysreg.value);
-		rvh_vcpu_set_gpr(vcpu, rv->csr_ci.rd, old);
+		set_gpr(rv, rv->csr_ci.rd, old);
 		if (!rv->csr_rmw)
 			return 0;
+		rv->csr_rmw = false;
 		switch (rv->csr_ci.op) {
 		case 1:
-			rv->csr_rmw_value = rv->csr_rmw_src;
+			val = rv->csr_rmw_src;
 			break;
 		case 2:
-			rv->csr_rmw_value = old | rv->csr_rmw_src;
+			val = old | rv->csr_rmw_src;
 			break;
 		default:
-			rv->csr_rmw_value = old & ~rv->csr_rmw_src;
+			val = old & ~rv->csr_rmw_src;
 			break;
 		}
-		rv->skip_entry = true;
-		return 0;
+		memset(&run->sysreg, 0, sizeof(run->sysreg));
+		run->sysreg.addr = rv->csr_ci.csr;
+		run->sysreg.value = val;
+		return AXVCPU_EXIT_SYSREG_WRITE;
 	default:
 		return -EINVAL;
 	}
@@ -408,10 +390,7 @@ const struct axvcpu_arch_ops axvcpu_riscv_ops = {
 	.vm_init		= axvcpu_riscv_vm_init,
 	.vm_destroy		= axvcpu_riscv_vm_destroy,
 	.vm_flush_s2		= axvcpu_riscv_vm_flush_s2,
-	.vcpu_create		= rvh_vcpu_create,
-	.vcpu_destroy		= rvh_vcpu_destroy,
 	.vcpu_set_entry		= rvh_vcpu_set_entry,
-	.vcpu_set_ept_root	= rvh_vcpu_set_ept_root,
 	.vcpu_setup		= rvh_vcpu_setup,
 	.vcpu_bind		= rvh_vcpu_bind,
 	.vcpu_unbind		= rvh_vcpu_unbind,
@@ -420,7 +399,6 @@ const struct axvcpu_arch_ops axvcpu_riscv_ops = {
 	.vcpu_complete_read	= rvh_vcpu_complete_read,
 	.vcpu_get_regs		= rvh_vcpu_get_regs,
 	.vcpu_set_regs		= rvh_vcpu_set_regs,
-	.vcpu_set_gpr		= rvh_vcpu_set_gpr,
 	.vcpu_inject_interrupt	= rvh_vcpu_inject_interrupt,
 	.vcpu_set_return_value	= rvh_vcpu_set_return_value,
 };

@@ -20,6 +20,7 @@
 #include <asm/trapnr.h>
 
 #include "vmcs.h"
+#include "pgtable.h"
 #include "vmx.h"
 
 /* Access-rights bits of CS (SDM 25.4.1). */
@@ -35,15 +36,6 @@
 /* Hypervisor CPUID leaves: 0x40000000 names the hypervisor. */
 #define CPUID_HV_BASE	0x40000000
 #define CPUID_HV_SIG	"AxVCpuAxVCpu"
-
-static int internal_error(struct axvcpu_run *run, u32 suberror, u64 d0, u64 d1)
-{
-	memset(&run->internal, 0, sizeof(run->internal));
-	run->internal.suberror = suberror;
-	run->internal.data[0] = d0;
-	run->internal.data[1] = d1;
-	return AXVCPU_EXIT_INTERNAL_ERROR;
-}
 
 /* The instruction of @len bytes completed here instead of in the guest. */
 static void skip_len(unsigned int len)
@@ -509,7 +501,7 @@ static int io_exit(struct vmx_vcpu *vx, struct axvcpu_run *run)
 
 	/* String and REP forms are not emulated: the VMM is told. */
 	if (q & (BIT(4) | BIT(5)))
-		return internal_error(run, AXVCPU_INTERNAL_UNKNOWN_EXIT,
+		return axvcpu_exit_internal_error(run, AXVCPU_INTERNAL_UNKNOWN_EXIT,
 				      EXIT_REASON_IO_INSTRUCTION, q);
 	memset(&run->io, 0, sizeof(run->io));
 	run->io.port = q >> 16;
@@ -525,53 +517,29 @@ static int io_exit(struct vmx_vcpu *vx, struct axvcpu_run *run)
 
 /* ------------------------------------------------------ EPT violations */
 
-/*
- * Translate a guest linear address with the guest's paging mode: none,
- * 32-bit (2 levels of 4-byte entries), PAE (PDPTEs then 2 levels) or
- * 4-level; large pages included.
- */
-static int gva_to_gpa(struct axvcpu_vcpu *vcpu, struct vmx_vcpu *vx, u64 gva,
-		      u64 *gpa)
+static int read_guest(void *vm, u64 gpa, void *buf, unsigned int len)
 {
-	u64 table = vmcs_read(GUEST_CR3), e = 0;
-	unsigned int levels = 2, esz = 8, bits = 9, shift, i;
+	return axvcpu_vm_read_guest(vm, gpa, buf, len);
+}
 
+/* The guest's paging state, from the VMCS and the vCPU. */
+static void guest_paging(struct vmx_vcpu *vx, struct x86_paging *p)
+{
+	unsigned int i;
+
+	p->lma = is_long_mode(vx);
+	p->cr3 = vmcs_read(GUEST_CR3);
 	if (!(vx->cr0 & X86_CR0_PG)) {
-		*gpa = is_long_mode(vx) ? gva : (u32)gva;
-		return 0;
-	}
-	if (is_long_mode(vx)) {
-		levels = 4;
+		p->mode = X86_PAGING_NONE;
+	} else if (p->lma) {
+		p->mode = X86_PAGING_4LEVEL;
 	} else if (vx->cr4 & X86_CR4_PAE) {
-		table = vmcs_read(GUEST_PDPTR0 + 2 * ((gva >> 30) & 3));
-		if (!(table & 1))
-			return -EFAULT;
+		p->mode = X86_PAGING_PAE;
+		for (i = 0; i < 4; i++)
+			p->pdpte[i] = vmcs_read(GUEST_PDPTR0 + 2 * i);
 	} else {
-		esz = 4;
-		bits = 10;
+		p->mode = X86_PAGING_32;
 	}
-	shift = 12 + bits * (levels - 1);
-	for (i = 0; i < levels; i++, shift -= bits) {
-		u64 idx = (gva >> shift) & ((1ULL << bits) - 1);
-
-		e = 0;
-		if (axvcpu_vm_read_guest(vcpu->vm, (table & GENMASK_ULL(51, 12)) +
-					 idx * esz, &e, esz) || !(e & 1))
-			return -EFAULT;
-		/* A large page (PS; never in a PML4E) ends the walk. */
-		if (i < levels - 1 && !(levels == 4 && !i) && (e & BIT(7))) {
-			if (esz == 4)	/* 4 MiB */
-				*gpa = (e & GENMASK_ULL(31, 22)) |
-				       (gva & GENMASK_ULL(21, 0));
-			else		/* 2 MiB or 1 GiB */
-				*gpa = (e & GENMASK_ULL(51, shift)) |
-				       (gva & GENMASK_ULL(shift - 1, 0));
-			return 0;
-		}
-		table = e;
-	}
-	*gpa = (e & GENMASK_ULL(51, 12)) | (gva & 0xfff);
-	return 0;
 }
 
 static int fetch_insn(struct axvcpu_vcpu *vcpu, struct vmx_vcpu *vx, u8 *buf,
@@ -579,13 +547,16 @@ static int fetch_insn(struct axvcpu_vcpu *vcpu, struct vmx_vcpu *vx, u8 *buf,
 {
 	u64 rip = vmcs_read(GUEST_RIP), gva, gpa;
 	unsigned int got = 0, n;
+	struct x86_paging p;
 
+	guest_paging(vx, &p);
 	gva = vmcs_read(GUEST_CS_BASE) + rip;
 	if (!is_long_mode(vx))
 		gva = (u32)gva;
 	while (got < 15) {
 		n = min_t(unsigned int, 15 - got, PAGE_SIZE - ((gva + got) & ~PAGE_MASK));
-		if (gva_to_gpa(vcpu, vx, gva + got, &gpa) ||
+		if (axvcpu_x86_gva_to_gpa(&p, gva + got, read_guest, vcpu->vm,
+					  &gpa) ||
 		    axvcpu_vm_read_guest(vcpu->vm, gpa, buf + got, n))
 			break;
 		got += n;
@@ -612,66 +583,39 @@ static int mmio_exit(struct axvcpu_vcpu *vcpu, struct vmx_vcpu *vx,
 	u64 val;
 
 	if (fetch_insn(vcpu, vx, insn, &len))
-		return internal_error(run, AXVCPU_INTERNAL_INSN_FETCH,
+		return axvcpu_exit_internal_error(run, AXVCPU_INTERNAL_INSN_FETCH,
 				      vmcs_read(GUEST_RIP), gpa);
 	if (axvcpu_x86_decode_mmio(insn, len, cpu_mode(vx), mi) ||
 	    mi->store != write) {
 		memcpy(&val, insn, sizeof(val));	/* its first 8 bytes */
-		return internal_error(run, AXVCPU_INTERNAL_MMIO_DECODE, val, gpa);
+		return axvcpu_exit_internal_error(run, AXVCPU_INTERNAL_MMIO_DECODE, val, gpa);
 	}
 
-	memset(&run->mmio, 0, sizeof(run->mmio));
-	run->mmio.addr = gpa;
-	run->mmio.width = mi->width;
-	if (write) {
-		if (mi->imm_valid)
-			val = mi->imm;
-		else if (mi->high8)
-			val = vx->gpr[mi->reg] >> 8;
-		else
-			val = get_gpr(vx, mi->reg);
-		run->mmio.data = val & GENMASK_ULL(mi->width * 8 - 1, 0);
-	} else {
-		run->mmio.reg = mi->reg;
-		run->mmio.reg_width = mi->reg_width;
-		run->mmio.signed_ext = mi->sign;
-	}
 	skip_len(mi->len);
-	return write ? AXVCPU_EXIT_MMIO_WRITE : AXVCPU_EXIT_MMIO_READ;
-}
-
-static int npf_exit(struct axvcpu_run *run, u64 gpa, u32 access)
-{
-	memset(&run->npf, 0, sizeof(run->npf));
-	run->npf.addr = gpa;
-	run->npf.access = access;
-	return AXVCPU_EXIT_NESTED_PAGE_FAULT;
+	if (!write)
+		return axvcpu_exit_mmio_read(run, gpa, mi->width, mi->reg,
+					     mi->reg_width, mi->sign);
+	if (mi->imm_valid)
+		val = mi->imm;
+	else if (mi->high8)
+		val = vx->gpr[mi->reg] >> 8;
+	else
+		val = get_gpr(vx, mi->reg);
+	return axvcpu_exit_mmio_write(run, gpa, mi->width, val);
 }
 
 static int ept_violation(struct axvcpu_vcpu *vcpu, struct vmx_vcpu *vx,
 			 struct axvcpu_run *run)
 {
 	u64 q = vx->exit_qual, gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
-	bool write = q & BIT(1), fetch = q & BIT(2);
-	struct axvcpu_region *r;
-	u32 flags = 0;
+	u32 access = (q & BIT(1)) ? AXVCPU_ACCESS_WRITE : (q & BIT(2)) ?
+		     AXVCPU_ACCESS_EXEC : AXVCPU_ACCESS_READ;
+	int r;
 
-	mutex_lock(&vcpu->vm->lock);
-	r = axvcpu_vm_find_region(vcpu->vm, gpa);
-	if (r)
-		flags = r->flags;
-	mutex_unlock(&vcpu->vm->lock);
-
-	if (r && !(write && (flags & AXVCPU_MEM_READONLY)))
-		return AXVCPU_EXIT_NOTHING;	/* raced with a region change */
-	if (r)
-		return npf_exit(run, gpa, AXVCPU_ACCESS_WRITE);
-	if (fetch)
-		return npf_exit(run, gpa, AXVCPU_ACCESS_EXEC);
-	/* The guest's own page walk (linear address valid, not its data). */
-	if ((q & BIT(7)) && !(q & BIT(8)))
-		return npf_exit(run, gpa, AXVCPU_ACCESS_READ);
-	return mmio_exit(vcpu, vx, run, gpa, write);
+	/* The guest's own page walk: linear address valid, not its data. */
+	r = axvcpu_gpa_fault(vcpu, run, gpa, access,
+			     (q & BIT(7)) && !(q & BIT(8)));
+	return r ?: mmio_exit(vcpu, vx, run, gpa, access == AXVCPU_ACCESS_WRITE);
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -804,7 +748,7 @@ int axvcpu_x86_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 	case VMX_EXIT_GETSEC:
 		return inject_ud(vx);
 	default:
-		return internal_error(run, AXVCPU_INTERNAL_UNKNOWN_EXIT, reason,
+		return axvcpu_exit_internal_error(run, AXVCPU_INTERNAL_UNKNOWN_EXIT, reason,
 				      vx->exit_qual);
 	}
 }

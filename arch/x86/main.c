@@ -26,7 +26,7 @@
 #include <asm/tlbflush.h>
 #include <asm/vmx.h>
 
-#include "ept.h"
+#include "pgtable.h"
 #include "vmcs.h"
 #include "vmx.h"
 
@@ -231,21 +231,9 @@ static void vmx_hardware_disable(void)
 		emergency_callback(false);
 }
 
-static bool vmx_is_enabled(void)
-{
-	return this_cpu_read(vmx_enabled);
-}
-
-static unsigned int vmx_max_levels(void)
-{
-	return axvcpu_x86_ept4.levels;
-}
-
 static const struct axvcpu_percpu_ops vmx_percpu_ops = {
-	.hardware_enable		= vmx_hardware_enable,
-	.hardware_disable		= vmx_hardware_disable,
-	.is_enabled			= vmx_is_enabled,
-	.max_guest_page_table_levels	= vmx_max_levels,
+	.hardware_enable	= vmx_hardware_enable,
+	.hardware_disable	= vmx_hardware_disable,
 };
 
 /* Reboot: VMXOFF everywhere, from IPIs (the callback slot stays held). */
@@ -269,18 +257,14 @@ static struct notifier_block vmx_reboot_nb = {
 
 u16 axvcpu_vmx_alloc_vpid(void)
 {
-	int id;
+	int id = axvcpu_tags_get(&vpid_ida, axvcpu_vmx_caps.vpid ? 0xffff : 0);
 
-	if (!axvcpu_vmx_caps.vpid)
-		return 0;
-	id = ida_alloc_range(&vpid_ida, 1, 0xffff, GFP_KERNEL);
 	return id < 0 ? 0 : id;	/* out of VPIDs: run without */
 }
 
 void axvcpu_vmx_free_vpid(u16 vpid)
 {
-	if (vpid)
-		ida_free(&vpid_ida, vpid);
+	axvcpu_tags_put(&vpid_ida, vpid);
 }
 
 void axvcpu_vmx_invvpid(u16 vpid)
@@ -302,6 +286,8 @@ int axvcpu_x86_vm_init(struct axvcpu_vm *vm)
 	if (!xvm)
 		return -ENOMEM;
 	xvm->id = atomic64_inc_return(&last_id);
+	/* Write-back paging structures, 4 levels (SDM 25.6.11). */
+	xvm->eptp = vm->s2.root | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4;
 	vm->arch = xvm;
 	return 0;
 }
@@ -418,4 +404,5 @@ const struct axvcpu_backend axvcpu_x86_backend = {
 	.s2_format	= &axvcpu_x86_ept4,
 	.hal		= &axvcpu_linux_hal,
 	.setup_size	= sizeof(struct axvcpu_setup_x86),
+	.vcpu_size	= sizeof(struct vmx_vcpu),
 };

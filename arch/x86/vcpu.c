@@ -49,16 +49,13 @@ static void *alloc_xsave(void)
 
 static int vmx_vcpu_create(struct axvcpu_vcpu *vcpu)
 {
-	struct vmx_vcpu *vx = kzalloc(sizeof(*vx), GFP_KERNEL_ACCOUNT);
+	struct vmx_vcpu *vx = to_vmx(vcpu);
 
-	if (!vx)
-		return -ENOMEM;
 	vx->vmcs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vx->xsave = alloc_xsave();
 	if (!vx->vmcs || !vx->xsave) {
 		free_page((unsigned long)vx->vmcs);
 		kfree(vx->xsave);
-		kfree(vx);
 		return -ENOMEM;
 	}
 	*(u32 *)vx->vmcs = axvcpu_vmx_caps.revision;
@@ -67,7 +64,6 @@ static int vmx_vcpu_create(struct axvcpu_vcpu *vcpu)
 	vx->dr[6] = VMX_DR6_RESET;
 	vx->dr[7] = VMX_DR7_RESET;
 	vx->vpid = axvcpu_vmx_alloc_vpid();
-	vcpu->arch = vx;
 	return 0;
 }
 
@@ -78,22 +74,11 @@ static void vmx_vcpu_destroy(struct axvcpu_vcpu *vcpu)
 	axvcpu_vmx_free_vpid(vx->vpid);
 	free_page((unsigned long)vx->vmcs);
 	kfree(vx->xsave);
-	kfree(vx);
-	vcpu->arch = NULL;
 }
 
 static int vmx_vcpu_set_entry(struct axvcpu_vcpu *vcpu, u64 entry)
 {
 	to_vmx(vcpu)->rip = entry;
-	return 0;
-}
-
-static int vmx_vcpu_set_ept_root(struct axvcpu_vcpu *vcpu, phys_addr_t root)
-{
-	struct vmx_vm *xvm = vcpu->vm->arch;
-
-	/* Write-back paging structures, 4 levels (SDM 25.6.11). */
-	xvm->eptp = root | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4;
 	return 0;
 }
 
@@ -420,14 +405,6 @@ static int vmx_vcpu_set_regs(struct axvcpu_vcpu *vcpu,
 	return 0;
 }
 
-static int vmx_vcpu_set_gpr(struct axvcpu_vcpu *vcpu, unsigned int reg, u64 val)
-{
-	if (reg >= VMX_NR_GPRS || reg == VMX_REG_RSP)
-		return -EINVAL;
-	to_vmx(vcpu)->gpr[reg] = val;
-	return 0;
-}
-
 static void vmx_vcpu_set_return_value(struct axvcpu_vcpu *vcpu, u64 val)
 {
 	to_vmx(vcpu)->gpr[VMX_REG_RAX] = val;
@@ -459,7 +436,7 @@ static void complete_mmio(struct vmx_vcpu *vx, const struct axvcpu_run *run)
 }
 
 static int vmx_vcpu_complete_read(struct axvcpu_vcpu *vcpu, u32 reason,
-				  const struct axvcpu_run *run)
+				  struct axvcpu_run *run)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
 	u64 *rax = &vx->gpr[VMX_REG_RAX], val;
@@ -494,7 +471,6 @@ const struct axvcpu_arch_ops axvcpu_x86_ops = {
 	.vcpu_create		= vmx_vcpu_create,
 	.vcpu_destroy		= vmx_vcpu_destroy,
 	.vcpu_set_entry		= vmx_vcpu_set_entry,
-	.vcpu_set_ept_root	= vmx_vcpu_set_ept_root,
 	.vcpu_check_setup	= vmx_vcpu_check_setup,
 	.vcpu_setup		= vmx_vcpu_setup,
 	.vcpu_bind		= vmx_vcpu_bind,
@@ -504,7 +480,6 @@ const struct axvcpu_arch_ops axvcpu_x86_ops = {
 	.vcpu_complete_read	= vmx_vcpu_complete_read,
 	.vcpu_get_regs		= vmx_vcpu_get_regs,
 	.vcpu_set_regs		= vmx_vcpu_set_regs,
-	.vcpu_set_gpr		= vmx_vcpu_set_gpr,
 	.vcpu_inject_interrupt	= vmx_vcpu_inject_interrupt,
 	.vcpu_set_return_value	= vmx_vcpu_set_return_value,
 };

@@ -30,30 +30,16 @@ static void mock_vm_nop(struct axvcpu_vm *vm)
 
 static int mock_vcpu_create(struct axvcpu_vcpu *vcpu)
 {
-	struct axvcpu_mock *m = kzalloc(sizeof(*m), GFP_KERNEL);
+	struct axvcpu_mock *m = vcpu->arch;
 
-	if (!m)
-		return -ENOMEM;
 	m->fail = -1;
 	m->exit = AXVCPU_EXIT_HALT;
-	vcpu->arch = m;
 	return 0;
-}
-
-static void mock_vcpu_destroy(struct axvcpu_vcpu *vcpu)
-{
-	kfree(vcpu->arch);
 }
 
 static int mock_set_entry(struct axvcpu_vcpu *vcpu, u64 entry)
 {
 	return record(vcpu, MOCK_SET_ENTRY);
-}
-
-static int mock_set_ept_root(struct axvcpu_vcpu *vcpu, phys_addr_t root)
-{
-	((struct axvcpu_mock *)vcpu->arch)->root = root;
-	return record(vcpu, MOCK_SET_EPT_ROOT);
 }
 
 static int mock_setup(struct axvcpu_vcpu *vcpu, const struct axvcpu_setup *cfg)
@@ -86,7 +72,7 @@ static int mock_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 }
 
 static int mock_complete_read(struct axvcpu_vcpu *vcpu, u32 reason,
-			      const struct axvcpu_run *run)
+			      struct axvcpu_run *run)
 {
 	return 0;
 }
@@ -96,11 +82,6 @@ static void mock_get_regs(struct axvcpu_vcpu *vcpu, struct axvcpu_regs *regs)
 }
 
 static int mock_set_regs(struct axvcpu_vcpu *vcpu, const struct axvcpu_regs *regs)
-{
-	return 0;
-}
-
-static int mock_set_gpr(struct axvcpu_vcpu *vcpu, unsigned int reg, u64 val)
 {
 	return 0;
 }
@@ -119,9 +100,7 @@ static const struct axvcpu_arch_ops mock_ops = {
 	.vm_destroy		= mock_vm_nop,
 	.vm_flush_s2		= mock_vm_nop,
 	.vcpu_create		= mock_vcpu_create,
-	.vcpu_destroy		= mock_vcpu_destroy,
 	.vcpu_set_entry		= mock_set_entry,
-	.vcpu_set_ept_root	= mock_set_ept_root,
 	.vcpu_setup		= mock_setup,
 	.vcpu_bind		= mock_bind,
 	.vcpu_unbind		= mock_unbind,
@@ -130,7 +109,6 @@ static const struct axvcpu_arch_ops mock_ops = {
 	.vcpu_complete_read	= mock_complete_read,
 	.vcpu_get_regs		= mock_get_regs,
 	.vcpu_set_regs		= mock_set_regs,
-	.vcpu_set_gpr		= mock_set_gpr,
 	.vcpu_inject_interrupt	= mock_inject,
 	.vcpu_set_return_value	= mock_set_return_value,
 };
@@ -162,17 +140,11 @@ static phys_addr_t fake_virt_to_phys(void *va)
 	return axvcpu_linux_hal.virt_to_phys(va);
 }
 
-static void fake_irq_handler(void)
-{
-	local_irq_enable();
-}
-
 const struct axvcpu_hal axvcpu_fake_hal = {
 	.alloc_frames	= fake_alloc_frames,
 	.dealloc_frames	= fake_dealloc_frames,
 	.phys_to_virt	= fake_phys_to_virt,
 	.virt_to_phys	= fake_virt_to_phys,
-	.irq_handler	= fake_irq_handler,
 };
 
 const struct axvcpu_backend axvcpu_mock_backend = {
@@ -180,6 +152,7 @@ const struct axvcpu_backend axvcpu_mock_backend = {
 	.id		= 0,
 	.ops		= &mock_ops,
 	.hal		= &axvcpu_fake_hal,
+	.vcpu_size	= sizeof(struct axvcpu_mock),
 };
 
 MODULE_LICENSE("GPL");

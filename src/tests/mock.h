@@ -8,7 +8,6 @@
 /* Ops the mock can be told to fail. */
 enum mock_op {
 	MOCK_SET_ENTRY,
-	MOCK_SET_EPT_ROOT,
 	MOCK_SETUP,
 	MOCK_BIND,
 	MOCK_UNBIND,
@@ -25,7 +24,6 @@ enum mock_op {
  * @exit: the exit reason handle_exit returns.
  * @irqs_off_in_run: whether run was entered with interrupts disabled.
  * @in_guest_in_run: whether in_guest was set when run was entered.
- * @root: the stage-2 root passed to set_ept_root.
  */
 struct axvcpu_mock {
 	int calls[MOCK_NR_OPS];
@@ -35,7 +33,6 @@ struct axvcpu_mock {
 	int exit;
 	bool irqs_off_in_run;
 	bool in_guest_in_run;
-	phys_addr_t root;
 };
 
 extern const struct axvcpu_backend axvcpu_mock_backend;

@@ -45,7 +45,7 @@ static struct axvcpu_vcpu *free_vcpu_ready(struct kunit *test)
 	struct axvcpu_vcpu *vcpu = new_vcpu(test);
 
 	KUNIT_ASSERT_EQ(test, axvcpu_vcpu_set_entry(vcpu, 0x1000), 0);
-	KUNIT_ASSERT_EQ(test, axvcpu_vcpu_setup(vcpu, 0x5000, &no_cfg), 0);
+	KUNIT_ASSERT_EQ(test, axvcpu_vcpu_setup(vcpu, &no_cfg), 0);
 	return vcpu;
 }
 
@@ -74,24 +74,25 @@ static void setup_without_entry_rejected(struct kunit *test)
 {
 	struct axvcpu_vcpu *vcpu = new_vcpu(test);
 
-	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_setup(vcpu, 0x5000, &no_cfg), -ENOEXEC);
+	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_setup(vcpu, &no_cfg), -ENOEXEC);
 	KUNIT_EXPECT_EQ(test, vcpu->state, AXVCPU_STATE_CREATED);
 	KUNIT_EXPECT_EQ(test, mock(vcpu)->calls[MOCK_SETUP], 0);
 	free_vcpu(vcpu);
 }
 
-/* The seed's order: set_entry, then set_ept_root, then setup. */
+/*
+ * The seed's order: set_entry, then setup (the stage-2 root is the VM's,
+ * set up by the backend's vm_init).
+ */
 static void setup_calls_in_seed_order(struct kunit *test)
 {
 	struct axvcpu_vcpu *vcpu = free_vcpu_ready(test);
 	struct axvcpu_mock *m = mock(vcpu);
 
 	KUNIT_EXPECT_EQ(test, vcpu->state, AXVCPU_STATE_FREE);
-	KUNIT_ASSERT_EQ(test, m->norder, 3);
+	KUNIT_ASSERT_EQ(test, m->norder, 2);
 	KUNIT_EXPECT_EQ(test, m->order[0], MOCK_SET_ENTRY);
-	KUNIT_EXPECT_EQ(test, m->order[1], MOCK_SET_EPT_ROOT);
-	KUNIT_EXPECT_EQ(test, m->order[2], MOCK_SETUP);
-	KUNIT_EXPECT_EQ(test, m->root, 0x5000);
+	KUNIT_EXPECT_EQ(test, m->order[1], MOCK_SETUP);
 	free_vcpu(vcpu);
 }
 
@@ -99,7 +100,7 @@ static void setup_twice_rejected(struct kunit *test)
 {
 	struct axvcpu_vcpu *vcpu = free_vcpu_ready(test);
 
-	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_setup(vcpu, 0x5000, &no_cfg), -EEXIST);
+	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_setup(vcpu, &no_cfg), -EEXIST);
 	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_set_entry(vcpu, 0x1000), -EEXIST);
 	KUNIT_EXPECT_EQ(test, vcpu->state, AXVCPU_STATE_FREE);
 	KUNIT_EXPECT_EQ(test, mock(vcpu)->calls[MOCK_SETUP], 1);
@@ -192,11 +193,11 @@ static void setup_failure_is_sticky_invalid(struct kunit *test)
 
 	mock(vcpu)->fail = MOCK_SETUP;
 	KUNIT_ASSERT_EQ(test, axvcpu_vcpu_set_entry(vcpu, 0x1000), 0);
-	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_setup(vcpu, 0x5000, &no_cfg), -EIO);
+	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_setup(vcpu, &no_cfg), -EIO);
 	KUNIT_EXPECT_EQ(test, vcpu->state, AXVCPU_STATE_INVALID);
 
 	mock(vcpu)->fail = -1;
-	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_setup(vcpu, 0x5000, &no_cfg), -EIO);
+	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_setup(vcpu, &no_cfg), -EIO);
 	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_set_entry(vcpu, 0x1000), -EIO);
 	preempt_disable();
 	r = axvcpu_vcpu_bind(vcpu);
@@ -310,7 +311,6 @@ static void state_values_match_seed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, AXVCPU_STATE_FREE, 2);
 	KUNIT_EXPECT_EQ(test, AXVCPU_STATE_READY, 3);
 	KUNIT_EXPECT_EQ(test, AXVCPU_STATE_RUNNING, 4);
-	KUNIT_EXPECT_EQ(test, AXVCPU_STATE_BLOCKED, 5);
 }
 
 static struct kunit_case vcpu_cases[] = {

@@ -90,13 +90,15 @@ struct axvcpu_memory_region {
 	__u64 userspace_addr;
 };
 
-/* vCPU states, as returned by AXVCPU_VCPU_GET_STATE (the seed's VCpuState). */
+/*
+ * vCPU states, as returned by AXVCPU_VCPU_GET_STATE (the seed's VCpuState
+ * values). 5, the seed's Blocked, is not used: no path enters it.
+ */
 #define AXVCPU_STATE_INVALID	0
 #define AXVCPU_STATE_CREATED	1
 #define AXVCPU_STATE_FREE	2
 #define AXVCPU_STATE_READY	3
 #define AXVCPU_STATE_RUNNING	4
-#define AXVCPU_STATE_BLOCKED	5
 
 /**
  * struct axvcpu_vcpu_state - argument of %AXVCPU_VCPU_GET_STATE
