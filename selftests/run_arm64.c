@@ -7,13 +7,13 @@
  * arm64 guest semantics of the spec: exit payloads field by field, read
  * exits completed through the run page, and the values the guest REPORTs
  * back with the test hypercall (see guest/arm64.h). The harness and the
- * arch-neutral tests are in run_util.h.
+ * arch-neutral tests are in lib/ (include/run_util.h,
+ * include/common_tests.h).
  */
-#define _GNU_SOURCE
 #include <sys/syscall.h>
 
-#include "guest/arm64.h"
 #include "run_util.h"
+#include "common_tests.h"
 
 /* The sysreg exit's addr: the MSR/MRS ISS without Rt and the direction. */
 #define SYSREG(op0, op1, crn, crm, op2) \
@@ -54,8 +54,8 @@ static void vcpu_setup_arm64(struct __test_metadata *_metadata,
 }
 
 /* The cpu id is the MPIDR affinity and x0; the argument goes in x1. */
-static void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
-		       __u64 entry, __u64 cpu, __u64 arg)
+void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
+		__u64 entry, __u64 cpu, __u64 arg)
 {
 	const __u64 x[4] = { cpu, arg, 0, 0 };
 
@@ -90,8 +90,8 @@ static __u64 vm_load_second(struct __test_metadata *_metadata, struct vm *vm,
 }
 
 /* irq REPORTs 1, then the INTID. */
-static void expect_irq_taken(struct __test_metadata *_metadata,
-			     struct vcpu *v, __u32 intid)
+void expect_irq_taken(struct __test_metadata *_metadata, struct vcpu *v,
+		      __u32 intid)
 {
 	EXPECT_REPORTS(v, 1, intid);
 }
@@ -757,30 +757,6 @@ TEST_F(arm64, sgi_between_vcpus)
 	expect_done(_metadata, v1, true);
 	EXPECT_REPORTS(v1, 1, SGI_INTID);
 	vm_destroy(&vm);
-}
-
-/*
- * Run the irq program (waiting in WFI, or spinning if @spin) on this
- * thread while another injects @intid after 50 ms; the guest's handler
- * must take it, once.
- */
-static struct vcpu *run_injected(struct __test_metadata *_metadata,
-				 int sys_fd, struct vm *vm, __u32 intid,
-				 bool spin)
-{
-	struct injector inj = { .vector = intid, .delay_ms = 50 };
-	pthread_t thread;
-	struct vcpu *v;
-
-	vm_create(_metadata, sys_fd, vm, irq_begin, irq_end);
-	v = vcpu_add(_metadata, vm, 0, GUEST_RAM_BASE, 0, spin);
-	inj.fd = v->fd;
-	ASSERT_EQ(0, pthread_create(&thread, NULL, injector_fn, &inj));
-	expect_done(_metadata, v, true);
-	ASSERT_EQ(0, pthread_join(thread, NULL));
-	ASSERT_EQ(0, inj.ret) TH_LOG("INJECT: %s", strerror(-inj.ret));
-	expect_irq_taken(_metadata, v, intid);
-	return v;
 }
 
 /* An SPI injected from another thread wakes a WFI loop. */

@@ -7,17 +7,19 @@
  * the riscv guest semantics of the spec: exit payloads field by field,
  * read exits completed through the run page, and the values the guest
  * REPORTs back with the test hypercall (see guest/riscv64.h). The
- * harness and the arch-neutral tests are in run_util.h.
+ * harness and the arch-neutral tests are in lib/ (include/run_util.h,
+ * include/common_tests.h).
  */
-#define _GNU_SOURCE
-#include "guest/riscv64.h"
+#include <pthread.h>
+
 #include "run_util.h"
+#include "common_tests.h"
 
 #define CSR_TIME	0xc01
 
 /* The cpu id is the hart id (a0), the argument goes in a1. */
-static void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
-		       __u64 entry, __u64 cpu, __u64 arg)
+void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
+		__u64 entry, __u64 cpu, __u64 arg)
 {
 	struct axvcpu_setup setup;
 
@@ -42,8 +44,8 @@ static __u64 host_time(void)
 }
 
 /* irq REPORTs scause. */
-static void expect_irq_taken(struct __test_metadata *_metadata,
-			     struct vcpu *v, __u32 vector)
+void expect_irq_taken(struct __test_metadata *_metadata, struct vcpu *v,
+		      __u32 vector)
 {
 	EXPECT_REPORTS(v, SCAUSE_INTERRUPT | vector);
 }
@@ -474,30 +476,9 @@ TEST_F(riscv, sbi_timer_fires)
 }
 
 /*
- * Run the irq program (waiting in WFI, or spinning if @spin) on this
- * thread while another injects @vector after 50 ms; the guest's handler
- * must see scause = interrupt | @vector.
+ * An external interrupt injected from another thread wakes a WFI loop:
+ * the guest's handler sees scause = interrupt | 9.
  */
-static struct vcpu *run_injected(struct __test_metadata *_metadata,
-				 int sys_fd, struct vm *vm, __u32 vector,
-				 bool spin)
-{
-	struct injector inj = { .vector = vector, .delay_ms = 50 };
-	pthread_t thread;
-	struct vcpu *v;
-
-	vm_create(_metadata, sys_fd, vm, irq_begin, irq_end);
-	v = vcpu_add(_metadata, vm, 0, GUEST_RAM_BASE, 0, spin);
-	inj.fd = v->fd;
-	ASSERT_EQ(0, pthread_create(&thread, NULL, injector_fn, &inj));
-	expect_done(_metadata, v, true);
-	ASSERT_EQ(0, pthread_join(thread, NULL));
-	ASSERT_EQ(0, inj.ret) TH_LOG("INJECT: %s", strerror(-inj.ret));
-	expect_irq_taken(_metadata, v, vector);
-	return v;
-}
-
-/* An external interrupt injected from another thread wakes a WFI loop. */
 TEST_F(riscv, inject_from_second_thread)
 {
 	struct vm vm;
@@ -574,22 +555,16 @@ static struct vcpu *run_irq_count(struct __test_metadata *_metadata,
 				  int sys_fd, struct vm *vm, __u32 vector,
 				  unsigned int mode, unsigned int delay_ms)
 {
-	struct injector inj = { .vector = vector, .delay_ms = delay_ms };
-	pthread_t thread;
 	struct vcpu *v;
 
 	vm_create(_metadata, sys_fd, vm, irq_count_begin, irq_count_end);
 	v = vcpu_add(_metadata, vm, 0, GUEST_RAM_BASE, 0, mode);
 	run_to_first_report(_metadata, v);
-	inj.fd = v->fd;
-	if (!delay_ms)
-		inject(_metadata, v, vector);
-	else
-		ASSERT_EQ(0, pthread_create(&thread, NULL, injector_fn, &inj));
-	expect_done(_metadata, v, false);
 	if (delay_ms) {
-		ASSERT_EQ(0, pthread_join(thread, NULL));
-		ASSERT_EQ(0, inj.ret) TH_LOG("INJECT: %s", strerror(-inj.ret));
+		run_injecting(_metadata, v, vector, delay_ms, false);
+	} else {
+		inject(_metadata, v, vector);
+		expect_done(_metadata, v, false);
 	}
 	return v;
 }

@@ -9,19 +9,17 @@
  * page, and the values the guest REPORTs back with the test hypercall (see
  * guest/x86_64.h). Every VM's RAM also holds the page tables, descriptor
  * tables and interrupt handlers the programs share (guest_ram_init()). The
- * harness and the arch-neutral tests are in run_util.h.
+ * harness and the arch-neutral tests are in lib/ (include/run_util.h,
+ * include/common_tests.h).
  */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/syscall.h>
 
-#include "guest/x86_64.h"
-
-static void guest_ram_init(void *ram);
-#define GUEST_RAM_INIT(ram)	guest_ram_init(ram)
-
 #include "run_util.h"
+#include "common_tests.h"
 
 /* struct axvcpu_regs.gprs indices. */
 enum {
@@ -84,7 +82,7 @@ static void put_dtr(void *ram, __u64 gpa, __u16 limit, __u64 base)
  * IDTR images RT_INIT loads, a zero IDTR image, and at 0 the real-mode
  * IVT, whose entries lead to the runtime's real-mode stubs.
  */
-static void guest_ram_init(void *ram)
+void guest_ram_init(void *ram)
 {
 	__u64 stubs64 = RT_GPA + (__u64)(rt_stubs64 - rt_begin);
 	__u16 stubs16 = (__u16)(rt_stubs16 - rt_begin);
@@ -142,8 +140,8 @@ static void vcpu_setup_x86(struct __test_metadata *_metadata, struct vcpu *v,
 }
 
 /* The shared programs run in 64-bit mode: the cpu id is the APIC id. */
-static void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
-		       __u64 entry, __u64 cpu, __u64 arg)
+void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
+		__u64 entry, __u64 cpu, __u64 arg)
 {
 	vcpu_setup_x86(_metadata, v, entry, LONG64, cpu, arg);
 }
@@ -177,8 +175,8 @@ static __u64 vm_load_second(struct __test_metadata *_metadata, struct vm *vm,
 }
 
 /* irq and irq16 REPORT 1, then the vector. */
-static void expect_irq_taken(struct __test_metadata *_metadata,
-			     struct vcpu *v, __u32 vector)
+void expect_irq_taken(struct __test_metadata *_metadata, struct vcpu *v,
+		      __u32 vector)
 {
 	EXPECT_REPORTS(v, 1, vector);
 }
@@ -1112,48 +1110,25 @@ TEST_F(x86, fixed_ipi_between_vcpus)
 	vm_destroy(&vm);
 }
 
-/*
- * Run @begin (irq or irq16: waiting in HLT, or spinning if @spin) on this
- * thread while another injects @vector after 50 ms; the guest's handler
- * must take it, once.
- */
-static struct vcpu *run_injected(struct __test_metadata *_metadata,
-				 int sys_fd, struct vm *vm, const char *begin,
-				 const char *end, __u32 mode, __u32 vector,
-				 bool spin)
-{
-	struct injector inj = { .vector = vector, .delay_ms = 50 };
-	pthread_t thread;
-	struct vcpu *v;
-
-	vm_create(_metadata, sys_fd, vm, begin, end);
-	v = vcpu_add_x86(_metadata, vm, 0, GUEST_LOAD_ADDR, mode, 0, spin);
-	inj.fd = v->fd;
-	ASSERT_EQ(0, pthread_create(&thread, NULL, injector_fn, &inj));
-	expect_done(_metadata, v, true);
-	ASSERT_EQ(0, pthread_join(thread, NULL));
-	ASSERT_EQ(0, inj.ret) TH_LOG("INJECT: %s", strerror(-inj.ret));
-	expect_irq_taken(_metadata, v, vector);
-	return v;
-}
-
 /* An interrupt injected from another thread wakes a HLT loop (64-bit IDT). */
 TEST_F(x86, inject_from_second_thread)
 {
 	struct vm vm;
 
-	run_injected(_metadata, self->sys_fd, &vm, irq_begin, irq_end, LONG64,
-		     42, false);
+	run_injected(_metadata, self->sys_fd, &vm, 42, false);
 	vm_destroy(&vm);
 }
 
-/* The same in real mode, through the IVT at 0. */
+/* The same in real mode, through the IVT at 0, with the irq16 program. */
 TEST_F(x86, inject_real_mode_ivt)
 {
+	struct vcpu *v;
 	struct vm vm;
 
-	run_injected(_metadata, self->sys_fd, &vm, irq16_begin, irq16_end,
-		     REAL16, 0x30, false);
+	vm_create(_metadata, self->sys_fd, &vm, irq16_begin, irq16_end);
+	v = vcpu_add_x86(_metadata, &vm, 0, GUEST_LOAD_ADDR, REAL16, 0, 0);
+	run_injecting(_metadata, v, 0x30, INJECT_DELAY_MS, true);
+	expect_irq_taken(_metadata, v, 0x30);
 	vm_destroy(&vm);
 }
 
@@ -1167,8 +1142,7 @@ TEST_F(x86, inject_kicks_spinning_guest)
 	struct vcpu *v;
 	struct vm vm;
 
-	v = run_injected(_metadata, self->sys_fd, &vm, irq_begin, irq_end,
-			 LONG64, 42, true);
+	v = run_injected(_metadata, self->sys_fd, &vm, 42, true);
 	ASSERT_EQ(3U, v->nr_runs);
 	vm_destroy(&vm);
 }

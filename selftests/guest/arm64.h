@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Conventions shared by the arm64 guest programs (guest/arm64.S) and the
- * VMM side of run_test (run_arm64.c, run_util.h): the test hypercall, the
- * guest-physical layout, PSCI and the program symbols.
+ * VMM side of run_test (run_arm64.c and the library, lib/): the test
+ * hypercall, the guest-physical layout, PSCI and the program symbols.
  */
 #ifndef _AXVCPU_SELFTEST_GUEST_ARM64_H
 #define _AXVCPU_SELFTEST_GUEST_ARM64_H

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Conventions shared by the riscv64 guest programs (guest/riscv64.S) and
- * the VMM side of run_test (run_riscv64.c, run_util.h): the test
- * hypercall, the guest-physical layout and the program symbols.
+ * the VMM side of run_test (run_riscv64.c and the library, lib/): the
+ * test hypercall, the guest-physical layout and the program symbols.
  */
 #ifndef _AXVCPU_SELFTEST_GUEST_RISCV64_H
 #define _AXVCPU_SELFTEST_GUEST_RISCV64_H

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Conventions shared by the x86_64 guest programs (guest/x86_64.S) and the
- * VMM side of run_test (run_x86_64.c, run_util.h): the test hypercall, the
- * guest-physical layout, the runtime every VM holds (page tables,
- * descriptor tables, interrupt handlers) and the program symbols.
+ * VMM side of run_test (run_x86_64.c and the library, lib/): the test
+ * hypercall, the guest-physical layout, the runtime every VM holds (page
+ * tables, descriptor tables, interrupt handlers) and the program symbols.
  */
 #ifndef _AXVCPU_SELFTEST_GUEST_X86_64_H
 #define _AXVCPU_SELFTEST_GUEST_X86_64_H
@@ -140,6 +140,14 @@
 #define FPU_EXITS		20
 
 #ifndef __ASSEMBLER__
+/*
+ * What every VM's RAM holds besides its program, put there by the
+ * library's vm_create(): the runtime, page tables, descriptor tables and
+ * the real-mode IVT (guest_ram_init(), in run_x86_64.c).
+ */
+void guest_ram_init(void *ram);
+#define GUEST_RAM_INIT(ram)	guest_ram_init(ram)
+
 /* Each program runs from <name>_begin to <name>_end, entered at _begin. */
 #define GUEST_PROGRAM(name) \
 	extern const char name##_begin[], name##_end[]

@@ -1,0 +1,689 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tests every arch shares (include/common_tests.h): they run the
+ * shared guest programs, and each arch's run_<arch>.c registers them with
+ * TEST_F() wrappers of its own fixture.
+ */
+#include "harness.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "common_tests.h"
+
+/*
+ * At an MMIO_READ exit, before the VMM completes it, GET_REGS already
+ * reads the pc after the load (the arch's mmio_read_next label) and the
+ * destination register as it was (@rt_before, if the program set it);
+ * the next RUN writes it and goes on from that pc. @acc are the first
+ * two reads of the arch's mmio_read program.
+ */
+void common_mmio_read_pc_past_load(struct __test_metadata *_metadata,
+				   int *sys_fd, const struct mmio_access *acc,
+				   const __u64 *rt_before)
+{
+	const struct mmio_access *a = &acc[0];
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, *sys_fd, &vm, mmio_read_begin, mmio_read_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, GUEST_MMIO_BASE);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
+	ASSERT_EQ_X(GUEST_MMIO_BASE + a->off, v->run->mmio.addr);
+	ASSERT_EQ(a->reg, v->run->mmio.reg);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(guest_addr(mmio_read_begin, mmio_read_next), regs.pc);
+	if (rt_before)
+		ASSERT_EQ_X(*rt_before, regs.gprs[a->reg]);
+
+	v->run->mmio.data = a->data;
+	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
+	ASSERT_EQ_X(GUEST_MMIO_BASE + acc[1].off, v->run->mmio.addr);
+	EXPECT_REPORTS(v, a->result);
+	vm_destroy(&vm);
+}
+
+/*
+ * immediate_exit: RUN fails with EINTR without entering the guest, but
+ * still completes a pending MMIO read, exactly once. @acc are the first
+ * two reads of the arch's mmio_read program.
+ */
+void common_immediate_exit_returns_eintr(struct __test_metadata *_metadata,
+					 int *sys_fd,
+					 const struct mmio_access *acc)
+{
+	const struct mmio_access *a = &acc[0];
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+	__u64 exits;
+
+	vm_create(_metadata, *sys_fd, &vm, mmio_read_begin, mmio_read_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, GUEST_MMIO_BASE);
+
+	v->run->immediate_exit = 1;
+	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
+	ASSERT_EQ(0ULL, v->run->exits);
+	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
+	v->run->immediate_exit = 0;
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
+	ASSERT_EQ_X(GUEST_MMIO_BASE + a->off, v->run->mmio.addr);
+	ASSERT_EQ(a->reg, v->run->mmio.reg);
+	v->run->mmio.data = a->data;
+
+	exits = v->run->exits;
+	v->run->immediate_exit = 1;
+	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
+	ASSERT_EQ(exits, v->run->exits);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(a->result, regs.gprs[a->reg]);
+
+	/* A second immediate exit has nothing left to complete. */
+	v->run->mmio.data = 0;
+	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(a->result, regs.gprs[a->reg]);
+	v->run->immediate_exit = 0;
+
+	/* The guest goes on with the next load: the first is not redone. */
+	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
+	ASSERT_EQ_X(GUEST_MMIO_BASE + acc[1].off, v->run->mmio.addr);
+	ASSERT_EQ(acc[1].reg, v->run->mmio.reg);
+	EXPECT_REPORTS(v, a->result);
+	vm_destroy(&vm);
+}
+
+/*
+ * A store to a read-only region exits with a write fault and is retried
+ * on every RUN; once the slot is replaced by a writable one it lands.
+ */
+void common_npf_readonly_store(struct __test_metadata *_metadata, int *sys_fd)
+{
+	const __u64 stored = 0x5a5a5a5aa5a5a5a5ULL;
+	size_t page = getpagesize();
+	struct axvcpu_regs regs;
+	__u64 *ro, pc;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, *sys_fd, &vm, npf_ro_begin, npf_ro_end);
+	ro = axvcpu_alloc(page);
+	ASSERT_NE(NULL, ro);
+	ro[0] = 0x0123456789abcdefULL;
+	ASSERT_EQ(0, axvcpu_set_region(vm.fd, 1, AXVCPU_MEM_READONLY,
+				       GUEST_RO_BASE, page, ro));
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, GUEST_RO_BASE);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
+	ASSERT_EQ_X(GUEST_RO_BASE + 8, v->run->npf.addr);
+	ASSERT_EQ(AXVCPU_ACCESS_WRITE, v->run->npf.access);
+	get_regs(_metadata, v, &regs);
+	pc = regs.pc;
+
+	/* Not executed, so running again faults again at the same pc. */
+	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
+	ASSERT_EQ_X(GUEST_RO_BASE + 8, v->run->npf.addr);
+	ASSERT_EQ(AXVCPU_ACCESS_WRITE, v->run->npf.access);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(pc, regs.pc);
+	ASSERT_EQ_X(0, ro[1]);
+
+	ASSERT_EQ(0, axvcpu_set_region(vm.fd, 1, 0, GUEST_RO_BASE, page, ro));
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 0x0123456789abcdefULL, stored);
+	ASSERT_EQ_X(stored, ro[1]);
+	vm_destroy(&vm);
+	munmap(ro, page);
+}
+
+/* Fetching from outside every region exits with an exec fault. */
+void common_npf_fetch_outside(struct __test_metadata *_metadata, int *sys_fd)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_UNMAPPED, 0, 0);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
+	ASSERT_EQ_X(GUEST_UNMAPPED, v->run->npf.addr);
+	ASSERT_EQ(AXVCPU_ACCESS_EXEC, v->run->npf.access);
+	vm_destroy(&vm);
+}
+
+/* A jump to an address outside every region: an exec fault there. */
+void common_npf_jump_to_unmapped(struct __test_metadata *_metadata, int *sys_fd)
+{
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, *sys_fd, &vm, npf_jump_begin, npf_jump_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, GUEST_UNMAPPED);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_NESTED_PAGE_FAULT, false);
+	ASSERT_EQ_X(GUEST_UNMAPPED, v->run->npf.addr);
+	ASSERT_EQ(AXVCPU_ACCESS_EXEC, v->run->npf.access);
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(GUEST_UNMAPPED, regs.pc);
+	vm_destroy(&vm);
+}
+
+/*
+ * The halt program: one HALT exit with the pc at @ret, right after the
+ * halting instruction (riscv64 and arm64: wfi; x86_64: hlt), and no
+ * REPORT yet; then the guest goes on to DONE.
+ */
+void common_halt(struct __test_metadata *_metadata, int *sys_fd,
+		 const char *begin, const char *end, const char *ret)
+{
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, *sys_fd, &vm, begin, end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+
+	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
+	ASSERT_EQ(0U, v->nr_reports);
+	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(guest_addr(begin, ret), regs.pc);
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 0x77);
+	vm_destroy(&vm);
+}
+
+/*
+ * An interrupt injected before the first RUN stays queued and is taken as
+ * soon as the irq program enables interrupts, so it never halts.
+ */
+void common_inject_queued_before_run(struct __test_metadata *_metadata,
+				     int *sys_fd, __u32 vector)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, *sys_fd, &vm, irq_begin, irq_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	inject(_metadata, v, vector);
+	expect_done(_metadata, v, false);
+	expect_irq_taken(_metadata, v, vector);
+	vm_destroy(&vm);
+}
+
+/*
+ * Each of @vectors, injected while the irq program is halted, between two
+ * RUNs: the next RUN delivers it, once, without another HALT.
+ */
+void common_inject_between_runs(struct __test_metadata *_metadata, int *sys_fd,
+				const __u32 *vectors, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct vcpu *v;
+		struct vm vm;
+
+		vm_create(_metadata, *sys_fd, &vm, irq_begin, irq_end);
+		v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+		expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
+		inject(_metadata, v, vectors[i]);
+		expect_done(_metadata, v, false);
+		expect_irq_taken(_metadata, v, vectors[i]);
+		vm_destroy(&vm);
+	}
+}
+
+/*
+ * Each of the @n vectors @bad, and a @good one with nonzero flags, fails
+ * with EINVAL and queues nothing: the irq program halts until @good comes.
+ */
+void common_inject_invalid_vector(struct __test_metadata *_metadata,
+				  int *sys_fd, const __u32 *bad, unsigned int n,
+				  __u32 good)
+{
+	struct axvcpu_interrupt irq = { .vector = good, .flags = 1 };
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, *sys_fd, &vm, irq_begin, irq_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	EXPECT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq),
+		     EINVAL);
+	for (i = 0; i < n; i++) {
+		irq.vector = bad[i];
+		irq.flags = 0;
+		EXPECT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_INJECT_INTERRUPT,
+					  &irq), EINVAL)
+			TH_LOG("vector %u", bad[i]);
+	}
+	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
+	inject(_metadata, v, good);
+	expect_done(_metadata, v, false);
+	expect_irq_taken(_metadata, v, good);
+	vm_destroy(&vm);
+}
+
+/*
+ * A signal interrupts a spinning guest: RUN fails with EINTR, the vCPU is
+ * FREE with its pc in the loop, and it runs on to DONE once released.
+ */
+void common_spin_interrupted_by_signal(struct __test_metadata *_metadata,
+				       int *sys_fd)
+{
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+	__u64 start;
+
+	install_noop_handler(SIGALRM);
+	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+
+	start = now_ms();
+	alarm_ms(100);
+	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
+	ASSERT_LE(50ULL, now_ms() - start);
+	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
+	get_regs(_metadata, v, &regs);
+	ASSERT_LE(GUEST_LOAD_ADDR, regs.pc);
+	ASSERT_GT(guest_addr(spin_begin, spin_end), regs.pc);
+
+	set_gpr(_metadata, v, GUEST_ARG_REG, 1);	/* leave the loop */
+	expect_done(_metadata, v, false);
+	vm_destroy(&vm);
+}
+
+/* The raw RUN of close_fds_while_running, flagged for the main thread. */
+struct raw_runner {
+	int fd;
+	int started;
+	int done;
+	long ret;
+};
+
+static void *raw_runner_fn(void *arg)
+{
+	struct raw_runner *r = arg;
+
+	__atomic_store_n(&r->started, 1, __ATOMIC_SEQ_CST);
+	r->ret = axvcpu_ioctl(r->fd, AXVCPU_VCPU_RUN, 0);
+	__atomic_store_n(&r->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/*
+ * Closing the VM and system fds while a vCPU runs neither stops nor
+ * breaks it: a signal still ends the RUN with EINTR, the vCPU (which keeps
+ * its VM alive) still runs to DONE, and closing it last frees everything.
+ */
+void common_close_fds_while_running(struct __test_metadata *_metadata,
+				    int *sys_fd)
+{
+	struct raw_runner r = { 0 };
+	pthread_t thread;
+	struct vcpu *v;
+	struct vm vm;
+	int i;
+
+	install_noop_handler(SIGUSR1);
+	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	r.fd = v->fd;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, raw_runner_fn, &r));
+	for (i = 0; i < 1000 && !__atomic_load_n(&r.started, __ATOMIC_SEQ_CST); i++)
+		usleep(1000);
+	usleep(50 * 1000);
+
+	ASSERT_EQ(0, close(vm.fd));
+	vm.fd = -1;
+	ASSERT_EQ(0, close(*sys_fd));
+	*sys_fd = -1;
+	usleep(50 * 1000);
+	EXPECT_FALSE(__atomic_load_n(&r.done, __ATOMIC_SEQ_CST));
+
+	/* Repeat the signal in case the first beat the runner into RUN. */
+	for (i = 0; i < 500 && !__atomic_load_n(&r.done, __ATOMIC_SEQ_CST); i++) {
+		pthread_kill(thread, SIGUSR1);
+		usleep(10 * 1000);
+	}
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_EQ(-EINTR, r.ret) TH_LOG("RUN: %s", strerror(-r.ret));
+
+	set_gpr(_metadata, v, GUEST_ARG_REG, 1);
+	expect_done(_metadata, v, false);
+	vm_destroy(&vm);
+}
+
+/*
+ * The run page counters: zero on a new vCPU; ~100 ms of spinning takes
+ * host-interrupt exits that RUN never returns; exits keeps counting.
+ */
+void common_run_page_stats(struct __test_metadata *_metadata, int *sys_fd)
+{
+	struct vcpu *v;
+	struct vm vm;
+	__u64 exits;
+
+	install_noop_handler(SIGALRM);
+	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	ASSERT_EQ(0ULL, v->run->exits);
+	ASSERT_EQ(0ULL, v->run->kernel_exits);
+	ASSERT_EQ(0ULL, v->run->host_irq_exits);
+
+	alarm_ms(100);
+	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
+	ASSERT_LT(0ULL, v->run->host_irq_exits);
+	ASSERT_LE(v->run->host_irq_exits + v->run->kernel_exits,
+		  v->run->exits);
+
+	exits = v->run->exits;
+	set_gpr(_metadata, v, GUEST_ARG_REG, 1);
+	expect_done(_metadata, v, false);
+	ASSERT_LT(exits, v->run->exits);
+	vm_destroy(&vm);
+}
+
+/* The RAM counter of cpu @cpu's count_mmio program. */
+static __u64 count_mmio_ram(const struct vm *vm, __u64 cpu)
+{
+	return vm_data(vm)[64 / sizeof(__u64) * cpu];
+}
+
+/*
+ * Run a count_mmio vCPU of cpu id @cpu to its next exit, which must be
+ * its store of @seq: 0 if so, -errno if RUN failed, 1 for any other exit
+ * (left in the run page). Makes no assertions, so threads can use it.
+ */
+static int next_count_store(struct vcpu *v, __u64 cpu, __u64 seq)
+{
+	int r = __run_next(v, false);
+
+	if (r < 0)
+		return r;
+	return r == AXVCPU_EXIT_MMIO_WRITE &&
+	       v->run->mmio.addr == GUEST_MMIO_BASE + 8 * cpu &&
+	       v->run->mmio.width == 8 && v->run->mmio.data == seq ? 0 : 1;
+}
+
+#define MIGRATE_ITERS	200U
+
+/*
+ * The VMM thread moves between two CPUs before every RUN, so the vCPU is
+ * bound on one CPU, then the other, 200 times over. Registers, the
+ * guest's scratch system register (riscv64 sscratch, arm64 TPIDR_EL1,
+ * x86_64 IA32_KERNEL_GS_BASE) and RAM survive every move: each exit
+ * stores the next count, the thread really ran on both CPUs, and the
+ * guest ends with its register and RAM counters both at 200.
+ */
+void common_vcpu_migrates_between_cpus(struct __test_metadata *_metadata,
+				       int *sys_fd)
+{
+	unsigned int i, seen = 0;
+	struct vcpu *v;
+	struct vm vm;
+	char buf[256];
+	int cpus[2];
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || allowed_cpus(cpus, 2) < 2)
+		SKIP(return, "needs two CPUs");
+	vm_create(_metadata, *sys_fd, &vm, count_mmio_begin, count_mmio_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, MIGRATE_ITERS);
+
+	for (i = 0; i < MIGRATE_ITERS; i++) {
+		int cpu = cpus[i % 2], r;
+
+		r = pin_to_cpu(cpu);
+		ASSERT_EQ(0, r) TH_LOG("pin to CPU %d: %s", cpu, strerror(-r));
+		ASSERT_EQ(cpu, sched_getcpu());
+		r = next_count_store(v, 0, i + 1);
+		ASSERT_EQ(0, r)
+			TH_LOG("RUN %u on CPU %d: want store of %u, got %s",
+			       i, cpu, i + 1,
+			       describe_result(r, v->run, buf, sizeof(buf)));
+		r = sched_getcpu();
+		ASSERT_EQ(cpu, r) TH_LOG("RUN %u moved the thread", i);
+		seen |= 1U << (r == cpus[1]);
+	}
+	ASSERT_EQ(3U, seen);
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, MIGRATE_ITERS, MIGRATE_ITERS);
+	ASSERT_EQ_X(MIGRATE_ITERS, count_mmio_ram(&vm, 0));
+	vm_destroy(&vm);
+}
+
+/* A thread running a count_mmio vCPU to its end, pinned to one CPU. */
+struct counter {
+	struct vcpu *v;
+	__u64 cpu_id;		/* the guest's cpu id */
+	unsigned int iters;
+	int cpu;
+	pthread_barrier_t *start;
+	int pin;		/* pin_to_cpu() */
+	unsigned int stores;	/* good stores seen */
+	int result;		/* next_count_store() or, after all, __run_next() */
+	bool moved;		/* seen off its CPU after a RUN */
+	__u64 t_start, t_end;	/* CLOCK_MONOTONIC ns around the stores */
+};
+
+static void *counter_fn(void *arg)
+{
+	struct counter *c = arg;
+
+	c->pin = pin_to_cpu(c->cpu);
+	pthread_barrier_wait(c->start);
+	if (c->pin)
+		return NULL;
+	c->t_start = clock_ns(CLOCK_MONOTONIC);
+	for (c->stores = 0; c->stores < c->iters; c->stores++) {
+		c->result = next_count_store(c->v, c->cpu_id, c->stores + 1);
+		if (c->result)
+			break;
+		if (sched_getcpu() != c->cpu)
+			c->moved = true;
+	}
+	c->t_end = clock_ns(CLOCK_MONOTONIC);
+	if (!c->result)
+		c->result = __run_next(c->v, false);
+	return NULL;
+}
+
+#define CONCURRENT_ITERS	100U
+
+/*
+ * Two vCPUs of one VM run count_mmio at the same time on two threads
+ * pinned to different CPUs: each sees only its own stores, in order, and
+ * ends with its own counters at 100, so neither the per-CPU current vCPU
+ * nor the guest system registers of one leak into the other.
+ */
+void common_two_vcpus_run_concurrently(struct __test_metadata *_metadata,
+				       int *sys_fd)
+{
+	struct counter c[2] = { 0 };
+	pthread_barrier_t start;
+	pthread_t thread[2];
+	struct vm vm;
+	char buf[256];
+	int cpus[2];
+	unsigned int i;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || allowed_cpus(cpus, 2) < 2)
+		SKIP(return, "needs two CPUs");
+	vm_create(_metadata, *sys_fd, &vm, count_mmio_begin, count_mmio_end);
+	ASSERT_EQ(0, pthread_barrier_init(&start, NULL, 2));
+	for (i = 0; i < 2; i++) {
+		c[i].v = vcpu_add(_metadata, &vm, i, GUEST_LOAD_ADDR, i,
+				  CONCURRENT_ITERS);
+		c[i].cpu_id = i;
+		c[i].iters = CONCURRENT_ITERS;
+		c[i].cpu = cpus[i];
+		c[i].start = &start;
+	}
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&thread[i], NULL, counter_fn, &c[i]));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_join(thread[i], NULL));
+	pthread_barrier_destroy(&start);
+
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, c[i].pin)
+			TH_LOG("pin to CPU %d: %s", c[i].cpu,
+			       strerror(-c[i].pin));
+		ASSERT_EQ(CONCURRENT_ITERS, c[i].stores)
+			TH_LOG("vCPU %u: want store of %u, got %s", i,
+			       c[i].stores + 1,
+			       describe_result(c[i].result, c[i].v->run, buf,
+					       sizeof(buf)));
+		ASSERT_EQ(AXVCPU_EXIT_HYPERCALL, c[i].result)
+			TH_LOG("vCPU %u: want DONE, got %s", i,
+			       describe_result(c[i].result, c[i].v->run, buf,
+					       sizeof(buf)));
+		ASSERT_TRUE(is_test_call(c[i].v->run, TEST_FID_DONE))
+			TH_LOG("vCPU %u: want DONE, got %s", i,
+			       describe_exit(c[i].v->run, buf, sizeof(buf)));
+		ASSERT_FALSE(c[i].moved);
+		EXPECT_REPORTS(c[i].v, CONCURRENT_ITERS, CONCURRENT_ITERS);
+		ASSERT_EQ_X(CONCURRENT_ITERS, count_mmio_ram(&vm, i));
+	}
+	/* The two store loops overlapped in time. */
+	ASSERT_LT(c[0].t_start, c[1].t_end);
+	ASSERT_LT(c[1].t_start, c[0].t_end);
+	vm_destroy(&vm);
+}
+
+/* A thread running a count_regs vCPU to DONE, pinned to one CPU. */
+struct spinner {
+	struct vcpu *v;
+	int cpu;
+	pthread_barrier_t *start;	/* or NULL */
+	int pin;			/* pin_to_cpu() */
+	int result;			/* __run_next() */
+	bool moved;			/* off its CPU after the RUNs */
+	__u64 t_start, t_end;		/* CLOCK_MONOTONIC ns around them */
+	__u64 cpu_ns;			/* thread CPU time they took */
+};
+
+static void *spinner_fn(void *arg)
+{
+	struct spinner *s = arg;
+	__u64 cpu;
+
+	s->pin = pin_to_cpu(s->cpu);
+	if (s->start)
+		pthread_barrier_wait(s->start);
+	if (s->pin)
+		return NULL;
+	s->t_start = clock_ns(CLOCK_MONOTONIC);
+	cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	s->result = __run_next(s->v, false);
+	s->cpu_ns = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu;
+	s->t_end = clock_ns(CLOCK_MONOTONIC);
+	s->moved = sched_getcpu() != s->cpu;
+	return NULL;
+}
+
+/* @s ran count_regs of cpu id @cpu for @k iterations to DONE. */
+static void expect_count_regs(struct __test_metadata *_metadata,
+			      const struct spinner *s, __u64 cpu, __u64 k)
+{
+	char buf[256];
+
+	ASSERT_EQ(0, s->pin)
+		TH_LOG("pin to CPU %d: %s", s->cpu, strerror(-s->pin));
+	ASSERT_EQ(AXVCPU_EXIT_HYPERCALL, s->result)
+		TH_LOG("cpu id %llu: want DONE, got %s", ULL(cpu),
+		       describe_result(s->result, s->v->run, buf, sizeof(buf)));
+	ASSERT_TRUE(is_test_call(s->v->run, TEST_FID_DONE))
+		TH_LOG("cpu id %llu: want DONE, got %s", ULL(cpu),
+		       describe_exit(s->v->run, buf, sizeof(buf)));
+	ASSERT_FALSE(s->moved);
+	EXPECT_REPORTS(s->v, k, k * (k + 1) / 2, cpu << 48 | k);
+}
+
+#define PREEMPT_CAL_ITERS	1000000ULL	/* calibration run */
+#define PREEMPT_MAX_ITERS	0x40000000ULL
+#define PREEMPT_TARGET_MS	200		/* CPU time of each guest */
+
+/*
+ * Two VMs run count_regs on two threads pinned to the same CPU, each for
+ * about 200 ms of CPU time (the iteration count is calibrated by a solo
+ * run first), so the scheduler preempts each vCPU thread for the other
+ * inside RUN, on host timer interrupts. Both get their exact counts and
+ * their own scratch system register back, and each RUN took clearly
+ * longer than the CPU time its thread got: it was preempted while running
+ * the guest.
+ */
+void common_preempted_while_running(struct __test_metadata *_metadata,
+				    int *sys_fd)
+{
+	struct spinner cal = { 0 }, s[2] = { 0 };
+	pthread_barrier_t start;
+	pthread_t thread[2];
+	struct vm vm[2];
+	__u64 k[2];
+	unsigned int i;
+	int cpu;
+
+	ASSERT_EQ(1, allowed_cpus(&cpu, 1));
+
+	/* Solo run on this thread: how many iterations take the target time. */
+	vm_create(_metadata, *sys_fd, &vm[0], count_regs_begin,
+		  count_regs_end);
+	cal.v = vcpu_add(_metadata, &vm[0], 0, GUEST_LOAD_ADDR, 2,
+			 PREEMPT_CAL_ITERS);
+	cal.cpu = cpu;
+	spinner_fn(&cal);
+	expect_count_regs(_metadata, &cal, 2, PREEMPT_CAL_ITERS);
+	vm_destroy(&vm[0]);
+	k[0] = PREEMPT_CAL_ITERS * PREEMPT_TARGET_MS * 1000000 /
+	       (cal.cpu_ns ?: 1);
+	if (k[0] < PREEMPT_CAL_ITERS)
+		k[0] = PREEMPT_CAL_ITERS;
+	if (k[0] > PREEMPT_MAX_ITERS)
+		k[0] = PREEMPT_MAX_ITERS;
+	k[1] = k[0] + 1000;	/* different counts expose mixed-up state */
+	TH_LOG("%llu iterations took %llu us; running %llu and %llu",
+	       PREEMPT_CAL_ITERS, ULL(cal.cpu_ns / 1000), ULL(k[0]),
+	       ULL(k[1]));
+
+	ASSERT_EQ(0, pthread_barrier_init(&start, NULL, 2));
+	for (i = 0; i < 2; i++) {
+		vm_create(_metadata, *sys_fd, &vm[i], count_regs_begin,
+			  count_regs_end);
+		s[i].v = vcpu_add(_metadata, &vm[i], 0, GUEST_LOAD_ADDR, i,
+				  k[i]);
+		s[i].cpu = cpu;
+		s[i].start = &start;
+	}
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&thread[i], NULL, spinner_fn, &s[i]));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_join(thread[i], NULL));
+	pthread_barrier_destroy(&start);
+
+	for (i = 0; i < 2; i++) {
+		__u64 wall = s[i].t_end - s[i].t_start;
+
+		expect_count_regs(_metadata, &s[i], i, k[i]);
+		ASSERT_LT(0ULL, s[i].v->run->host_irq_exits);
+		TH_LOG("cpu id %u: RUN took %llu us for %llu us of CPU", i,
+		       ULL(wall / 1000), ULL(s[i].cpu_ns / 1000));
+		ASSERT_LT(s[i].cpu_ns + s[i].cpu_ns / 4, wall)
+			TH_LOG("cpu id %u was not preempted inside RUN", i);
+	}
+	ASSERT_LT(s[0].t_start, s[1].t_end);
+	ASSERT_LT(s[1].t_start, s[0].t_end);
+	for (i = 0; i < 2; i++)
+		vm_destroy(&vm[i]);
+}
