@@ -224,9 +224,10 @@ struct axvcpu_vcpu {
  * per-CPU current vCPU set to @vcpu (see axvcpu_current()), and return 0
  * or a negative errno.
  *
- * @vm_init: set up backend VM state (a VMID, and the register naming the
- *	VM's stage-2 root, which exists already: @vm->s2.root). May sleep;
- *	no mutex, no current.
+ * @vm_init: set up backend VM state in @vm->arch, which the core
+ *	allocated zeroed (&struct axvcpu_backend.vm_size bytes) and frees: a
+ *	VMID, and the register naming the VM's stage-2 root, which exists
+ *	already (@vm->s2.root). May sleep; no mutex, no current.
  * @vm_destroy: undo @vm_init. May sleep; no current.
  * @vm_flush_s2: stage-2 entries were removed: invalidate this VM's cached
  *	translations on every CPU. May sleep (IPIs); no current; called
@@ -325,6 +326,7 @@ struct axvcpu_percpu_ops {
  *	the rest must be zero.
  * @vcpu_size: bytes of the backend's vCPU (@vcpu->arch), allocated
  *	zeroed and freed by the core.
+ * @vm_size: bytes of the backend's VM (@vm->arch), likewise.
  */
 struct axvcpu_backend {
 	const char *name;
@@ -337,6 +339,7 @@ struct axvcpu_backend {
 	const struct axvcpu_hal *hal;
 	size_t setup_size;
 	size_t vcpu_size;
+	size_t vm_size;
 };
 
 extern const struct axvcpu_backend *axvcpu_backend;

@@ -35,6 +35,7 @@ static void vm_release(struct kref *ref)
 	axvcpu_vm_free_regions(vm);
 	axvcpu_s2_destroy(&vm->s2);
 	ops->vm_destroy(vm);
+	kfree(vm->arch);
 	ida_free(&vm_ida, vm->id);
 	mutex_destroy(&vm->lock);
 	kfree(vm);
@@ -86,6 +87,11 @@ struct axvcpu_vm *axvcpu_vm_create(const struct axvcpu_backend *be)
 	vm->id = id;
 	vm->be = be;
 
+	vm->arch = kzalloc(be->vm_size, GFP_KERNEL_ACCOUNT);
+	if (!vm->arch) {
+		err = -ENOMEM;
+		goto err_alloc;
+	}
 	err = axvcpu_s2_init(&vm->s2, be->s2_format, be->hal);
 	if (err)
 		goto err_s2;
@@ -97,6 +103,8 @@ struct axvcpu_vm *axvcpu_vm_create(const struct axvcpu_backend *be)
 err_arch:
 	axvcpu_s2_destroy(&vm->s2);
 err_s2:
+	kfree(vm->arch);
+err_alloc:
 	ida_free(&vm_ida, id);
 	mutex_destroy(&vm->lock);
 	kfree(vm);

@@ -81,7 +81,6 @@ for k in $(grep -rhoE 'Signed-By:[[:space:]]*/[^[:space:]]+|signed-by=/[^] ]+' \
 done
 log "fresh root: $(chroot "$ROOT" dpkg-query -f '.\n' -W | wc -l) packages (minbase)"
 
-mkdir -p "$ROOT$AXV_TOP" "$ROOT$AXV_CACHE"
 set +e
 unshare --mount --propagation private bash -euc '
 	R=$1 T=$2 C=$3
@@ -89,6 +88,8 @@ unshare --mount --propagation private bash -euc '
 	mount -t sysfs sysfs "$R/sys"
 	mount --rbind /dev "$R/dev"
 	mount -t tmpfs tmpfs "$R/tmp"
+	# After the tmpfs: the clone or the cache may live under /tmp.
+	mkdir -p "$R$T" "$R$C"
 	mount --bind "$T" "$R$T"
 	mount --bind "$C" "$R$C"
 	exec chroot "$R" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \

@@ -137,19 +137,14 @@ static const struct axvcpu_percpu_ops vhe_percpu_ops = {
 
 int axvcpu_arm64_vm_init(struct axvcpu_vm *vm)
 {
-	struct vhe_vm *vvm = kzalloc(sizeof(*vvm), GFP_KERNEL_ACCOUNT);
+	struct vhe_vm *vvm = vm->arch;
 	int id;
 
-	if (!vvm)
-		return -ENOMEM;
 	id = axvcpu_tags_get(&vmid_ida, BIT(vmid_bits) - 1);
-	if (id < 0) {
-		kfree(vvm);
+	if (id < 0)
 		return id;
-	}
 	vvm->vmid = id;
 	vvm->vttbr = vm->s2.root | ((u64)id << VTTBR_VMID_SHIFT);
-	vm->arch = vvm;
 	return 0;
 }
 
@@ -158,7 +153,6 @@ void axvcpu_arm64_vm_destroy(struct axvcpu_vm *vm)
 	struct vhe_vm *vvm = vm->arch;
 
 	axvcpu_tags_put(&vmid_ida, vvm->vmid);
-	kfree(vvm);
 }
 
 /*
@@ -285,4 +279,5 @@ const struct axvcpu_backend axvcpu_arm64_backend = {
 	.hal		= &axvcpu_linux_hal,
 	.setup_size	= sizeof(struct axvcpu_setup_arm64),
 	.vcpu_size	= sizeof(struct vhe_vcpu),
+	.vm_size	= sizeof(struct vhe_vm),
 };

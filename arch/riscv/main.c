@@ -56,22 +56,17 @@ static const struct axvcpu_percpu_ops rvh_percpu_ops = {
 
 int axvcpu_riscv_vm_init(struct axvcpu_vm *vm)
 {
-	struct rvh_vm *rvm = kzalloc(sizeof(*rvm), GFP_KERNEL_ACCOUNT);
+	struct rvh_vm *rvm = vm->arch;
 	int id;
 
-	if (!rvm)
-		return -ENOMEM;
 	/* Without VMIDs every VM uses 0; bind and unbind flush it anyway. */
 	id = axvcpu_tags_get(&vmid_ida, vmid_bits ? BIT(vmid_bits) - 1 : 0);
-	if (id < 0) {
-		kfree(rvm);
+	if (id < 0)
 		return id;
-	}
 	rvm->vmid = id;
 	rvm->hgatp = (HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT) |
 		     ((rvm->vmid << HGATP_VMID_SHIFT) & HGATP_VMID) |
 		     (vm->s2.root >> 12);
-	vm->arch = rvm;
 	return 0;
 }
 
@@ -80,7 +75,6 @@ void axvcpu_riscv_vm_destroy(struct axvcpu_vm *vm)
 	struct rvh_vm *rvm = vm->arch;
 
 	axvcpu_tags_put(&vmid_ida, rvm->vmid);
-	kfree(rvm);
 }
 
 static void flush_vmid(void *vmid)
@@ -133,4 +127,5 @@ const struct axvcpu_backend axvcpu_riscv_backend = {
 	.hal		= &axvcpu_linux_hal,
 	.setup_size	= sizeof(struct axvcpu_setup_riscv),
 	.vcpu_size	= sizeof(struct rvh_vcpu),
+	.vm_size	= sizeof(struct rvh_vm),
 };

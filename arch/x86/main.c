@@ -281,14 +281,11 @@ void axvcpu_vmx_invept(u64 eptp)
 int axvcpu_x86_vm_init(struct axvcpu_vm *vm)
 {
 	static atomic64_t last_id;
-	struct vmx_vm *xvm = kzalloc(sizeof(*xvm), GFP_KERNEL_ACCOUNT);
+	struct vmx_vm *xvm = vm->arch;
 
-	if (!xvm)
-		return -ENOMEM;
 	xvm->id = atomic64_inc_return(&last_id);
 	/* Write-back paging structures, 4 levels (SDM 25.6.11). */
 	xvm->eptp = vm->s2.root | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4;
-	vm->arch = xvm;
 	return 0;
 }
 
@@ -319,7 +316,6 @@ void axvcpu_x86_vm_destroy(struct axvcpu_vm *vm)
 	/* The root page is freed next: no CPU may keep translations of it. */
 	if (xvm->eptp)
 		on_each_cpu(invept_ipi, &xvm->eptp, 1);
-	kfree(xvm);
 }
 
 void axvcpu_x86_vm_flush_s2(struct axvcpu_vm *vm)
@@ -405,4 +401,5 @@ const struct axvcpu_backend axvcpu_x86_backend = {
 	.hal		= &axvcpu_linux_hal,
 	.setup_size	= sizeof(struct axvcpu_setup_x86),
 	.vcpu_size	= sizeof(struct vmx_vcpu),
+	.vm_size	= sizeof(struct vmx_vm),
 };
