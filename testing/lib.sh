@@ -103,10 +103,12 @@ axv_stock_image() {
 	if [ ! -e "$dir/.complete" ]; then
 		log "downloading $pkg $STOCK_PKGVER"
 		rm -rf "$dir"; mkdir -p "$dir/deb"
-		if ! (cd "$dir/deb" && apt-get download -q "$pkg=$STOCK_PKGVER") >&2; then
+		# As the caller, not apt's _apt user, who cannot write there.
+		local dl=(apt-get download -q -o APT::Sandbox::User="$(id -un)")
+		if ! (cd "$dir/deb" && "${dl[@]}" "$pkg=$STOCK_PKGVER") >&2; then
 			local sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
 			$sudo apt-get update -q >&2
-			(cd "$dir/deb" && apt-get download -q "$pkg=$STOCK_PKGVER") >&2 ||
+			(cd "$dir/deb" && "${dl[@]}" "$pkg=$STOCK_PKGVER") >&2 ||
 				die "cannot download $pkg=$STOCK_PKGVER"
 		fi
 		dpkg-deb -x "$dir"/deb/*.deb "$dir/x"
