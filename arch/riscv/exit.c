@@ -191,7 +191,7 @@ static int insn_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 	if (fetch_insn(vcpu, rv->sw.guest.sepc, &insn)) {
 		if (rv->sw.guest.sstatus & SR_SPP)
 			return axvcpu_exit_internal_error(run, AXVCPU_INTERNAL_INSN_FETCH,
-					      rv->sw.guest.sepc, 0);
+							  rv->sw.guest.sepc, 0);
 		insn = rv->sw.stval;
 	}
 	/* From the guest's user mode, the guest kernel handles it. */

@@ -178,17 +178,20 @@ bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu)
 
 /* ---------------------------------------------------------- world switch */
 
+/* The delivery trap's vstvec, with the mode bits of the guest's. */
+static unsigned long delivery_tvec(struct rvh_vcpu *rv)
+{
+	return RVH_DELIVERY_TVEC | (rv->guest_vstvec & 3);
+}
+
 static void arm_delivery_trap(struct rvh_vcpu *rv)
 {
-	unsigned long tvec;
-
 	rv->saved_vscause = csr_read(CSR_VSCAUSE);
 	csr_write(CSR_VSCAUSE, RVH_SENTINEL);
 	rv->guest_vstvec = csr_read(CSR_VSTVEC);
-	tvec = RVH_DELIVERY_TVEC | (rv->guest_vstvec & 3);
-	csr_write(CSR_VSTVEC, tvec);
+	csr_write(CSR_VSTVEC, delivery_tvec(rv));
 	/* vstvec is WARL: a hart that cannot hold it has the sentinel only. */
-	rv->tvec_armed = csr_read(CSR_VSTVEC) == tvec;
+	rv->tvec_armed = csr_read(CSR_VSTVEC) == delivery_tvec(rv);
 	if (!rv->tvec_armed)
 		csr_write(CSR_VSTVEC, rv->guest_vstvec);
 }
@@ -196,7 +199,7 @@ static void arm_delivery_trap(struct rvh_vcpu *rv)
 static void disarm_delivery_trap(struct rvh_vcpu *rv)
 {
 	/* Unless the guest wrote its own stvec meanwhile. */
-	if (csr_read(CSR_VSTVEC) == (RVH_DELIVERY_TVEC | (rv->guest_vstvec & 3)))
+	if (csr_read(CSR_VSTVEC) == delivery_tvec(rv))
 		csr_write(CSR_VSTVEC, rv->guest_vstvec);
 	else
 		rv->tvec_armed = false;
