@@ -434,7 +434,7 @@ TEST_F(axvcpu, check_cap_values)
 
 TEST_F(axvcpu, check_cap_unknown)
 {
-	static const __u32 bad[] = { 0, AXVCPU_CAP_MAX_REGION_SIZE + 1, 0x100, 0x80000000,
+	static const __u32 bad[] = { 0, AXVCPU_CAP_RISCV_ISA + 1, 0x100, 0x80000000,
 				     0xffffffff };
 	struct axvcpu_cap c;
 	size_t i;
@@ -1053,7 +1053,7 @@ TEST_F(axvcpu, setup_bad_arch)
 
 TEST_F(axvcpu, setup_bad_flags)
 {
-	static const __u32 flags[] = { 1, 0x80000000, ~0U };
+	static const __u32 flags[] = { 1U << 2, 0x80000000, ~0U };
 	struct axvcpu_setup s = { .arch = self->backend };
 	size_t i;
 
@@ -1206,7 +1206,7 @@ TEST_F(axvcpu, set_return_value)
 
 TEST_F(axvcpu, inject_interrupt_bad)
 {
-	static const __u32 flags[] = { 1, 0x80000000, ~0U };
+	static const __u32 flags[] = { 1U << 2, 0x80000000, ~0U };
 	const __u32 *bad;
 	size_t i;
 

@@ -9,12 +9,14 @@
 #define _AXVCPU_H
 
 #include <linux/bits.h>
+#include <linux/hrtimer.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <uapi/linux/axvcpu.h>
 
 /*
@@ -196,6 +198,11 @@ void axvcpu_vm_free_regions(struct axvcpu_vm *vm);
  *	exit; an interrupt injected then needs a kick. Written by the vCPU's
  *	thread in axvcpu_vcpu_run() (smp_store_mb, then WRITE_ONCE), read
  *	with READ_ONCE by axvcpu_vcpu_kick().
+ * @flags: AXVCPU_SETUP_* flags from setup.
+ * @wake: something may have become deliverable since the vCPU last looked
+ *	(set by axvcpu_vcpu_kick() and the halt timer, cleared by the halt).
+ * @wq: where the vCPU's thread sleeps during an in-kernel halt.
+ * @halt_timer: wakes the halted vCPU when the guest's timer fires.
  * @run: the run page shared with userspace.
  * @pn: preempt notifier moving the binding between CPUs during RUN.
  * @arch: backend-private vCPU data.
@@ -210,6 +217,10 @@ struct axvcpu_vcpu {
 	u32 pending_read;
 	int cpu;
 	bool in_guest;
+	u32 flags;
+	bool wake;
+	wait_queue_head_t wq;
+	struct hrtimer halt_timer;
 	struct axvcpu_run *run;
 	struct preempt_notifier pn;
 	void *arch;
@@ -269,6 +280,18 @@ struct axvcpu_vcpu {
  * @vcpu_inject_interrupt: queue @vector for the guest. Any context, no
  *	mutex, no current: it must only queue; the core kicks the vCPU.
  * @vcpu_set_return_value: value handed back to the guest's call.
+ * @vcpu_halt_check: optional, needed for %AXVCPU_SETUP_KERNEL_HALT: the
+ *	guest halted (%AXVCPU_EXIT_HALT); return true if an interrupt is
+ *	deliverable to it now, else false with *@timer set to the host time
+ *	(ktime_get()) its own timer fires at, or KTIME_MAX. Bound,
+ *	preemption disabled.
+ * @vcpu_irq_line: optional: drive the level-triggered line @vector
+ *	(%AXVCPU_VCPU_IRQ_LINE). Any context, no mutex, no current, as
+ *	@vcpu_inject_interrupt; the core kicks the vCPU.
+ * @vcpu_get_one_reg: optional: read register @id (AXVCPU_REG_*) of a
+ *	vCPU that is set up and not running; -ENOENT for an unknown @id.
+ * @vcpu_set_one_reg: optional: write it; -ENOENT, -EPERM (read-only) or
+ *	-EINVAL (a value the register cannot hold), nothing changed.
  */
 struct axvcpu_arch_ops {
 	int (*vm_init)(struct axvcpu_vm *vm);
@@ -292,6 +315,10 @@ struct axvcpu_arch_ops {
 			     const struct axvcpu_regs *regs);
 	int (*vcpu_inject_interrupt)(struct axvcpu_vcpu *vcpu, u32 vector);
 	void (*vcpu_set_return_value)(struct axvcpu_vcpu *vcpu, u64 val);
+	bool (*vcpu_halt_check)(struct axvcpu_vcpu *vcpu, ktime_t *timer);
+	int (*vcpu_irq_line)(struct axvcpu_vcpu *vcpu, u32 vector, bool level);
+	int (*vcpu_get_one_reg)(struct axvcpu_vcpu *vcpu, u64 id, u64 *val);
+	int (*vcpu_set_one_reg)(struct axvcpu_vcpu *vcpu, u64 id, u64 val);
 };
 
 /**
@@ -327,6 +354,9 @@ struct axvcpu_percpu_ops {
  * @vcpu_size: bytes of the backend's vCPU (@vcpu->arch), allocated
  *	zeroed and freed by the core.
  * @vm_size: bytes of the backend's VM (@vm->arch), likewise.
+ * @setup_flags: the AXVCPU_SETUP_* flags the backend supports.
+ * @check_cap: optional: the value of an arch-specific capability
+ *	(AXVCPU_CAP_RISCV_ISA); -EINVAL for one the backend does not know.
  */
 struct axvcpu_backend {
 	const char *name;
@@ -340,6 +370,8 @@ struct axvcpu_backend {
 	size_t setup_size;
 	size_t vcpu_size;
 	size_t vm_size;
+	u32 setup_flags;
+	int (*check_cap)(u32 cap, u64 *value);
 };
 
 extern const struct axvcpu_backend *axvcpu_backend;
@@ -359,6 +391,8 @@ int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu);
 int axvcpu_vcpu_call(struct axvcpu_vcpu *vcpu,
 		     int (*fn)(struct axvcpu_vcpu *vcpu, void *arg), void *arg);
 void axvcpu_vcpu_kick(struct axvcpu_vcpu *vcpu);
+void axvcpu_vcpu_kick_sync(struct axvcpu_vcpu *vcpu);
+int axvcpu_vcpu_halt(struct axvcpu_vcpu *vcpu);
 struct axvcpu_vcpu *axvcpu_current(void);
 int axvcpu_set_current(struct axvcpu_vcpu *vcpu);
 void axvcpu_clear_current(struct axvcpu_vcpu *vcpu);

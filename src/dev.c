@@ -37,8 +37,17 @@ static int check_cap(struct axvcpu_cap *c)
 	case AXVCPU_CAP_MAX_REGION_SIZE:
 		c->value = AXVCPU_MAX_REGION_SIZE;
 		break;
+	case AXVCPU_CAP_SETUP_FLAGS:
+		c->value = be->setup_flags;
+		break;
+	case AXVCPU_CAP_IRQ_LINE:
+		c->value = !!be->ops->vcpu_irq_line;
+		break;
+	case AXVCPU_CAP_ONE_REG:
+		c->value = be->ops->vcpu_get_one_reg && be->ops->vcpu_set_one_reg;
+		break;
 	default:
-		return -EINVAL;
+		return be->check_cap ? be->check_cap(c->cap, &c->value) : -EINVAL;
 	}
 	return 0;
 }

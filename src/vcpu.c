@@ -12,8 +12,10 @@
  * A call in the wrong state fails and changes nothing; an arch failure
  * leaves the vCPU Invalid, after which every call fails with -EIO.
  */
+#include <linux/hrtimer.h>
 #include <linux/irqflags.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 
@@ -121,6 +123,15 @@ static int transition(struct axvcpu_vcpu *vcpu, int from, int to,
 	return r;
 }
 
+static enum hrtimer_restart halt_timer_fn(struct hrtimer *t)
+{
+	struct axvcpu_vcpu *vcpu = container_of(t, struct axvcpu_vcpu, halt_timer);
+
+	WRITE_ONCE(vcpu->wake, true);
+	wake_up_interruptible(&vcpu->wq);
+	return HRTIMER_NORESTART;
+}
+
 /**
  * axvcpu_vcpu_init() - create the arch vCPU (the seed's AxVCpu::new)
  * @vcpu: zeroed vCPU.
@@ -147,6 +158,9 @@ int axvcpu_vcpu_init(struct axvcpu_vcpu *vcpu, const struct axvcpu_backend *be,
 	vcpu->cpu = -1;
 	mutex_init(&vcpu->mutex);
 	vcpu->state = AXVCPU_STATE_CREATED;
+	init_waitqueue_head(&vcpu->wq);
+	hrtimer_init(&vcpu->halt_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	vcpu->halt_timer.function = halt_timer_fn;
 	r = be->ops->vcpu_create ? be->ops->vcpu_create(vcpu) : 0;
 	if (r) {
 		mutex_destroy(&vcpu->mutex);
@@ -163,6 +177,7 @@ EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_init);
  */
 void axvcpu_vcpu_destroy(struct axvcpu_vcpu *vcpu)
 {
+	hrtimer_cancel(&vcpu->halt_timer);
 	if (vcpu->be->ops->vcpu_destroy)
 		vcpu->be->ops->vcpu_destroy(vcpu);
 	kfree(vcpu->arch);
@@ -361,30 +376,100 @@ static void kick_ipi(void *unused)
 {
 }
 
-/**
- * axvcpu_vcpu_kick() - make a vCPU in guest mode exit soon
- * @vcpu: the vCPU, after an interrupt was queued for it.
- *
- * The queueing store is ordered before the in_guest load here; the run
- * path sets in_guest before the backend samples the queue. Either the run
- * path sees the interrupt, or this sees in_guest and the IPI forces an exit
- * (an IPI arriving before guest entry stays pending and exits at once).
- *
- * Context: process context, interrupts enabled.
- */
-void axvcpu_vcpu_kick(struct axvcpu_vcpu *vcpu)
+static void kick(struct axvcpu_vcpu *vcpu, bool wait)
 {
 	int cpu;
 
-	/* Order the caller's queueing store before the in_guest load. */
+	/*
+	 * Wake a halted vCPU (wake_up orders the flag before its own check
+	 * of the sleeper), then order the caller's queueing store before
+	 * the in_guest load.
+	 */
+	WRITE_ONCE(vcpu->wake, true);
+	wake_up_interruptible(&vcpu->wq);
 	smp_mb();
 	if (!READ_ONCE(vcpu->in_guest))
 		return;
 	cpu = READ_ONCE(vcpu->cpu);
 	if (cpu >= 0 && cpu != raw_smp_processor_id())
-		smp_call_function_single(cpu, kick_ipi, NULL, 0);
+		smp_call_function_single(cpu, kick_ipi, NULL, wait);
+}
+
+/**
+ * axvcpu_vcpu_kick() - make a vCPU see work queued for it soon
+ * @vcpu: the vCPU, after an interrupt or request was queued for it.
+ *
+ * The queueing store is ordered before the in_guest load here; the run
+ * path sets in_guest before the backend samples the queue. Either the run
+ * path sees the interrupt, or this sees in_guest and the IPI forces an exit
+ * (an IPI arriving before guest entry stays pending and exits at once).
+ * A vCPU halted in the kernel is woken.
+ *
+ * Context: process context, interrupts enabled.
+ */
+void axvcpu_vcpu_kick(struct axvcpu_vcpu *vcpu)
+{
+	kick(vcpu, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_kick);
+
+/**
+ * axvcpu_vcpu_kick_sync() - axvcpu_vcpu_kick(), and wait until a vCPU in
+ *	guest mode has left it
+ * @vcpu: the vCPU, after a request was queued for it that must be done
+ *	before it runs guest code again (a remote TLB flush).
+ *
+ * When this returns, @vcpu is out of guest mode and will see the request
+ * before it enters again, as KVM's requests with KVM_REQUEST_WAIT.
+ *
+ * Context: process context, interrupts enabled.
+ */
+void axvcpu_vcpu_kick_sync(struct axvcpu_vcpu *vcpu)
+{
+	kick(vcpu, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_kick_sync);
+
+/**
+ * axvcpu_vcpu_halt() - wait out a guest halt in the kernel
+ * @vcpu: the vCPU, bound and current, right after the backend returned
+ *	%AXVCPU_EXIT_HALT (the halting instruction completed).
+ *
+ * Sleeps until an interrupt is deliverable to the guest (the backend's
+ * vcpu_halt_check, re-asked after every wake: an injection or interrupt
+ * line, an in-kernel IPI, the guest's timer through @vcpu->halt_timer) or
+ * a signal is pending. The preempt notifier unbinds the vCPU while its
+ * thread sleeps, as for any other preemption.
+ *
+ * Context: preemption enabled, the vCPU's mutex held.
+ * Return: 0 when the guest can go on, -EINTR on a signal.
+ */
+int axvcpu_vcpu_halt(struct axvcpu_vcpu *vcpu)
+{
+	const struct axvcpu_arch_ops *ops = vcpu->be->ops;
+	ktime_t timer;
+	bool ready;
+
+	vcpu->run->halts++;
+	for (;;) {
+		/* A wake from here on is seen below or by wait_event. */
+		WRITE_ONCE(vcpu->wake, false);
+		smp_mb();
+		timer = KTIME_MAX;
+		preempt_disable();
+		ready = ops->vcpu_halt_check(vcpu, &timer);
+		preempt_enable();
+		if (ready)
+			return 0;
+		if (signal_pending(current))
+			return -EINTR;
+		if (timer != KTIME_MAX)
+			hrtimer_start(&vcpu->halt_timer, timer, HRTIMER_MODE_ABS);
+		wait_event_interruptible(vcpu->wq, READ_ONCE(vcpu->wake));
+		hrtimer_cancel(&vcpu->halt_timer);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_halt);
 
 /**
  * axvcpu_mmio_read_value() - the register value an MMIO read completes with

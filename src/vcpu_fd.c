@@ -114,6 +114,13 @@ static int vcpu_run(struct axvcpu_vcpu *vcpu)
 			break;
 		if (r == AXVCPU_EXIT_NOTHING || r == AXVCPU_EXIT_EXTERNAL_INTERRUPT)
 			continue;
+		if (r == AXVCPU_EXIT_HALT && (vcpu->flags & AXVCPU_SETUP_KERNEL_HALT)) {
+			run->kernel_exits++;
+			r = axvcpu_vcpu_halt(vcpu);
+			if (r)
+				break;
+			continue;
+		}
 		run->exit_reason = r;
 		if (is_read_exit(r))
 			vcpu->pending_read = r;
@@ -153,14 +160,53 @@ static int vcpu_setup(struct axvcpu_vcpu *vcpu, void __user *argp)
 	struct axvcpu_setup cfg;
 	unsigned int i;
 
+	int r;
+
 	if (copy_from_user(&cfg, argp, sizeof(cfg)))
 		return -EFAULT;
-	if (cfg.arch != be->id || cfg.flags)
+	if (cfg.arch != be->id || (cfg.flags & ~be->setup_flags))
 		return -EINVAL;
 	for (i = be->setup_size / sizeof(u64); i < ARRAY_SIZE(cfg.reserved); i++)
 		if (cfg.reserved[i])
 			return -EINVAL;
-	return axvcpu_vcpu_setup(vcpu, &cfg);
+	r = axvcpu_vcpu_setup(vcpu, &cfg);
+	if (!r)
+		vcpu->flags = cfg.flags;
+	return r;
+}
+
+static int do_get_one_reg(struct axvcpu_vcpu *vcpu, void *reg)
+{
+	struct axvcpu_one_reg *o = reg;
+
+	return vcpu->be->ops->vcpu_get_one_reg(vcpu, o->id, &o->value);
+}
+
+static int do_set_one_reg(struct axvcpu_vcpu *vcpu, void *reg)
+{
+	struct axvcpu_one_reg *o = reg;
+
+	return vcpu->be->ops->vcpu_set_one_reg(vcpu, o->id, o->value);
+}
+
+static int vcpu_one_reg(struct axvcpu_vcpu *vcpu, unsigned int cmd,
+			void __user *argp)
+{
+	const struct axvcpu_arch_ops *ops = vcpu->be->ops;
+	bool get = cmd == AXVCPU_VCPU_GET_ONE_REG;
+	struct axvcpu_one_reg o;
+	int r;
+
+	if (copy_from_user(&o, argp, sizeof(o)))
+		return -EFAULT;
+	if (vcpu->state == AXVCPU_STATE_CREATED)
+		return -ENOEXEC;
+	if (get ? !ops->vcpu_get_one_reg : !ops->vcpu_set_one_reg)
+		return -ENOENT;
+	r = axvcpu_vcpu_call(vcpu, get ? do_get_one_reg : do_set_one_reg, &o);
+	if (!r && get && copy_to_user(argp, &o, sizeof(o)))
+		return -EFAULT;
+	return r;
 }
 
 static long vcpu_ioctl_locked(struct axvcpu_vcpu *vcpu, unsigned int cmd,
@@ -198,9 +244,31 @@ static long vcpu_ioctl_locked(struct axvcpu_vcpu *vcpu, unsigned int cmd,
 		return axvcpu_vcpu_call(vcpu, do_set_return_value, &val);
 	case AXVCPU_VCPU_RUN:
 		return vcpu_run(vcpu);
+	case AXVCPU_VCPU_GET_ONE_REG:
+	case AXVCPU_VCPU_SET_ONE_REG:
+		return vcpu_one_reg(vcpu, cmd, argp);
 	default:
 		return -ENOTTY;
 	}
+}
+
+/* Like an injection: any thread, also while the vCPU runs. */
+static long vcpu_irq_line(struct axvcpu_vcpu *vcpu, void __user *argp)
+{
+	const struct axvcpu_arch_ops *ops = vcpu->be->ops;
+	struct axvcpu_irq_line line;
+	int r;
+
+	if (copy_from_user(&line, argp, sizeof(line)))
+		return -EFAULT;
+	if (line.level > 1 || !ops->vcpu_irq_line)
+		return -EINVAL;
+	if (READ_ONCE(vcpu->state) == AXVCPU_STATE_INVALID)
+		return -EIO;
+	r = ops->vcpu_irq_line(vcpu, line.vector, line.level);
+	if (!r)
+		axvcpu_vcpu_kick(vcpu);
+	return r;
 }
 
 static long vcpu_inject(struct axvcpu_vcpu *vcpu, void __user *argp)
@@ -227,19 +295,23 @@ static long vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct axvcpu_vcpu_state st = {};
 	long r;
 
-	/* These two work from any thread, also while the vCPU runs. */
+	/* These work from any thread, also while the vCPU runs. */
 	switch (cmd) {
 	case AXVCPU_VCPU_GET_STATE:
 		st.state = READ_ONCE(vcpu->state);
 		return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
 	case AXVCPU_VCPU_INJECT_INTERRUPT:
 		return vcpu_inject(vcpu, argp);
+	case AXVCPU_VCPU_IRQ_LINE:
+		return vcpu_irq_line(vcpu, argp);
 	case AXVCPU_VCPU_SET_ENTRY:
 	case AXVCPU_VCPU_SETUP:
 	case AXVCPU_VCPU_GET_REGS:
 	case AXVCPU_VCPU_SET_REGS:
 	case AXVCPU_VCPU_SET_RETURN_VALUE:
 	case AXVCPU_VCPU_RUN:
+	case AXVCPU_VCPU_GET_ONE_REG:
+	case AXVCPU_VCPU_SET_ONE_REG:
 		break;
 	default:
 		return -ENOTTY;

@@ -181,6 +181,10 @@ static int insn_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 	struct rvh_csr_insn ci;
 	u32 insn;
 
+	/* The first FP instruction of a run: load the guest's FP, retry. */
+	if (rv->sw.scause == EXC_INST_ILLEGAL && axvcpu_riscv_fp_trap(rv))
+		return AXVCPU_EXIT_NOTHING;
+
 	/*
 	 * The instruction comes from guest memory, not from stval: QEMU 7.2
 	 * leaves the previous instruction's bits in stval for some

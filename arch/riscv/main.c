@@ -111,9 +111,32 @@ static int rvh_probe(void)
 	vmid_bits = fls_long((hgatp & HGATP_VMID) >> HGATP_VMID_SHIFT);
 	asm volatile(HFENCE_GVMA(zero, zero) : : : "memory");
 	axvcpu_riscv_has_sstc = riscv_isa_extension_available(NULL, SSTC);
+	axvcpu_riscv_has_fp = IS_ENABLED(CONFIG_FPU) &&
+			      riscv_isa_extension_available(NULL, f) &&
+			      riscv_isa_extension_available(NULL, d);
 	pr_info("H extension, %lu-bit VMIDs, Sstc %s\n", vmid_bits,
 		axvcpu_riscv_has_sstc ? "present (SBI TIME in vstimecmp)" :
 		"absent (SBI TIME not supported)");
+	return 0;
+}
+
+/* AXVCPU_CAP_RISCV_ISA: what the guest gets of the host's ISA. */
+static int rvh_check_cap(u32 cap, u64 *value)
+{
+	static const char letters[] = "imac";
+	u64 isa = 0;
+	unsigned int i;
+
+	if (cap != AXVCPU_CAP_RISCV_ISA)
+		return -EINVAL;
+	for (i = 0; letters[i]; i++)
+		if (__riscv_isa_extension_available(NULL, letters[i] - 'a'))
+			isa |= BIT_ULL(letters[i] - 'a');
+	if (axvcpu_riscv_has_fp)
+		isa |= BIT_ULL('f' - 'a') | BIT_ULL('d' - 'a');
+	if (axvcpu_riscv_has_sstc)
+		isa |= AXVCPU_RISCV_ISA_SSTC;
+	*value = isa;
 	return 0;
 }
 
@@ -128,4 +151,6 @@ const struct axvcpu_backend axvcpu_riscv_backend = {
 	.setup_size	= sizeof(struct axvcpu_setup_riscv),
 	.vcpu_size	= sizeof(struct rvh_vcpu),
 	.vm_size	= sizeof(struct rvh_vm),
+	.setup_flags	= AXVCPU_SETUP_KERNEL_HALT | AXVCPU_SETUP_KERNEL_IPI,
+	.check_cap	= rvh_check_cap,
 };

@@ -112,6 +112,15 @@ struct rvh_vs_csrs {
 	unsigned long vstimecmp;
 };
 
+/* The F and D registers, as fp_switch.S saves them. */
+struct rvh_fp {
+	u64 f[32];
+	u64 fcsr;
+};
+
+/* Requests to a vCPU, done before its next guest entry. */
+#define RVH_REQ_FLUSH	0	/* fence.i and hfence.vvma (SBI RFENCE) */
+
 /**
  * struct rvh_vcpu - the riscv arch vCPU
  * @sw: world-switch area (guest registers, host registers, trap).
@@ -126,6 +135,17 @@ struct rvh_vs_csrs {
  * @csr_rmw: a read-modify-write CSR access waits for its write exit.
  * @csr_rmw_src: the rs1/zimm operand captured at the trap.
  * @csr_ci: the decoded CSR instruction of @csr_rmw.
+ * @irq_lines: level interrupt lines asserted (hvip bits); any thread.
+ * @requests: RVH_REQ_* bits; set from any thread, then a kick.
+ * @guest_fp: the guest's FP registers while not loaded.
+ * @host_fp: the host's FP registers while the guest's are loaded.
+ * @fp_loaded: the guest's FP registers are in the hardware (fp.c).
+ * @hsm_stopped: SBI HSM: the hart stopped itself (HART_STOP) and has not
+ *	run since.
+ * @start_pending: SBI HSM: another hart started this one; its next entry
+ *	resets it to @start_entry, @start_arg (written before, released).
+ * @start_entry: the start address of that HART_START.
+ * @start_arg: its opaque argument (a1).
  */
 struct rvh_vcpu {
 	struct rvh_switch sw;
@@ -140,6 +160,15 @@ struct rvh_vcpu {
 	bool csr_rmw;
 	unsigned long csr_rmw_src;
 	struct rvh_csr_insn csr_ci;
+	unsigned long irq_lines;
+	unsigned long requests;
+	struct rvh_fp guest_fp;
+	struct rvh_fp host_fp;
+	bool fp_loaded;
+	bool hsm_stopped;
+	bool start_pending;
+	unsigned long start_entry;
+	unsigned long start_arg;
 };
 
 /**
@@ -161,6 +190,7 @@ static inline struct rvh_vcpu *to_rvh(struct axvcpu_vcpu *vcpu)
 #define RVH_HIDELEG	(BIT(IRQ_VS_SOFT) | BIT(IRQ_VS_TIMER) | BIT(IRQ_VS_EXT))
 
 extern bool axvcpu_riscv_has_sstc;
+extern bool axvcpu_riscv_has_fp;
 extern const struct axvcpu_arch_ops axvcpu_riscv_ops;
 
 int axvcpu_riscv_vm_init(struct axvcpu_vm *vm);
@@ -189,5 +219,18 @@ bool axvcpu_riscv_delivery_trap(struct rvh_vcpu *rv);
 void axvcpu_riscv_ack_timer(struct axvcpu_vcpu *vcpu);
 int axvcpu_riscv_sbi_ecall(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
 bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu);
+int axvcpu_riscv_inject(struct axvcpu_vcpu *vcpu, u32 vector);
+struct axvcpu_vcpu *axvcpu_riscv_find_hart(struct axvcpu_vm *vm,
+					   unsigned long hartid);
+
+/* Guest FP registers, switched lazily (fp.c, fp_switch.S). */
+void __axvcpu_riscv_fp_save(struct rvh_fp *fp);
+void __axvcpu_riscv_fp_restore(const struct rvh_fp *fp);
+bool axvcpu_riscv_fp_trap(struct rvh_vcpu *rv);
+void axvcpu_riscv_fp_put(struct rvh_vcpu *rv);
+
+/* ONE_REG (regs.c). */
+int axvcpu_riscv_get_one_reg(struct axvcpu_vcpu *vcpu, u64 id, u64 *val);
+int axvcpu_riscv_set_one_reg(struct axvcpu_vcpu *vcpu, u64 id, u64 val);
 
 #endif /* _AXVCPU_RISCV_RVH_H */

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The SBI the guest sees (RISC-V SBI specification v2.0). BASE and TIME
- * are handled here; HSM, IPI and SRST become CpuUp/CpuDown, SendIPI and
- * SystemDown exits; the other standard extensions answer "not supported";
- * every other extension id is a Hypercall for the VMM.
+ * The SBI the guest sees (RISC-V SBI specification v2.0). BASE, TIME and
+ * HSM's bookkeeping are handled here; IPI and RFENCE too for a vCPU set
+ * up with AXVCPU_SETUP_KERNEL_IPI (else IPI is a SendIPI exit and RFENCE
+ * is absent); HART_START/STOP and SRST become CpuUp/CpuDown and
+ * SystemDown exits; DBCN and the legacy console calls are Hypercall exits
+ * for the VMM to answer; the other standard extensions answer "not
+ * supported"; every other extension id is a Hypercall for the VMM.
  */
 #include <linux/mutex.h>
 #include <asm/csr.h>
@@ -11,6 +14,8 @@
 #include "rvh.h"
 
 /* Extension ids are guest ABI: defined here, whatever the host's config. */
+#define EID_LEGACY_PUTCHAR	0x01
+#define EID_LEGACY_GETCHAR	0x02
 #define EID_LEGACY_SHUTDOWN	0x08
 #define EID_LEGACY_LAST		0x08
 #define EID_BASE		0x10
@@ -29,6 +34,14 @@
 #define SBI_SUCCESS		0
 #define SBI_ERR_NOT_SUPPORTED	-2
 #define SBI_ERR_INVALID_PARAM	-3
+#define SBI_ERR_ALREADY_AVAILABLE -6
+
+/* HSM hart states and suspend types. */
+#define HSM_STARTED		0
+#define HSM_STOPPED		1
+#define HSM_START_PENDING	2
+#define HSM_SUSPEND_RET_DEFAULT	0
+#define HSM_SUSPEND_NONRET_DEFAULT 0x80000000UL
 
 #define AXVCPU_SBI_SPEC_VERSION	0x02000000	/* v2.0 */
 #define AXVCPU_SBI_IMPL_ID	0x4158		/* "AX" */
@@ -41,22 +54,28 @@ static int sbi_ret(struct rvh_context *g, long err, unsigned long val)
 	return AXVCPU_EXIT_NOTHING;
 }
 
-static bool probe_extension(unsigned long eid)
+static bool probe_extension(struct axvcpu_vcpu *vcpu, unsigned long eid)
 {
 	switch (eid) {
 	case EID_BASE:
 	case EID_IPI:
 	case EID_HSM:
 	case EID_SRST:
+	case EID_DBCN:		/* the VMM's to answer */
+	case EID_LEGACY_PUTCHAR:
+	case EID_LEGACY_GETCHAR:
 		return true;
 	case EID_TIME:
 		return axvcpu_riscv_has_sstc;
+	case EID_RFENCE:
+		return vcpu->flags & AXVCPU_SETUP_KERNEL_IPI;
 	default:
 		return false;
 	}
 }
 
-static int sbi_base(struct rvh_context *g, unsigned long fid)
+static int sbi_base(struct axvcpu_vcpu *vcpu, struct rvh_context *g,
+		    unsigned long fid)
 {
 	switch (fid) {
 	case 0:
@@ -66,7 +85,7 @@ static int sbi_base(struct rvh_context *g, unsigned long fid)
 	case 2:
 		return sbi_ret(g, SBI_SUCCESS, AXVCPU_SBI_IMPL_VERSION);
 	case 3:
-		return sbi_ret(g, SBI_SUCCESS, probe_extension(g->x[10]));
+		return sbi_ret(g, SBI_SUCCESS, probe_extension(vcpu, g->x[10]));
 	case 4:		/* mvendorid, marchid, mimpid */
 	case 5:
 	case 6:
@@ -90,6 +109,75 @@ static int sbi_time(struct axvcpu_vcpu *vcpu, struct rvh_context *g,
 	return sbi_ret(g, SBI_SUCCESS, 0);
 }
 
+/* Whether a hart mask (SBI "hart_mask", "hart_mask_base") names @hartid. */
+static bool in_hart_mask(unsigned long mask, unsigned long base,
+			 unsigned long hartid)
+{
+	return base == -1UL ||
+	       (hartid >= base && hartid - base < BITS_PER_LONG &&
+		(mask & BIT(hartid - base)));
+}
+
+/*
+ * Run @fn on every vCPU of the VM the hart mask names, the caller
+ * included. Hart ids no vCPU has are skipped, as KVM 6.12 does.
+ */
+static void for_each_hart(struct axvcpu_vcpu *vcpu, unsigned long mask,
+			  unsigned long base,
+			  void (*fn)(struct axvcpu_vcpu *vcpu, struct axvcpu_vcpu *t))
+{
+	struct axvcpu_vm *vm = vcpu->vm;
+	unsigned int i;
+
+	mutex_lock(&vm->lock);
+	for (i = 0; i < AXVCPU_MAX_VCPUS; i++) {
+		struct axvcpu_vcpu *t = vm->vcpus[i];
+		int state = t ? READ_ONCE(t->state) : AXVCPU_STATE_CREATED;
+
+		if (state == AXVCPU_STATE_CREATED || state == AXVCPU_STATE_INVALID)
+			continue;
+		smp_rmb();	/* the hart id was written before the state */
+		if (in_hart_mask(mask, base, to_rvh(t)->hartid))
+			fn(vcpu, t);
+	}
+	mutex_unlock(&vm->lock);
+}
+
+static void send_ipi(struct axvcpu_vcpu *vcpu, struct axvcpu_vcpu *t)
+{
+	axvcpu_riscv_inject(t, IRQ_S_SOFT);
+	axvcpu_vcpu_kick(t);
+}
+
+/*
+ * A remote fence: the target does fence.i and hfence.vvma before it runs
+ * guest code again; the call returns once every target in guest mode has
+ * left it (the caller's own request is done at its next entry).
+ */
+static void send_fence(struct axvcpu_vcpu *vcpu, struct axvcpu_vcpu *t)
+{
+	set_bit(RVH_REQ_FLUSH, &to_rvh(t)->requests);
+	if (t != vcpu)
+		axvcpu_vcpu_kick_sync(t);
+}
+
+static int sbi_rfence(struct axvcpu_vcpu *vcpu, struct rvh_context *g,
+		      unsigned long fid)
+{
+	if (!(vcpu->flags & AXVCPU_SETUP_KERNEL_IPI))
+		return sbi_ret(g, SBI_ERR_NOT_SUPPORTED, 0);
+	switch (fid) {
+	case 0:		/* REMOTE_FENCE_I */
+	case 1:		/* REMOTE_SFENCE_VMA */
+	case 2:		/* REMOTE_SFENCE_VMA_ASID */
+		for_each_hart(vcpu, g->x[10], g->x[11], send_fence);
+		return sbi_ret(g, SBI_SUCCESS, 0);
+	default:
+		/* The HFENCE calls: no nested virtualization, as KVM 6.12. */
+		return sbi_ret(g, SBI_ERR_NOT_SUPPORTED, 0);
+	}
+}
+
 static int sbi_ipi(struct axvcpu_vcpu *vcpu, struct rvh_context *g,
 		   unsigned long fid, struct axvcpu_run *run)
 {
@@ -98,62 +186,107 @@ static int sbi_ipi(struct axvcpu_vcpu *vcpu, struct rvh_context *g,
 
 	if (fid)
 		return sbi_ret(g, SBI_ERR_NOT_SUPPORTED, 0);
+	if (vcpu->flags & AXVCPU_SETUP_KERNEL_IPI) {
+		for_each_hart(vcpu, mask, base, send_ipi);
+		return sbi_ret(g, SBI_SUCCESS, 0);
+	}
 	run->ipi.target_cpu = base;
 	run->ipi.target_cpu_aux = mask;
 	run->ipi.send_to_all = base == -1UL;
-	run->ipi.send_to_self = base == -1UL ||
-		(self >= base && self - base < BITS_PER_LONG &&
-		 (mask & BIT(self - base)));
+	run->ipi.send_to_self = in_hart_mask(mask, base, self);
 	run->ipi.vector = IRQ_S_SOFT;
 	sbi_ret(g, SBI_SUCCESS, 0);
 	return AXVCPU_EXIT_SEND_IPI;
 }
 
 /*
- * HART_GET_STATUS: a hart is started once the VMM has set its vCPU up
- * (hart ids are known from setup); any other id below the vCPU limit is
- * stopped.
+ * HSM. A hart is STOPPED until the VMM has set its vCPU up (hart ids are
+ * known from setup), STARTED from then on, STOPPED again after its own
+ * HART_STOP until it runs again, START_PENDING between another hart's
+ * HART_START and that run. Starting and stopping stay with the VMM
+ * (CpuUp and CpuDown exits): it owns the threads. A restarted vCPU is
+ * reset by its next entry (vcpu.c, hsm_start()), as KVM's HSM does.
  */
 static int hart_status(struct axvcpu_vcpu *vcpu, struct rvh_context *g)
 {
 	struct axvcpu_vm *vm = vcpu->vm;
 	unsigned long hartid = g->x[10];
-	bool started = false;
-	unsigned int i;
+	struct axvcpu_vcpu *t;
+	long status = HSM_STARTED;
 
 	mutex_lock(&vm->lock);
-	for (i = 0; i < AXVCPU_MAX_VCPUS && !started; i++) {
-		struct axvcpu_vcpu *v = vm->vcpus[i];
-		int state = v ? READ_ONCE(v->state) : AXVCPU_STATE_CREATED;
+	t = axvcpu_riscv_find_hart(vm, hartid);
+	if (!t)
+		status = hartid < AXVCPU_MAX_VCPUS ? HSM_STOPPED : -1;
+	else if (READ_ONCE(to_rvh(t)->start_pending))
+		status = HSM_START_PENDING;
+	else if (READ_ONCE(to_rvh(t)->hsm_stopped))
+		status = HSM_STOPPED;
+	mutex_unlock(&vm->lock);
+	if (status < 0)
+		return sbi_ret(g, SBI_ERR_INVALID_PARAM, 0);
+	return sbi_ret(g, SBI_SUCCESS, status);
+}
 
-		started = state != AXVCPU_STATE_CREATED &&
-			  state != AXVCPU_STATE_INVALID &&
-			  to_rvh(v)->hartid == hartid;
+static int hart_start(struct axvcpu_vcpu *vcpu, struct rvh_context *g,
+		      struct axvcpu_run *run)
+{
+	struct axvcpu_vm *vm = vcpu->vm;
+	struct axvcpu_vcpu *t;
+	struct rvh_vcpu *trv;
+	long err = SBI_SUCCESS;
+
+	mutex_lock(&vm->lock);
+	t = axvcpu_riscv_find_hart(vm, g->x[10]);
+	if (t) {
+		trv = to_rvh(t);
+		if (!READ_ONCE(trv->hsm_stopped) || READ_ONCE(trv->start_pending)) {
+			err = SBI_ERR_ALREADY_AVAILABLE;
+		} else {
+			trv->start_entry = g->x[11];
+			trv->start_arg = g->x[12];
+			smp_store_release(&trv->start_pending, true);
+		}
 	}
 	mutex_unlock(&vm->lock);
-	if (started)
-		return sbi_ret(g, SBI_SUCCESS, 0);	/* STARTED */
-	if (hartid < AXVCPU_MAX_VCPUS)
-		return sbi_ret(g, SBI_SUCCESS, 1);	/* STOPPED */
-	return sbi_ret(g, SBI_ERR_INVALID_PARAM, 0);
+	if (err)
+		return sbi_ret(g, err, 0);
+	run->cpu_up.target_cpu = g->x[10];
+	run->cpu_up.entry_point = g->x[11];
+	run->cpu_up.arg = g->x[12];
+	sbi_ret(g, SBI_SUCCESS, 0);
+	return AXVCPU_EXIT_CPU_UP;
+}
+
+/* Retentive suspend is a WFI, as KVM 6.12 (non-retentive: not supported). */
+static int hart_suspend(struct axvcpu_vcpu *vcpu, struct rvh_context *g)
+{
+	u32 type = g->x[10];
+
+	if (type == HSM_SUSPEND_NONRET_DEFAULT)
+		return sbi_ret(g, SBI_ERR_NOT_SUPPORTED, 0);
+	if (type != HSM_SUSPEND_RET_DEFAULT)
+		return sbi_ret(g, SBI_ERR_INVALID_PARAM, 0);
+	sbi_ret(g, SBI_SUCCESS, 0);
+	return axvcpu_riscv_irq_pending(vcpu) ? AXVCPU_EXIT_NOTHING :
+						AXVCPU_EXIT_HALT;
 }
 
 static int sbi_hsm(struct axvcpu_vcpu *vcpu, struct rvh_context *g,
 		   unsigned long fid, struct axvcpu_run *run)
 {
 	switch (fid) {
-	case 0:		/* HART_START */
-		run->cpu_up.target_cpu = g->x[10];
-		run->cpu_up.entry_point = g->x[11];
-		run->cpu_up.arg = g->x[12];
-		sbi_ret(g, SBI_SUCCESS, 0);
-		return AXVCPU_EXIT_CPU_UP;
+	case 0:
+		return hart_start(vcpu, g, run);
 	case 1:		/* HART_STOP */
+		WRITE_ONCE(to_rvh(vcpu)->hsm_stopped, true);
 		run->cpu_down_state = 0;
 		sbi_ret(g, SBI_SUCCESS, 0);
 		return AXVCPU_EXIT_CPU_DOWN;
 	case 2:
 		return hart_status(vcpu, g);
+	case 3:
+		return hart_suspend(vcpu, g);
 	default:
 		return sbi_ret(g, SBI_ERR_NOT_SUPPORTED, 0);
 	}
@@ -192,7 +325,7 @@ int axvcpu_riscv_sbi_ecall(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 	g->sepc += 4;
 	switch (eid) {
 	case EID_BASE:
-		return sbi_base(g, fid);
+		return sbi_base(vcpu, g, fid);
 	case EID_TIME:
 		return sbi_time(vcpu, g, fid);
 	case EID_IPI:
@@ -205,10 +338,15 @@ int axvcpu_riscv_sbi_ecall(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 		return system_down(run, g->x[10], g->x[11]);
 	case EID_LEGACY_SHUTDOWN:
 		return system_down(run, 0, 0);
-	case 0 ... EID_LEGACY_LAST - 1:
 	case EID_RFENCE:
-	case EID_PMU:
+		return sbi_rfence(vcpu, g, fid);
+	case EID_LEGACY_PUTCHAR:
+	case EID_LEGACY_GETCHAR:
 	case EID_DBCN:
+		return hypercall(g, run);
+	case 0:
+	case EID_LEGACY_GETCHAR + 1 ... EID_LEGACY_LAST - 1:
+	case EID_PMU:
 	case EID_SUSP:
 	case EID_CPPC:
 	case EID_NACL:

@@ -5,9 +5,12 @@
  */
 #include <linux/atomic.h>
 #include <linux/bitops.h>
+#include <linux/math64.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
+#include <asm/cacheflush.h>
 #include <asm/csr.h>
+#include <asm/delay.h>
 #include <asm/insn-def.h>
 
 #include "hfence.h"
@@ -78,6 +81,8 @@ static int rvh_vcpu_setup(struct axvcpu_vcpu *vcpu,
 	g->hstatus = (csr_read(CSR_HSTATUS) & HSTATUS_VSXL) | HSTATUS_SPV |
 		     HSTATUS_SPVP | HSTATUS_VTW;
 	rv->csr.vstimecmp = -1UL;
+	/* Another hart finds this one by its id once the state says Free. */
+	smp_wmb();
 	return 0;
 }
 
@@ -141,6 +146,7 @@ static int rvh_vcpu_unbind(struct axvcpu_vcpu *vcpu)
 	c->vsatp = csr_read(CSR_VSATP);
 	if (axvcpu_riscv_has_sstc)
 		c->vstimecmp = csr_read(CSR_VSTIMECMP);
+	axvcpu_riscv_fp_put(rv);
 	flush_local(vcpu);
 	csr_write(CSR_HGATP, 0);
 	csr_write(CSR_HVIP, 0);
@@ -149,12 +155,36 @@ static int rvh_vcpu_unbind(struct axvcpu_vcpu *vcpu)
 
 /* --------------------------------------------------------- interrupts */
 
-static int rvh_vcpu_inject_interrupt(struct axvcpu_vcpu *vcpu, u32 vector)
+/**
+ * axvcpu_riscv_inject() - queue an edge-like interrupt (INJECT_INTERRUPT)
+ * @vcpu: the vCPU; any context.
+ * @vector: the guest's cause: 1, 5 or 9.
+ *
+ * Return: 0 or -EINVAL; the caller kicks the vCPU.
+ */
+int axvcpu_riscv_inject(struct axvcpu_vcpu *vcpu, u32 vector)
 {
 	if (vector != IRQ_S_SOFT && vector != IRQ_S_TIMER && vector != IRQ_S_EXT)
 		return -EINVAL;
 	/* Guest cause n is hvip bit n + 1 (VSSIP, VSTIP, VSEIP). */
 	set_bit(vector + VSIP_TO_HVIP_SHIFT, &to_rvh(vcpu)->pending);
+	return 0;
+}
+
+/*
+ * A level line (IRQ_LINE): held in hvip at every entry while asserted,
+ * outside the delivery trap, which only edge-like injections need.
+ */
+static int rvh_vcpu_irq_line(struct axvcpu_vcpu *vcpu, u32 vector, bool level)
+{
+	unsigned long *lines = &to_rvh(vcpu)->irq_lines;
+
+	if (vector != IRQ_S_EXT)
+		return -EINVAL;
+	if (level)
+		set_bit(IRQ_VS_EXT, lines);
+	else
+		clear_bit(IRQ_VS_EXT, lines);
 	return 0;
 }
 
@@ -168,12 +198,65 @@ static int rvh_vcpu_inject_interrupt(struct axvcpu_vcpu *vcpu, u32 vector)
 bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu)
 {
 	struct rvh_vcpu *rv = to_rvh(vcpu);
-	unsigned long ip = rv->hvip | READ_ONCE(rv->pending);
+	unsigned long ip = rv->hvip | READ_ONCE(rv->pending) |
+			   READ_ONCE(rv->irq_lines);
 
 	if (axvcpu_riscv_has_sstc &&
 	    csr_read(CSR_TIME) >= csr_read(CSR_VSTIMECMP))
 		ip |= BIT(IRQ_VS_TIMER);
 	return ip & rv->hie_vs;
+}
+
+/*
+ * The in-kernel halt (AXVCPU_SETUP_KERNEL_HALT): the guest's WFI found
+ * nothing pending; the core sleeps until this says otherwise, with an
+ * hrtimer at the guest's timer deadline (vstimecmp, in the host's time
+ * base: htimedelta is 0).
+ */
+static bool rvh_vcpu_halt_check(struct axvcpu_vcpu *vcpu, ktime_t *timer)
+{
+	struct rvh_vcpu *rv = to_rvh(vcpu);
+	u64 now, cmp, ns;
+
+	if (axvcpu_riscv_irq_pending(vcpu))
+		return true;
+	if (!axvcpu_riscv_has_sstc || !(rv->hie_vs & BIT(IRQ_VS_TIMER)))
+		return false;
+	cmp = csr_read(CSR_VSTIMECMP);
+	now = csr_read(CSR_TIME);
+	if (cmp == -1UL)
+		return false;
+	ns = mul_u64_u64_div_u64(cmp - now, NSEC_PER_SEC, riscv_timebase);
+	*timer = ns >= KTIME_MAX - ktime_get() ? KTIME_MAX :
+		 ktime_add_ns(ktime_get(), ns);
+	return false;
+}
+
+/**
+ * axvcpu_riscv_find_hart() - the vCPU a guest hart id names
+ * @vm: the VM.
+ * @hartid: the hart id, as given at setup.
+ *
+ * Context: @vm->lock held.
+ * Return: the vCPU, set up and not Invalid, or NULL.
+ */
+struct axvcpu_vcpu *axvcpu_riscv_find_hart(struct axvcpu_vm *vm,
+					   unsigned long hartid)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vm->lock);
+	for (i = 0; i < AXVCPU_MAX_VCPUS; i++) {
+		struct axvcpu_vcpu *v = vm->vcpus[i];
+		int state = v ? READ_ONCE(v->state) : AXVCPU_STATE_CREATED;
+
+		if (state == AXVCPU_STATE_CREATED || state == AXVCPU_STATE_INVALID)
+			continue;
+		smp_rmb();	/* the hart id was written before the state */
+		if (to_rvh(v)->hartid == hartid)
+			return v;
+	}
+	return NULL;
 }
 
 /* ---------------------------------------------------------- world switch */
@@ -273,18 +356,57 @@ static void sync_hvip_after(struct rvh_vcpu *rv)
 	}
 }
 
+/*
+ * SBI HSM: a HART_START of another hart (sbi.c) resets this one to the
+ * state the specification gives a started hart: S-mode at the start
+ * address, a0 = hart id, a1 = the opaque argument, satp = 0, SIE = 0.
+ */
+static void hsm_start(struct rvh_vcpu *rv)
+{
+	struct rvh_context *g = &rv->sw.guest;
+
+	if (smp_load_acquire(&rv->start_pending)) {
+		g->sepc = rv->start_entry;
+		g->x[10] = rv->hartid;
+		g->x[11] = rv->start_arg;
+		g->sstatus = SR_SPP;
+		csr_write(CSR_VSSTATUS, 0);
+		csr_write(CSR_VSATP, 0);
+		asm volatile(HFENCE_VVMA(zero, zero) : : : "memory");
+		WRITE_ONCE(rv->start_pending, false);
+	}
+	if (rv->hsm_stopped)
+		WRITE_ONCE(rv->hsm_stopped, false);
+}
+
+/* Requests of other vCPUs (SBI RFENCE), after in_guest was set. */
+static void do_requests(struct rvh_vcpu *rv)
+{
+	if (!READ_ONCE(rv->requests))
+		return;
+	if (test_and_clear_bit(RVH_REQ_FLUSH, &rv->requests)) {
+		/* Over-flush: every address and ASID of this VMID. */
+		local_flush_icache_all();
+		asm volatile(HFENCE_VVMA(zero, zero) : : : "memory");
+	}
+}
+
 static int rvh_vcpu_run(struct axvcpu_vcpu *vcpu)
 {
 	struct rvh_vcpu *rv = to_rvh(vcpu);
 	unsigned long hedeleg, hideleg;
 
+	hsm_start(rv);
+	do_requests(rv);
 	rv->hvip |= xchg(&rv->pending, 0);
-	csr_write(CSR_HVIP, rv->hvip);
+	csr_write(CSR_HVIP, rv->hvip | READ_ONCE(rv->irq_lines));
 	rv->tvec_armed = false;
 	if (rv->hvip & RVH_EDGE_IRQS)
 		arm_delivery_trap(rv);
-	/* No FP or vector state for the guest: it sees illegal instructions. */
+	/* FP only once loaded (fp.c); no vector state for the guest. */
 	rv->sw.guest.sstatus &= ~SR_FS_VS;
+	if (rv->fp_loaded)
+		rv->sw.guest.sstatus |= SR_FS_DIRTY;
 	rv->sw.guest.hstatus |= HSTATUS_SPV | HSTATUS_VTW;
 
 	/*
@@ -402,6 +524,10 @@ const struct axvcpu_arch_ops axvcpu_riscv_ops = {
 	.vcpu_complete_read	= rvh_vcpu_complete_read,
 	.vcpu_get_regs		= rvh_vcpu_get_regs,
 	.vcpu_set_regs		= rvh_vcpu_set_regs,
-	.vcpu_inject_interrupt	= rvh_vcpu_inject_interrupt,
+	.vcpu_inject_interrupt	= axvcpu_riscv_inject,
 	.vcpu_set_return_value	= rvh_vcpu_set_return_value,
+	.vcpu_halt_check	= rvh_vcpu_halt_check,
+	.vcpu_irq_line		= rvh_vcpu_irq_line,
+	.vcpu_get_one_reg	= axvcpu_riscv_get_one_reg,
+	.vcpu_set_one_reg	= axvcpu_riscv_set_one_reg,
 };

@@ -136,10 +136,10 @@ BEGIN sbi_base
 	SBI_STORE 16, SBI_EXT_HSM, SBI_HSM_HART_STATUS	/* created only */
 	li	a0, -1
 	SBI_STORE 17, SBI_EXT_TIME, 0		/* set_timer(never) */
-	li	a0, 'x'
-	SBI_STORE 18, SBI_EXT_LEGACY_PUTCHAR, 0	/* legacy: not supported */
 	li	a0, 0
-	SBI_STORE 19, SBI_EXT_DBCN, 0		/* not supported */
+	SBI_STORE 18, 0x03, 0			/* legacy clear_ipi: not supported */
+	li	a0, 0
+	SBI_STORE 19, 0x53555350, 0		/* SUSP: not supported */
 	li	a0, 0
 	SBI_STORE 20, SBI_EXT_PMU, 0		/* not supported */
 	DONE
@@ -273,7 +273,7 @@ END csr
 
 /*
  * hsm: hart 0 starts hart 1 at hsm_secondary with HSM_OPAQUE, reports the
- * status, asks again (the VMM answers ALREADY_AVAILABLE), then reports
+ * status, asks again (the module answers ALREADY_AVAILABLE), then reports
  * hart_get_status(1). Hart 1 reports its a0 and a1.
  */
 BEGIN hsm

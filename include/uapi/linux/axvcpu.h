@@ -45,6 +45,18 @@
 #define AXVCPU_CAP_RUN_PAGE_SIZE	5  /* bytes to mmap on a vCPU fd */
 #define AXVCPU_CAP_MAX_GUEST_PHYS_BITS	6  /* guest-physical address bits */
 #define AXVCPU_CAP_MAX_REGION_SIZE	7  /* bytes in one memory region */
+#define AXVCPU_CAP_SETUP_FLAGS		8  /* AXVCPU_SETUP_* flags supported */
+#define AXVCPU_CAP_IRQ_LINE		9  /* 1: AXVCPU_VCPU_IRQ_LINE works */
+#define AXVCPU_CAP_ONE_REG		10 /* 1: AXVCPU_VCPU_GET/SET_ONE_REG */
+#define AXVCPU_CAP_RISCV_ISA		11 /* riscv64: AXVCPU_RISCV_ISA_* bits */
+
+/*
+ * Bits of %AXVCPU_CAP_RISCV_ISA: what a riscv64 guest can use, for the
+ * VMM's device tree. Bit n for n < 26 is the single-letter extension
+ * 'a' + n, as in misa (i, m, a, f, d, c as the host has them; never h or
+ * v); %AXVCPU_RISCV_ISA_SSTC: the guest has stimecmp (Sstc).
+ */
+#define AXVCPU_RISCV_ISA_SSTC		(1ULL << 32)
 
 /**
  * struct axvcpu_cap - argument of %AXVCPU_CHECK_CAP
@@ -168,13 +180,32 @@ struct axvcpu_setup_x86 {
 	__u64 rsi;
 };
 
+/*
+ * Flags of struct axvcpu_setup (the ones a backend supports are in
+ * %AXVCPU_CAP_SETUP_FLAGS; any other fails SETUP with -EINVAL).
+ *
+ * %AXVCPU_SETUP_KERNEL_HALT: the guest's halt (riscv64 WFI, SBI HSM
+ * retentive suspend) blocks the vCPU's thread inside %AXVCPU_VCPU_RUN
+ * until an interrupt is deliverable to the guest (an injection or an
+ * interrupt line, the guest's own timer, an in-kernel IPI) or a signal is
+ * pending (RUN then fails with -EINTR, the halt completed). Without it,
+ * the halt is an %AXVCPU_EXIT_HALT for the VMM.
+ *
+ * %AXVCPU_SETUP_KERNEL_IPI: riscv64: SBI IPI and RFENCE calls of this vCPU
+ * are carried out in the module on the VM's vCPUs (by hart id), with no
+ * exit; without it, an IPI is an %AXVCPU_EXIT_SEND_IPI and RFENCE is not
+ * offered to the guest.
+ */
+#define AXVCPU_SETUP_KERNEL_HALT	(1U << 0)
+#define AXVCPU_SETUP_KERNEL_IPI		(1U << 1)
+
 /* Values of struct axvcpu_setup.arch: the AXVCPU_BACKEND_* of the host. */
 
 /**
  * struct axvcpu_setup - argument of %AXVCPU_VCPU_SETUP
  * @arch: the AXVCPU_BACKEND_* value of this host's backend; any other
  *	value fails with -EINVAL, so a VMM cannot pass another arch's config.
- * @flags: must be zero.
+ * @flags: AXVCPU_SETUP_* flags, among those %AXVCPU_CAP_SETUP_FLAGS lists.
  * @riscv: the riscv64 boot configuration.
  * @arm64: the arm64 boot configuration.
  * @x86: the x86_64 boot configuration.
@@ -205,6 +236,61 @@ struct axvcpu_setup {
 struct axvcpu_interrupt {
 	__u32 vector;
 	__u32 flags;
+};
+
+/**
+ * struct axvcpu_irq_line - argument of %AXVCPU_VCPU_IRQ_LINE
+ * @vector: riscv64: 9, the supervisor external interrupt.
+ * @level: 1 asserts the line, 0 deasserts it.
+ *
+ * A level-triggered interrupt line into the vCPU, for a VMM's interrupt
+ * controller model (a PLIC context's output): the interrupt stays pending
+ * for the guest while the line is asserted, however often the guest takes
+ * it, and no longer once it is deasserted. It works from any thread, also
+ * while the vCPU runs, and wakes a vCPU halted in the kernel. Independent
+ * of %AXVCPU_VCPU_INJECT_INTERRUPT's edge-like injection of the same
+ * cause.
+ */
+struct axvcpu_irq_line {
+	__u32 vector;
+	__u32 level;
+};
+
+/*
+ * Register ids of %AXVCPU_VCPU_GET_ONE_REG and _SET_ONE_REG: the arch in
+ * bits 63..56, a class in bits 23..16, an index in bits 15..0.
+ *
+ * riscv64: GPR(n) x0..x31 (x0 reads zero, writes are ignored); PC, the
+ * guest's pc; CSR(n) the guest's supervisor CSR n as the guest sees it:
+ * sstatus 0x100, sie 0x104, stvec 0x105, sscratch 0x140, sepc 0x141,
+ * scause 0x142, stval 0x143, sip 0x144 (read-only: what is pending for
+ * the guest), satp 0x180, stimecmp 0x14d (Sstc); MODE, the privilege the
+ * guest runs at (1 supervisor, 0 user; read-only); FPR(n) f0..f31 and
+ * FCSR (32), the guest's floating-point registers (64 bits each).
+ */
+#define AXVCPU_REG_ARCH_RISCV64		(3ULL << 56)
+#define AXVCPU_REG_RISCV_GPR(n)		(AXVCPU_REG_ARCH_RISCV64 | (1ULL << 16) | (n))
+#define AXVCPU_REG_RISCV_PC		(AXVCPU_REG_ARCH_RISCV64 | (1ULL << 16) | 32)
+#define AXVCPU_REG_RISCV_CSR(n)		(AXVCPU_REG_ARCH_RISCV64 | (2ULL << 16) | (n))
+#define AXVCPU_REG_RISCV_MODE		(AXVCPU_REG_ARCH_RISCV64 | (3ULL << 16))
+#define AXVCPU_REG_RISCV_FPR(n)		(AXVCPU_REG_ARCH_RISCV64 | (4ULL << 16) | (n))
+#define AXVCPU_REG_RISCV_FCSR		AXVCPU_REG_RISCV_FPR(32)
+
+/**
+ * struct axvcpu_one_reg - argument of %AXVCPU_VCPU_GET_ONE_REG and _SET_ONE_REG
+ * @id: an AXVCPU_REG_* id of the host's arch.
+ * @value: GET: out, the register's value; SET: in, the value to write.
+ *
+ * One register of a vCPU that is not running, as with KVM's ONE_REG,
+ * for a VMM that needs more than struct axvcpu_regs (debugging a stuck
+ * guest, resetting a CPU). An id the backend does not know fails with
+ * -ENOENT, a write to a read-only register with -EPERM, a value the
+ * register cannot hold with -EINVAL; a vCPU not yet set up (Created)
+ * fails with -ENOEXEC.
+ */
+struct axvcpu_one_reg {
+	__u64 id;
+	__u64 value;
 };
 
 /* Exit reasons in struct axvcpu_run.exit_reason (the seed's AxVCpuExitReason). */
@@ -414,6 +500,8 @@ struct axvcpu_exit_internal {
  * @host_irq_exits: out: exits caused by host interrupts (x86: and host
  *	NMIs), which Linux handled (reason ExternalInterrupt, never
  *	returned).
+ * @halts: out: halts the module waited out in the kernel
+ *	(%AXVCPU_SETUP_KERNEL_HALT; counted in @kernel_exits too).
  * @reserved: zero.
  * @hypercall: payload of %AXVCPU_EXIT_HYPERCALL.
  * @mmio: payload of %AXVCPU_EXIT_MMIO_READ and %AXVCPU_EXIT_MMIO_WRITE.
@@ -435,7 +523,8 @@ struct axvcpu_run {
 	__u64 exits;
 	__u64 kernel_exits;
 	__u64 host_irq_exits;
-	__u64 reserved[4];
+	__u64 halts;
+	__u64 reserved[3];
 	union {
 		struct axvcpu_exit_hypercall hypercall;
 		struct axvcpu_exit_mmio mmio;
@@ -472,5 +561,8 @@ struct axvcpu_run {
 #define AXVCPU_VCPU_SET_RETURN_VALUE _IOW(AXVCPU_IOCTL_MAGIC, 0x25, __u64)
 #define AXVCPU_VCPU_GET_STATE	_IOR(AXVCPU_IOCTL_MAGIC, 0x26, struct axvcpu_vcpu_state)
 #define AXVCPU_VCPU_RUN		_IO(AXVCPU_IOCTL_MAGIC, 0x27)
+#define AXVCPU_VCPU_IRQ_LINE	_IOW(AXVCPU_IOCTL_MAGIC, 0x28, struct axvcpu_irq_line)
+#define AXVCPU_VCPU_GET_ONE_REG	_IOWR(AXVCPU_IOCTL_MAGIC, 0x29, struct axvcpu_one_reg)
+#define AXVCPU_VCPU_SET_ONE_REG	_IOW(AXVCPU_IOCTL_MAGIC, 0x2a, struct axvcpu_one_reg)
 
 #endif /* _UAPI_LINUX_AXVCPU_H */
