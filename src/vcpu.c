@@ -381,13 +381,14 @@ static void kick(struct axvcpu_vcpu *vcpu, bool wait)
 	int cpu;
 
 	/*
-	 * Wake a halted vCPU (wake_up orders the flag before its own check
-	 * of the sleeper), then order the caller's queueing store before
-	 * the in_guest load.
+	 * Order the caller's queueing store before the wake flag (pairs
+	 * with the barrier in axvcpu_vcpu_halt(): a halt that misses the
+	 * queued work sees the flag) and before the in_guest load (pairs
+	 * with axvcpu_vcpu_run()).
 	 */
+	smp_mb();
 	WRITE_ONCE(vcpu->wake, true);
 	wake_up_interruptible(&vcpu->wq);
-	smp_mb();
 	if (!READ_ONCE(vcpu->in_guest))
 		return;
 	cpu = READ_ONCE(vcpu->cpu);
@@ -452,9 +453,12 @@ int axvcpu_vcpu_halt(struct axvcpu_vcpu *vcpu)
 
 	vcpu->run->halts++;
 	for (;;) {
-		/* A wake from here on is seen below or by wait_event. */
+		/*
+		 * Clear the flag before looking at the backend's state: work
+		 * queued after the look sets it again.
+		 */
 		WRITE_ONCE(vcpu->wake, false);
-		smp_mb();
+		smp_mb();	/* pairs with kick() */
 		timer = KTIME_MAX;
 		preempt_disable();
 		ready = ops->vcpu_halt_check(vcpu, &timer);

@@ -122,9 +122,9 @@ static bool in_hart_mask(unsigned long mask, unsigned long base,
  * Run @fn on every vCPU of the VM the hart mask names, the caller
  * included. Hart ids no vCPU has are skipped, as KVM 6.12 does.
  */
-static void for_each_hart(struct axvcpu_vcpu *vcpu, unsigned long mask,
-			  unsigned long base,
-			  void (*fn)(struct axvcpu_vcpu *vcpu, struct axvcpu_vcpu *t))
+static void to_hart_mask(struct axvcpu_vcpu *vcpu, unsigned long mask,
+			 unsigned long base,
+			 void (*fn)(struct axvcpu_vcpu *vcpu, struct axvcpu_vcpu *t))
 {
 	struct axvcpu_vm *vm = vcpu->vm;
 	unsigned int i;
@@ -170,7 +170,7 @@ static int sbi_rfence(struct axvcpu_vcpu *vcpu, struct rvh_context *g,
 	case 0:		/* REMOTE_FENCE_I */
 	case 1:		/* REMOTE_SFENCE_VMA */
 	case 2:		/* REMOTE_SFENCE_VMA_ASID */
-		for_each_hart(vcpu, g->x[10], g->x[11], send_fence);
+		to_hart_mask(vcpu, g->x[10], g->x[11], send_fence);
 		return sbi_ret(g, SBI_SUCCESS, 0);
 	default:
 		/* The HFENCE calls: no nested virtualization, as KVM 6.12. */
@@ -187,7 +187,7 @@ static int sbi_ipi(struct axvcpu_vcpu *vcpu, struct rvh_context *g,
 	if (fid)
 		return sbi_ret(g, SBI_ERR_NOT_SUPPORTED, 0);
 	if (vcpu->flags & AXVCPU_SETUP_KERNEL_IPI) {
-		for_each_hart(vcpu, mask, base, send_ipi);
+		to_hart_mask(vcpu, mask, base, send_ipi);
 		return sbi_ret(g, SBI_SUCCESS, 0);
 	}
 	run->ipi.target_cpu = base;
@@ -245,6 +245,7 @@ static int hart_start(struct axvcpu_vcpu *vcpu, struct rvh_context *g,
 		} else {
 			trv->start_entry = g->x[11];
 			trv->start_arg = g->x[12];
+			/* Pairs with hsm_start(): entry and arg first. */
 			smp_store_release(&trv->start_pending, true);
 		}
 	}

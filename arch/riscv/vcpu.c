@@ -365,6 +365,7 @@ static void hsm_start(struct rvh_vcpu *rv)
 {
 	struct rvh_context *g = &rv->sw.guest;
 
+	/* Pairs with hart_start() in sbi.c. */
 	if (smp_load_acquire(&rv->start_pending)) {
 		g->sepc = rv->start_entry;
 		g->x[10] = rv->hartid;
