@@ -4,6 +4,7 @@
  * ns16550a UART on the terminal and a PLIC. This file: options, the
  * module's capabilities, the VM and its vCPUs, stopping, the summary.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -14,11 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -137,10 +136,18 @@ const char *size_str(char buf[SIZE_STR], u64 n)
 }
 
 /* The first reason to stop wins; the main thread then ends every vCPU. */
+static int stop_wfd = -1;		/* write end of the vm.stop_fd pipe */
+static sig_atomic_t got_signal;	/* read after ppoll() returns */
+
+static void on_signal(int sig)
+{
+	__atomic_store_n(&got_signal, sig, __ATOMIC_RELAXED);
+}
+
 void vm_stop(int code, const char *why)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	u64 one = 1;
+	char one = 1;
 
 	pthread_mutex_lock(&lock);
 	if (!stopping()) {
@@ -150,8 +157,9 @@ void vm_stop(int code, const char *why)
 		__atomic_store_n(&vm.stop, 1, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&lock);
-	if (vm.stop_fd >= 0 && write(vm.stop_fd, &one, sizeof(one)) < 0)
-		axvm_err("eventfd: %s", strerror(errno));
+	/* The pipe stays readable: every poller of vm.stop_fd sees the stop. */
+	if (stop_wfd >= 0 && write(stop_wfd, &one, sizeof(one)) < 0)
+		axvm_err("stop pipe: %s", strerror(errno));
 }
 
 /* ------------------------------------------------------------- options */
@@ -644,40 +652,49 @@ static const char *signal_why(int sig)
 }
 
 /*
- * The main thread takes SIGINT, SIGTERM and SIGHUP through a signalfd
- * (blocked everywhere, so no vCPU thread is ever interrupted by them) and
- * waits for a stop; the vCPU threads see only SIGUSR1, the kick.
+ * SIGINT, SIGTERM and SIGHUP are blocked in every thread, so no vCPU
+ * thread is ever interrupted by them; the main thread takes them only
+ * inside ppoll() while it waits for a stop (a pipe, not a signalfd or an
+ * eventfd: the small kernels axvm runs on may have neither). The vCPU
+ * threads see only SIGUSR1, the kick.
  */
 static int run_vm(const sigset_t *sigs)
 {
 	struct sigaction sa = { .sa_handler = on_kick };	/* no SA_RESTART */
-	struct signalfd_siginfo si;
-	struct pollfd pfd[2];
-	int sfd;
+	struct sigaction ss = { .sa_handler = on_signal };
+	struct pollfd pfd;
+	sigset_t waitmask;
+	int p[2], i;
 
 	sigaction(SIGUSR1, &sa, NULL);
+	for (i = 1; i < NSIG; i++)
+		if (sigismember(sigs, i) == 1)
+			sigaction(i, &ss, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, sigs, SFD_CLOEXEC);
-	vm.stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (sfd < 0 || vm.stop_fd < 0) {
-		axvm_err("%s: %s", sfd < 0 ? "signalfd" : "eventfd", strerror(errno));
+	pthread_sigmask(SIG_SETMASK, NULL, &waitmask);
+	for (i = 1; i < NSIG; i++)
+		if (sigismember(sigs, i) == 1)
+			sigdelset(&waitmask, i);
+	if (pipe2(p, O_CLOEXEC)) {
+		axvm_err("pipe: %s", strerror(errno));
 		return 1;
 	}
+	vm.stop_fd = p[0];
+	stop_wfd = p[1];
 	if (console_init(vm.boot_marker, vm.measure_begin, vm.measure_end))
 		return 1;
 	if (console_start_input() || vcpu_start_threads())
 		vm_stop(1, "stopped on an error");
 
-	pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = vm.stop_fd, .events = POLLIN };
+	pfd = (struct pollfd){ .fd = vm.stop_fd, .events = POLLIN };
 	while (!stopping()) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
+		if (ppoll(&pfd, 1, NULL, &waitmask) < 0 && errno != EINTR) {
 			axvm_err("poll: %s", strerror(errno));
 			vm_stop(1, "stopped on an error");
 		}
-		if ((pfd[0].revents & POLLIN) &&
-		    read(sfd, &si, sizeof(si)) == sizeof(si))
-			vm_stop(128 + si.ssi_signo, signal_why(si.ssi_signo));
+		i = __atomic_load_n(&got_signal, __ATOMIC_RELAXED);
+		if (i)
+			vm_stop(128 + i, signal_why(i));
 	}
 	vcpu_kick_all();
 	vcpu_join_all();

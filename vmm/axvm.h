@@ -208,7 +208,7 @@ struct axvm {
 
 	/* Stopping: the first reason wins (vm_stop()). */
 	int stop;			/* read and written atomically */
-	int stop_fd;			/* eventfd: wakes the main thread */
+	int stop_fd;			/* a pipe, readable once stopping */
 	int exit_code;
 	const char *stop_why;
 	bool powered_off;
