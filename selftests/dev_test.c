@@ -6,6 +6,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -43,6 +44,9 @@ struct arch_profile {
 	__u64 bad_flags[4];		/* SET_REGS flags rejected */
 	__u32 good_vectors[4];		/* INJECT_INTERRUPT accepts */
 	__u32 bad_vectors[16];		/* and rejects (0-terminated after [0]) */
+	__u64 setup_flags;		/* AXVCPU_CAP_SETUP_FLAGS */
+	bool irq_line;			/* AXVCPU_CAP_IRQ_LINE: line 9 */
+	bool one_reg;			/* AXVCPU_CAP_ONE_REG */
 };
 
 static const struct arch_profile profiles[] = {
@@ -55,6 +59,8 @@ static const struct arch_profile profiles[] = {
 		.good_vectors = { 1, 5, 9, 1 },
 		.bad_vectors = { 0, 2, 3, 4, 6, 7, 8, 10, 11, 13, 16, 32, 255,
 				 0x80000001, ~0U },
+		.setup_flags = AXVCPU_SETUP_KERNEL_HALT | AXVCPU_SETUP_KERNEL_IPI,
+		.irq_line = true, .one_reg = true,
 	},
 	{
 		.backend = AXVCPU_BACKEND_ARM64_VHE, .phys_bits = 40, .pt_levels = 3,
@@ -174,11 +180,13 @@ static long set_entry(int vcpu, __u64 gpa)
 
 /*
  * SETUP as CPU @id (riscv hart id, arm64 MPIDR, x86 APIC id) with the boot
- * argument @arg; x86 in 32-bit protected mode, where the pc is the entry.
+ * argument @arg and AXVCPU_SETUP_* @flags; x86 in 32-bit protected mode,
+ * where the pc is the entry.
  */
-static long vcpu_setup(FIXTURE_DATA(axvcpu) * self, int vcpu, __u64 id, __u64 arg)
+static long vcpu_setup_flags(FIXTURE_DATA(axvcpu) * self, int vcpu, __u64 id,
+			     __u64 arg, __u32 flags)
 {
-	struct axvcpu_setup s = { .arch = self->backend };
+	struct axvcpu_setup s = { .arch = self->backend, .flags = flags };
 
 	if (self->backend == AXVCPU_BACKEND_ARM64_VHE) {
 		s.arm64.mpidr = id;
@@ -193,6 +201,11 @@ static long vcpu_setup(FIXTURE_DATA(axvcpu) * self, int vcpu, __u64 id, __u64 ar
 	}
 
 	return axvcpu_ioctl(vcpu, AXVCPU_VCPU_SETUP, &s);
+}
+
+static long vcpu_setup(FIXTURE_DATA(axvcpu) * self, int vcpu, __u64 id, __u64 arg)
+{
+	return vcpu_setup_flags(self, vcpu, id, arg, 0);
 }
 
 /* SET_ENTRY at ENTRY_GPA then SETUP as hart @hartid: 0 or -errno. */
@@ -310,6 +323,9 @@ static const struct ioctl_desc vcpu_ioctls[] = {
 	IOCTL_DESC(AXVCPU_VCPU_SET_RETURN_VALUE),
 	IOCTL_DESC(AXVCPU_VCPU_GET_STATE),
 	IOCTL_DESC(AXVCPU_VCPU_RUN),
+	IOCTL_DESC(AXVCPU_VCPU_IRQ_LINE),
+	IOCTL_DESC(AXVCPU_VCPU_GET_ONE_REG),
+	IOCTL_DESC(AXVCPU_VCPU_SET_ONE_REG),
 };
 
 static const unsigned long foreign_ioctls[] = {
@@ -395,6 +411,7 @@ TEST_F(axvcpu, check_cap_values)
 		AXVCPU_CAP_BACKEND, AXVCPU_CAP_MAX_VCPUS, AXVCPU_CAP_MAX_MEM_REGIONS,
 		AXVCPU_CAP_GUEST_PT_LEVELS, AXVCPU_CAP_RUN_PAGE_SIZE,
 		AXVCPU_CAP_MAX_GUEST_PHYS_BITS, AXVCPU_CAP_MAX_REGION_SIZE,
+		AXVCPU_CAP_SETUP_FLAGS, AXVCPU_CAP_IRQ_LINE, AXVCPU_CAP_ONE_REG,
 	};
 	struct axvcpu_cap c;
 	size_t i;
@@ -1051,23 +1068,59 @@ TEST_F(axvcpu, setup_bad_arch)
 	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
 }
 
+/*
+ * Setup flags outside AXVCPU_CAP_SETUP_FLAGS (each other bit alone, all of
+ * them, a supported one with an unsupported one) fail with EINVAL and leave
+ * the vCPU Created, to be set up afterwards.
+ */
 TEST_F(axvcpu, setup_bad_flags)
 {
-	static const __u32 flags[] = { 1U << 2, 0x80000000, ~0U };
 	struct axvcpu_setup s = { .arch = self->backend };
-	size_t i;
+	__u64 supported = ~0ULL;
+	unsigned int bit;
 
+	ASSERT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_SETUP_FLAGS, &supported));
+	ASSERT_EQ(0ULL, supported >> 32);
 	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
-	for (i = 0; i < ARRAY_SIZE(flags); i++) {
-		s.flags = flags[i];
+	for (bit = 0; bit < 34; bit++) {
+		s.flags = bit < 32 ? 1U << bit : bit == 32 ? ~0U : supported | 1U << 31;
+		if (bit < 32 && (supported & s.flags))
+			continue;
 		EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SETUP, &s), EINVAL)
-			TH_LOG("flags %#x", flags[i]);
+			TH_LOG("flags %#x", s.flags);
 		EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
 	}
 	if (!self->arch)
 		return;
 	EXPECT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0));
 	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+}
+
+/* Every flag AXVCPU_CAP_SETUP_FLAGS lists is accepted, alone and together. */
+TEST_F(axvcpu, setup_supported_flags)
+{
+	__u64 supported = 0;
+	unsigned int bit, id = 1;
+	__u32 flags;
+	int vcpu;
+
+	if (!self->arch)
+		SKIP(return, NO_PROFILE);
+	ASSERT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_SETUP_FLAGS, &supported));
+	for (bit = 0; bit <= 32; bit++) {
+		flags = bit < 32 ? 1U << bit : supported;
+		if (bit < 32 && !(supported & flags))
+			continue;
+		ASSERT_GT(self->max_vcpus, id);
+		vcpu = axvcpu_create_vcpu(self->vm, id);
+		ASSERT_LE(0, vcpu);
+		ASSERT_EQ(0, set_entry(vcpu, ENTRY_GPA));
+		EXPECT_EQ(0, vcpu_setup_flags(self, vcpu, id, 0, flags))
+			TH_LOG("flags %#x", flags);
+		EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(vcpu));
+		close(vcpu);
+		id++;
+	}
 }
 
 TEST_F(axvcpu, setup_reserved_nonzero)
@@ -1252,6 +1305,201 @@ TEST_F(axvcpu, inject_interrupt_efault)
 {
 	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_INJECT_INTERRUPT, NULL), EFAULT);
 	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_INJECT_INTERRUPT, 1), EFAULT);
+}
+
+/* ------------------------------------------------- lines and ONE_REG */
+
+/*
+ * AXVCPU_CAP_SETUP_FLAGS, _IRQ_LINE and _ONE_REG as the backend's guest
+ * ABI has them: riscv64 both setup flags, the line and ONE_REG; arm64 and
+ * x86_64 none of them.
+ */
+TEST_F(axvcpu, check_cap_features)
+{
+	__u64 flags = ~0ULL, line = ~0ULL, one = ~0ULL;
+
+	ASSERT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_SETUP_FLAGS, &flags));
+	ASSERT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_IRQ_LINE, &line));
+	ASSERT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_ONE_REG, &one));
+	if (!self->arch) {
+		EXPECT_GE(1ULL, line);
+		EXPECT_GE(1ULL, one);
+		EXPECT_EQ(0ULL, flags >> 32);
+		return;
+	}
+	EXPECT_EQ(self->arch->setup_flags, flags);
+	EXPECT_EQ((__u64)self->arch->irq_line, line);
+	EXPECT_EQ((__u64)self->arch->one_reg, one);
+}
+
+/* The single-letter extensions and "_sstc" of the first "isa" line in /proc/cpuinfo. */
+static bool host_isa(__u64 *isa)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[1024], *p;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		p = strstr(line, ": rv64");
+		if (strncmp(line, "isa", 3) || !p)
+			continue;
+		found = true;
+		*isa = strstr(p, "_sstc") ? AXVCPU_RISCV_ISA_SSTC : 0;
+		for (p += 6; *p >= 'a' && *p <= 'z'; p++)
+			*isa |= 1ULL << (*p - 'a');
+	}
+	fclose(f);
+	return found;
+}
+
+#define ISA_BIT(c)	(1ULL << ((c) - 'a'))
+
+/*
+ * AXVCPU_CAP_RISCV_ISA: riscv64 only (EINVAL elsewhere). i, m, a and c;
+ * f and d if the host has both, Sstc if the host has it (as its
+ * /proc/cpuinfo says); never h or v, nothing else.
+ */
+TEST_F(axvcpu, check_cap_riscv_isa)
+{
+	const __u64 base = ISA_BIT('i') | ISA_BIT('m') | ISA_BIT('a') | ISA_BIT('c');
+	const __u64 fd = ISA_BIT('f') | ISA_BIT('d');
+	__u64 isa = 0, host = 0, want;
+
+	if (self->backend != AXVCPU_BACKEND_RISCV_H) {
+		EXPECT_ERRNO(axvcpu_check_cap(self->fd, AXVCPU_CAP_RISCV_ISA, &isa),
+			     EINVAL);
+		return;
+	}
+	ASSERT_EQ(0, axvcpu_check_cap(self->fd, AXVCPU_CAP_RISCV_ISA, &isa));
+	ASSERT_EQ(base, isa & base) TH_LOG("isa %#llx", (unsigned long long)isa);
+	EXPECT_EQ(0ULL, isa & (ISA_BIT('h') | ISA_BIT('v')));
+	if (!host_isa(&host))
+		SKIP(return, "no isa line in /proc/cpuinfo");
+	want = base | ((host & fd) == fd ? fd : 0) | (host & AXVCPU_RISCV_ISA_SSTC);
+	EXPECT_EQ(want, isa)
+		TH_LOG("host isa %#llx: want %#llx, got %#llx", (unsigned long long)host,
+		       (unsigned long long)want, (unsigned long long)isa);
+}
+
+static long irq_line(int vcpu, __u32 vector, __u32 level)
+{
+	struct axvcpu_irq_line l = { .vector = vector, .level = level };
+
+	return axvcpu_ioctl(vcpu, AXVCPU_VCPU_IRQ_LINE, &l);
+}
+
+/*
+ * IRQ_LINE: where the backend has lines (riscv64: vector 9), that one
+ * takes levels 0 and 1, on a Created or a set-up vCPU; any other vector or
+ * level fails with EINVAL. Without lines every call fails with EINVAL.
+ */
+TEST_F(axvcpu, irq_line_vectors_and_levels)
+{
+	static const __u32 vectors[] = { 0, 1, 5, 9, 10, 32, 0x80000009, ~0U };
+	static const __u32 levels[] = { 0, 1, 2, 0x80000001, ~0U };
+	size_t i, j, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < ARRAY_SIZE(vectors); i++) {
+			for (j = 0; j < ARRAY_SIZE(levels); j++) {
+				bool ok = self->arch && self->arch->irq_line &&
+					  vectors[i] == 9 && levels[j] <= 1;
+
+				EXPECT_EQ(ok ? 0 : -EINVAL,
+					  irq_line(self->vcpu, vectors[i], levels[j]))
+					TH_LOG("vector %#x level %#x", vectors[i], levels[j]);
+			}
+		}
+		if (!self->arch)
+			return;
+		if (!pass)
+			ASSERT_EQ(0, vcpu_start(self, self->vcpu, 0));
+	}
+	EXPECT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(self->vcpu));
+}
+
+TEST_F(axvcpu, irq_line_efault)
+{
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_IRQ_LINE, NULL), EFAULT);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_IRQ_LINE, 1), EFAULT);
+}
+
+static long get_one_reg(int vcpu, __u64 id, __u64 *val)
+{
+	struct axvcpu_one_reg r = { .id = id, .value = 0x5a5a5a5a5a5a5a5aULL };
+	long ret = axvcpu_ioctl(vcpu, AXVCPU_VCPU_GET_ONE_REG, &r);
+
+	*val = r.value;
+	return ret;
+}
+
+static long set_one_reg(int vcpu, __u64 id, __u64 val)
+{
+	struct axvcpu_one_reg r = { .id = id, .value = val };
+
+	return axvcpu_ioctl(vcpu, AXVCPU_VCPU_SET_ONE_REG, &r);
+}
+
+/* ONE_REG on a vCPU not set up yet fails with ENOEXEC, on every backend. */
+TEST_F(axvcpu, one_reg_created)
+{
+	static const __u64 ids[] = { 0, AXVCPU_REG_RISCV_PC, AXVCPU_REG_RISCV_GPR(1), ~0ULL };
+	__u64 val;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++) {
+		EXPECT_ERRNO(get_one_reg(self->vcpu, ids[i], &val), ENOEXEC);
+		EXPECT_EQ(0x5a5a5a5a5a5a5a5aULL, val);
+		EXPECT_ERRNO(set_one_reg(self->vcpu, ids[i], 0), ENOEXEC);
+	}
+	EXPECT_EQ(AXVCPU_STATE_CREATED, axvcpu_get_state(self->vcpu));
+}
+
+/*
+ * ONE_REG on a set-up vCPU: an id of no arch, or of another arch, fails
+ * with ENOENT; a backend without ONE_REG fails every id so. With it, the
+ * pc reads the entry point and the argument register reads the argument.
+ */
+TEST_F(axvcpu, one_reg_ids)
+{
+	static const __u64 ids[] = {
+		0, 1ULL << 16, (0xffULL << 56) | (1ULL << 16) | 1, ~0ULL,
+		(1ULL << 56) | (1ULL << 16) | 1, (2ULL << 56) | (1ULL << 16) | 1,
+		AXVCPU_REG_RISCV_PC, AXVCPU_REG_RISCV_GPR(11),
+	};
+	bool riscv = self->backend == AXVCPU_BACKEND_RISCV_H;
+	__u64 val;
+	size_t i;
+
+	if (!self->arch)
+		SKIP(return, NO_PROFILE);
+	ASSERT_EQ(0, set_entry(self->vcpu, ENTRY_GPA));
+	ASSERT_EQ(0, vcpu_setup(self, self->vcpu, 0, 0x4242));
+	for (i = 0; i < ARRAY_SIZE(ids); i++) {
+		if (riscv && self->arch->one_reg && (ids[i] >> 56) == 3)
+			continue;
+		EXPECT_ERRNO(get_one_reg(self->vcpu, ids[i], &val), ENOENT)
+			TH_LOG("GET %#llx", (unsigned long long)ids[i]);
+		EXPECT_ERRNO(set_one_reg(self->vcpu, ids[i], 0), ENOENT)
+			TH_LOG("SET %#llx", (unsigned long long)ids[i]);
+	}
+	if (!riscv || !self->arch->one_reg)
+		return;
+	EXPECT_EQ(0, get_one_reg(self->vcpu, AXVCPU_REG_RISCV_PC, &val));
+	EXPECT_EQ(ENTRY_GPA, val);
+	EXPECT_EQ(0, get_one_reg(self->vcpu, AXVCPU_REG_RISCV_GPR(11), &val));
+	EXPECT_EQ(0x4242ULL, val);
+}
+
+TEST_F(axvcpu, one_reg_efault)
+{
+	if (!self->arch)
+		SKIP(return, NO_PROFILE);
+	ASSERT_EQ(0, vcpu_start(self, self->vcpu, 0));
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_GET_ONE_REG, NULL), EFAULT);
+	EXPECT_ERRNO(axvcpu_ioctl(self->vcpu, AXVCPU_VCPU_SET_ONE_REG, 1), EFAULT);
 }
 
 TEST_F(axvcpu, regs_roundtrip)

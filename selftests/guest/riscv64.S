@@ -21,13 +21,6 @@
 
 	.section .text.axvcpu_guest, "ax", @progbits
 
-#define SIE_SSIE	(1 << 1)
-#define SIE_STIE	(1 << 5)
-#define SIE_SEIE	(1 << 9)
-#define SSTATUS_SIE	(1 << 1)
-#define SSTATUS_SPIE	(1 << 5)
-#define SIP_SSIP	(1 << 1)
-
 .macro SBI_CALL eid, fid
 	li	a7, \eid
 	li	a6, \fid
@@ -704,3 +697,455 @@ BEGIN count_regs
 	REPORT	s4
 	DONE
 END count_regs
+
+/*
+ * The body of halt_wait, also hart 1's part of kipi: wait for one
+ * interrupt in a WFI loop. a1: the sie bits to enable (low 16 bits) and,
+ * from bit HALT_TICKS_SHIFT up, a delay in timer ticks to program the
+ * guest's own timer (stimecmp) with, if nonzero. HALT_READY is set just
+ * before the loop. The handler records scause, clears sip.SSIP, disarms
+ * the timer after a timer interrupt and returns with interrupts off; the
+ * program then REPORTs scause and DONE.
+ */
+.macro HALT_WAIT_BODY name
+	lla	t0, \name\()_handler
+	csrw	stvec, t0
+	li	s3, 0
+	li	t0, 0xffff
+	and	t1, a1, t0
+	csrs	sie, t1
+	srli	t2, a1, HALT_TICKS_SHIFT
+	beqz	t2, 1f
+	rdtime	t3
+	add	t3, t3, t2
+	csrw	CSR_STIMECMP, t3
+1:	li	t0, GUEST_RAM_BASE + GUEST_DATA_OFF
+	li	t1, 1
+	sd	t1, HALT_READY(t0)
+	csrsi	sstatus, SSTATUS_SIE
+2:	bnez	s3, 3f
+	wfi
+	j	2b
+3:	REPORT	s4
+	DONE
+
+	.balign 4
+\name\()_handler:
+	csrr	s4, scause
+	li	s3, 1
+	li	t0, SIP_SSIP
+	csrc	sip, t0
+	li	t0, SCAUSE_INTERRUPT | 5
+	bne	s4, t0, 4f
+	li	t0, -1
+	csrw	CSR_STIMECMP, t0
+4:	li	t0, SSTATUS_SPIE
+	csrc	sstatus, t0
+	sret
+.endm
+
+BEGIN halt_wait
+	HALT_WAIT_BODY halt_wait
+END halt_wait
+
+/*
+ * irq_level: take external interrupts with SEIE and SIE on. REPORT 0 (the
+ * VMM asserts its line then); the handler REPORTs scause on every entry
+ * and returns with interrupts on, acknowledging nothing. After 10 ms of
+ * guest time in the main program, REPORT the handler's entries; DONE.
+ */
+BEGIN irq_level
+	lla	t0, irq_level_handler
+	csrw	stvec, t0
+	li	s3, 0
+	li	t0, SIE_SEIE
+	csrs	sie, t0
+	csrsi	sstatus, SSTATUS_SIE
+	REPORT	zero
+	li	t4, IRQ_COUNT_TICKS / 5
+	rdtime	t3
+	add	t3, t3, t4
+1:	rdtime	t5
+	bltu	t5, t3, 1b
+	csrci	sstatus, SSTATUS_SIE
+	REPORT	s3
+	DONE
+
+	.balign 4
+irq_level_handler:
+	addi	s3, s3, 1
+	csrr	s4, scause
+	REPORT	s4
+	sret
+END irq_level
+
+/*
+ * kipi: hart 1 waits for a software interrupt as halt_wait does. Hart 0
+ * waits for hart 1's HALT_READY, then 50 ms of guest time for it to
+ * reach its WFI, sends it an IPI (hart mask 1 << 1, base 0), REPORTs the
+ * SBI status and DONE.
+ */
+BEGIN kipi
+	bnez	a0, 3f
+	li	s1, GUEST_RAM_BASE + GUEST_DATA_OFF
+1:	ld	t0, HALT_READY(s1)
+	beqz	t0, 1b
+	li	t4, IRQ_COUNT_TICKS
+	rdtime	t3
+	add	t3, t3, t4
+2:	rdtime	t5
+	bltu	t5, t3, 2b
+	li	a0, 1 << 1
+	li	a1, 0
+	SBI_CALL SBI_EXT_IPI, 0
+	mv	s2, a0
+	REPORT	s2
+	DONE
+
+3:	li	a1, SIE_SSIE
+	HALT_WAIT_BODY kipi
+END kipi
+
+/*
+ * rfence: the RFENCE calls, each (a0, a1) stored at arg + 16 * n as
+ * sbi_base does; the caller is hart 0, the only one.
+ */
+.macro RFENCE_CALL n, fid, mask, base
+	li	a0, \mask
+	li	a1, \base
+	li	a2, 0
+	li	a3, -1
+	li	a4, 0
+	SBI_STORE \n, SBI_EXT_RFENCE, \fid
+.endm
+
+BEGIN rfence
+	mv	s1, a1
+	SBI_PROBE 0, SBI_EXT_RFENCE
+	RFENCE_CALL 1, 0, 1, 0		/* remote_fence_i(self) */
+	RFENCE_CALL 2, 1, 1, 0		/* remote_sfence_vma(self, all) */
+	RFENCE_CALL 3, 2, 1, 0		/* remote_sfence_vma_asid(self, all, 0) */
+	RFENCE_CALL 4, 1, 0, -1		/* remote_sfence_vma(every hart) */
+	RFENCE_CALL 5, 0, 0xff, 8	/* harts 8..15: none exists */
+	RFENCE_CALL 6, 3, 1, 0		/* remote_hfence_gvma_vmid */
+	RFENCE_CALL 7, 4, 1, 0		/* remote_hfence_gvma */
+	RFENCE_CALL 8, 5, 1, 0		/* remote_hfence_vvma_asid */
+	RFENCE_CALL 9, 6, 1, 0		/* remote_hfence_vvma */
+	RFENCE_CALL 10, 7, 1, 0		/* no such function */
+	DONE
+END rfence
+
+/*
+ * rfence_tlb: both harts turn on the VMM's Sv39 tables (PT_*). They play
+ * RF_ROUNDS rounds k = 1, 2, ... Hart 1 drops its own TLB (sfence.vma),
+ * then loops: reads PT_VA, sets RF_READY = k, counts the read in RF_TICK,
+ * until RF_GO = k; then it reads PT_VA once more into RF_RESULT + 8 * k.
+ * Hart 0 waits for RF_READY = k (hart 1's TLB holds PT_VA) and for
+ * RF_TICK to move while it spins a little (hart 1 runs right now, not
+ * preempted), points PT_VA's PTE at page B in odd rounds and page A in
+ * even ones, makes a remote_sfence_vma of PT_VA on hart 1 in even rounds,
+ * and sets RF_GO = k. No exit in between; at the end hart 0 REPORTs the
+ * OR of its SBI statuses.
+ */
+BEGIN rfence_tlb
+	li	t0, PT_SATP
+	csrw	satp, t0
+	sfence.vma
+	li	s1, GUEST_RAM_BASE + GUEST_DATA_OFF
+	li	s2, PT_VA
+	li	s3, 1
+	li	s4, RF_ROUNDS + 1
+	li	s5, 0
+	bnez	a0, 5f
+	li	s6, GUEST_RAM_BASE + PT_L0_OFF
+	li	s7, PTE_TO(GUEST_RAM_BASE + PT_PAGE_A_OFF, PTE_VRWAD)
+	li	s8, PTE_TO(GUEST_RAM_BASE + PT_PAGE_B_OFF, PTE_VRWAD)
+	li	s9, 0
+1:	ld	t0, RF_READY(s1)
+	bne	t0, s3, 1b
+	/* Only while hart 1 runs: its RF_TICK moves within a few loops. */
+7:	ld	t2, RF_TICK(s1)
+	li	t3, 64
+8:	addi	t3, t3, -1
+	bnez	t3, 8b
+	ld	t4, RF_TICK(s1)
+	beq	t2, t4, 7b
+	andi	t0, s3, 1
+	mv	t1, s7
+	beqz	t0, 2f
+	mv	t1, s8
+2:	sd	t1, 0(s6)
+	fence	rw, rw
+	andi	t0, s3, 1
+	bnez	t0, 3f
+	li	a0, 1 << 1
+	li	a1, 0
+	li	a2, PT_VA
+	li	a3, 4096
+	SBI_CALL SBI_EXT_RFENCE, 1
+	or	s9, s9, a0
+3:	fence	rw, rw
+	sd	s3, RF_GO(s1)
+	addi	s3, s3, 1
+	bne	s3, s4, 1b
+	REPORT	s9
+	DONE
+
+5:	sfence.vma
+6:	ld	t0, 0(s2)
+	addi	s5, s5, 1
+	sd	s3, RF_READY(s1)
+	sd	s5, RF_TICK(s1)
+	ld	t1, RF_GO(s1)
+	bne	t1, s3, 6b
+	ld	t0, 0(s2)
+	slli	t1, s3, 3
+	add	t1, t1, s1
+	sd	t0, RF_RESULT(t1)
+	addi	s3, s3, 1
+	bne	s3, s4, 5b
+	DONE
+END rfence_tlb
+
+/*
+ * dbcn: REPORT probe_extension of DBCN and of the legacy putchar (a1),
+ * then console_write(5, dbcn_msg, 0) with a3..a5 = 0x33, 0x44, 0x55, and
+ * REPORT a0 .. a3 after it; REPORT a0 after the legacy putchar('x') and
+ * after the legacy getchar; DONE.
+ */
+BEGIN dbcn
+	li	a0, SBI_EXT_DBCN
+	SBI_CALL SBI_EXT_BASE, 3
+	mv	s2, a1
+	REPORT	s2
+	li	a0, SBI_EXT_LEGACY_PUTCHAR
+	SBI_CALL SBI_EXT_BASE, 3
+	mv	s2, a1
+	REPORT	s2
+	li	a0, 5
+	lla	a1, dbcn_msg
+	li	a2, 0
+	li	a3, 0x33
+	li	a4, 0x44
+	li	a5, 0x55
+	SBI_CALL SBI_EXT_DBCN, 0
+	.globl	dbcn_ret
+dbcn_ret:
+	mv	s2, a0
+	mv	s3, a1
+	mv	s4, a2
+	mv	s5, a3
+	REPORT	s2
+	REPORT	s3
+	REPORT	s4
+	REPORT	s5
+	li	a0, 'x'
+	SBI_CALL SBI_EXT_LEGACY_PUTCHAR, 0
+	mv	s2, a0
+	REPORT	s2
+	SBI_CALL SBI_EXT_LEGACY_GETCHAR, 0
+	mv	s2, a0
+	REPORT	s2
+	DONE
+	.globl	dbcn_msg
+dbcn_msg:
+	.ascii	"hello"
+END dbcn
+
+/*
+ * hsm_restart: hart 0 starts hart 1 at hsm_restart_first (CPU_UP, the VMM
+ * sets hart 1 up and runs it), which REPORTs a0 and a1, turns on paging
+ * (the VMM's PT_SATP), FP and interrupts, and stops (CPU_DOWN). Hart 0
+ * REPORTs its hart_start's a0, then hart_get_status(1)'s a0 and a1; starts
+ * hart 1 again at hsm_restart_again with HSM_OPAQUE2 (CPU_UP) and REPORTs
+ * a0; REPORTs the status (a1) and a third hart_start's a0; REPORTs 0x5e,
+ * when the VMM runs hart 1: it REPORTs a0, a1, satp and sstatus's SIE
+ * and FS there, and DONE. Hart 0 REPORTs the status (a1) and a fourth
+ * hart_start's a0, then hart_suspend's a0 for types 0x80000000 and 5;
+ * suspends (type 0) and REPORTs a0; DONE.
+ */
+.macro HSM_START entry, opaque
+	li	a0, 1
+	lla	a1, \entry
+	li	a2, \opaque
+	SBI_CALL SBI_EXT_HSM, SBI_HSM_HART_START
+	mv	s2, a0
+	REPORT	s2
+.endm
+
+.macro HSM_STATUS
+	li	a0, 1
+	SBI_CALL SBI_EXT_HSM, SBI_HSM_HART_STATUS
+	mv	s2, a1
+	REPORT	s2
+.endm
+
+.macro HSM_SUSPEND type
+	li	a0, \type
+	li	a1, 0
+	li	a2, 0
+	SBI_CALL SBI_EXT_HSM, SBI_HSM_HART_SUSPEND
+.endm
+
+BEGIN hsm_restart
+	HSM_START hsm_restart_first, HSM_OPAQUE
+	li	a0, 1
+	SBI_CALL SBI_EXT_HSM, SBI_HSM_HART_STATUS
+	mv	s2, a0
+	mv	s3, a1
+	REPORT	s2
+	REPORT	s3
+	HSM_START hsm_restart_again, HSM_OPAQUE2
+	HSM_STATUS
+	HSM_START hsm_restart_again, HSM_OPAQUE2
+	li	s2, 0x5e
+	REPORT	s2
+	HSM_STATUS
+	HSM_START hsm_restart_again, HSM_OPAQUE2
+	HSM_SUSPEND 0x80000000
+	mv	s2, a0
+	REPORT	s2
+	HSM_SUSPEND 5
+	mv	s2, a0
+	REPORT	s2
+	HSM_SUSPEND 0
+	.globl	hsm_restart_suspend_ret
+hsm_restart_suspend_ret:
+	mv	s2, a0
+	REPORT	s2
+	DONE
+
+	.balign 4
+	.globl	hsm_restart_first
+hsm_restart_first:
+	mv	s2, a0
+	mv	s3, a1
+	REPORT	s2
+	REPORT	s3
+	li	t0, PT_SATP
+	csrw	satp, t0
+	sfence.vma
+	li	t0, SSTATUS_FS_INITIAL | SSTATUS_SIE
+	csrs	sstatus, t0
+	SBI_CALL SBI_EXT_HSM, SBI_HSM_HART_STOP
+	FAIL	1
+
+	.balign 4
+	.globl	hsm_restart_again
+hsm_restart_again:
+	mv	s2, a0
+	mv	s3, a1
+	csrr	s4, satp
+	csrr	t0, sstatus
+	li	t1, SSTATUS_FS | SSTATUS_SIE
+	and	s5, t0, t1
+	REPORT	s2
+	REPORT	s3
+	REPORT	s4
+	REPORT	s5
+	DONE
+END hsm_restart
+
+/*
+ * fp: turn FP on (sstatus.FS = Initial), put FP_SEED + n * FP_STEP in
+ * f0 .. f31 and FP_FCSR in fcsr, REPORT sstatus.FS; then (after the VMM
+ * ran with FP values of its own) REPORT how many of f0 .. f31 and fcsr
+ * differ from that; DONE.
+ */
+#define FP_REGS	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, \
+		16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+
+BEGIN fp
+	li	t0, SSTATUS_FS_INITIAL
+	csrs	sstatus, t0
+	li	t1, FP_SEED
+	li	t2, FP_STEP
+	.irp	n, FP_REGS
+	fmv.d.x	f\n, t1
+	add	t1, t1, t2
+	.endr
+	li	t0, FP_FCSR
+	fscsr	t0
+	csrr	t0, sstatus
+	li	t1, SSTATUS_FS
+	and	s2, t0, t1
+	REPORT	s2
+	li	t1, FP_SEED
+	li	t2, FP_STEP
+	li	s3, 0
+	.irp	n, FP_REGS
+	fmv.x.d	t0, f\n
+	beq	t0, t1, 1f
+	addi	s3, s3, 1
+1:	add	t1, t1, t2
+	.endr
+	frcsr	t0
+	li	t1, FP_FCSR
+	beq	t0, t1, 2f
+	addi	s3, s3, 1
+2:	REPORT	s3
+	DONE
+END fp
+
+/*
+ * fp_off: an FP instruction with FP off in sstatus, as at reset, traps to
+ * the guest's own handler: it REPORTs scause, sepc and sstatus.FS; DONE.
+ */
+BEGIN fp_off
+	lla	t0, fp_off_handler
+	csrw	stvec, t0
+	li	t1, FP_SEED
+	.globl	fp_off_insn
+fp_off_insn:
+	fmv.d.x	f0, t1
+	FAIL	1
+
+	.balign 4
+fp_off_handler:
+	csrr	s2, scause
+	csrr	s3, sepc
+	csrr	t0, sstatus
+	li	t1, SSTATUS_FS
+	and	s4, t0, t1
+	REPORT	s2
+	REPORT	s3
+	REPORT	s4
+	DONE
+END fp_off
+
+/*
+ * one_reg: write stvec, sscratch, sepc, satp and sie, put a value in s2,
+ * REPORT 0 and FAIL: the VMM reads them with GET_ONE_REG, writes
+ * sscratch, sepc and s3 with SET_ONE_REG and the pc to one_reg_cont,
+ * where sscratch, sepc and s3 are REPORTed; DONE.
+ */
+BEGIN one_reg
+	lla	t0, one_reg_handler
+	csrw	stvec, t0
+	li	t0, ONE_REG_SSCRATCH
+	csrw	sscratch, t0
+	li	t0, ONE_REG_SEPC
+	csrw	sepc, t0
+	csrw	satp, zero
+	li	t0, SIE_SSIE | SIE_SEIE
+	csrs	sie, t0
+	li	s2, ONE_REG_S2
+	REPORT	zero
+	.globl	one_reg_ret
+one_reg_ret:
+	FAIL	1
+
+	.globl	one_reg_cont
+one_reg_cont:
+	csrr	t0, sscratch
+	REPORT	t0
+	csrr	t0, sepc
+	REPORT	t0
+	REPORT	s3
+	DONE
+
+	.balign 4
+	.globl	one_reg_handler
+one_reg_handler:
+	FAIL	2
+END one_reg
