@@ -1589,6 +1589,20 @@ TEST_F(riscv, fp_off_illegal_in_guest)
 	vm_destroy(&vm);
 }
 
+/* fcsr with FP off: the guest's illegal instruction, as on a real hart. */
+TEST_F(riscv, fp_csr_off_illegal_in_guest)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, fp_csr_off_begin, fp_csr_off_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, SCAUSE_ILLEGAL_INSN,
+		       guest_addr(fp_csr_off_begin, fp_csr_off_insn), 0);
+	vm_destroy(&vm);
+}
+
 /* ---------------------------------------------------------------- ONE_REG */
 
 /*

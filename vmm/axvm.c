@@ -536,6 +536,23 @@ static int create_vm(const struct image *kernel, const struct image *initrd,
 
 /* --------------------------------------------------------------- summary */
 
+/* The run pages' exit and halt counters, summed (read racily: figures). */
+void vm_counters(u64 *exits, u64 *halts)
+{
+	const struct vcpu *v;
+	unsigned int i;
+
+	*exits = 0;
+	*halts = 0;
+	for (i = 0; i < vm.ncpus; i++) {
+		v = &vm.vcpus[i];
+		if (!v->run || v->run == MAP_FAILED)
+			continue;
+		*exits += __atomic_load_n(&v->run->exits, __ATOMIC_RELAXED);
+		*halts += __atomic_load_n(&v->run->halts, __ATOMIC_RELAXED);
+	}
+}
+
 static void print_markers(void)
 {
 	const struct marker *b = console_marker(MARK_BOOT);
@@ -557,8 +574,10 @@ static void print_markers(void)
 	}
 	wall = m1->wall - m0->wall;
 	cpu = m1->cpu - m0->cpu;
-	axvm_msg("'%s'..'%s': %.2f s, host CPU %.2f s (%.1f%% of one CPU)",
-		 m0->str, m1->str, wall, cpu, wall > 0 ? 100 * cpu / wall : 0);
+	axvm_msg("'%s'..'%s': %.2f s, host CPU %.2f s (%.1f%% of one CPU), %llu exits, %llu halts",
+		 m0->str, m1->str, wall, cpu, wall > 0 ? 100 * cpu / wall : 0,
+		 (unsigned long long)(m1->exits - m0->exits),
+		 (unsigned long long)(m1->halts - m0->halts));
 }
 
 static size_t add_count(char *buf, size_t len, size_t size, const char *name,

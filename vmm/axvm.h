@@ -61,6 +61,7 @@ double now(void);
 #define SIZE_STR	32
 const char *size_str(char buf[SIZE_STR], u64 n);
 double cpu_time(void);
+void vm_counters(u64 *exits, u64 *halts);
 
 /*
  * ns16550a UART (uart.c). Registers by offset (0..7, register shift 0),
@@ -150,6 +151,7 @@ struct marker {
 	const char *str;
 	bool seen;
 	double wall, cpu;	/* when the line containing @str completed */
+	u64 exits, halts;	/* the module's counters then, all vCPUs */
 };
 
 int console_init(const char *boot_marker, const char *begin, const char *end);

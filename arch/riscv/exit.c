@@ -148,6 +148,10 @@ static int gstage_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 
 /* ------------------------------------------ illegal/virtual instructions */
 
+/* The FP CSRs: fflags, frm, fcsr. */
+#define RVH_CSR_FFLAGS	0x001
+#define RVH_CSR_FCSR	0x003
+
 static int csr_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 		    const struct rvh_csr_insn *ci)
 {
@@ -207,7 +211,12 @@ static int insn_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 		return axvcpu_riscv_irq_pending(vcpu) ? AXVCPU_EXIT_NOTHING :
 							AXVCPU_EXIT_HALT;
 	}
-	if (!axvcpu_riscv_decode_csr(insn, &ci))
+	/*
+	 * fflags, frm and fcsr trap only with FP off for the guest (fp.c):
+	 * its illegal instruction, as on a real hart, not a CSR exit.
+	 */
+	if (!axvcpu_riscv_decode_csr(insn, &ci) &&
+	    (ci.csr < RVH_CSR_FFLAGS || ci.csr > RVH_CSR_FCSR))
 		return csr_exit(vcpu, run, &ci);
 	return redirect_trap(rv, EXC_INST_ILLEGAL, insn);
 }

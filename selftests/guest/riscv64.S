@@ -1114,6 +1114,19 @@ fp_off_handler:
 END fp_off
 
 /*
+ * fp_csr_off: the same with an access to fcsr, an FP CSR: an illegal
+ * instruction for the guest's handler, not a CSR exit for the VMM.
+ */
+BEGIN fp_csr_off
+	lla	t0, fp_off_handler
+	csrw	stvec, t0
+	.globl	fp_csr_off_insn
+fp_csr_off_insn:
+	frcsr	t1
+	FAIL	1
+END fp_csr_off
+
+/*
  * one_reg: write stvec, sscratch, sepc, satp and sie, put a value in s2,
  * REPORT 0 and FAIL: the VMM reads them with GET_ONE_REG, writes
  * sscratch, sepc and s3 with SET_ONE_REG and the pc to one_reg_cont,

@@ -169,6 +169,7 @@ GUEST_PROGRAM(dbcn);
 GUEST_PROGRAM(hsm_restart);
 GUEST_PROGRAM(fp);
 GUEST_PROGRAM(fp_off);
+GUEST_PROGRAM(fp_csr_off);
 GUEST_PROGRAM(one_reg);
 
 /* Labels inside programs, for checking pcs and entry points. */
@@ -183,6 +184,7 @@ extern const char hsm_restart_first[];	/* hart 1's first start */
 extern const char hsm_restart_again[];	/* hart 1's restart */
 extern const char hsm_restart_suspend_ret[]; /* after hart_suspend(0) */
 extern const char fp_off_insn[];	/* the FP instruction with FS off */
+extern const char fp_csr_off_insn[];	/* the fcsr access with FS off */
 extern const char one_reg_ret[];	/* after its first REPORT */
 extern const char one_reg_handler[];	/* its stvec */
 extern const char one_reg_cont[];	/* where the VMM sends it */
