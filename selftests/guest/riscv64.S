@@ -1118,12 +1118,24 @@ END fp_off
  * instruction for the guest's handler, not a CSR exit for the VMM.
  */
 BEGIN fp_csr_off
-	lla	t0, fp_off_handler
+	lla	t0, fp_csr_off_handler
 	csrw	stvec, t0
 	.globl	fp_csr_off_insn
 fp_csr_off_insn:
 	frcsr	t1
 	FAIL	1
+
+	.balign 4
+fp_csr_off_handler:
+	csrr	s2, scause
+	csrr	s3, sepc
+	csrr	t0, sstatus
+	li	t1, SSTATUS_FS
+	and	s4, t0, t1
+	REPORT	s2
+	REPORT	s3
+	REPORT	s4
+	DONE
 END fp_csr_off
 
 /*
