@@ -6,10 +6,16 @@
  * kernel argument:
  *   test   dump the KUnit results, run every program in /selftests, scan
  *          for leaks with kmemleak, unload the modules;
- *   demo   run /bin/demo;
+ *   linux  boot the Linux guest in /guest (the host's own kernel image and
+ *          an initramfs whose /init is testing/guest-init.c) under
+ *          /bin/axvm on 2 vCPUs (at most "axlimit=" seconds, 600 by
+ *          default), unload axvcpu, scan for leaks;
+ *   demo   the same Linux guest if there is one, without the leak scan,
+ *          else run /bin/demo;
  *   bench  run /bin/bench;
  * and powers off. Results go between "AXV: ..." markers on the console
- * for testing/vm.py.
+ * for testing/vm.py; a program's output (the guest's console, for axvm)
+ * between "AXV: RUN-BEGIN <program>" and "AXV: RUN-END <program>".
  *
  * With "axout=kmsg" (x86_64 under Bochs, where user output and kernel
  * messages interleave byte by byte on the serial console), every line goes
@@ -21,6 +27,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,6 +238,16 @@ static void unload_module(const char *name)
 	    r ? strerror(errno) : "");
 }
 
+static pid_t child;		/* run()'s program */
+static int kills;		/* signals on_alarm() sent it */
+
+/* A time limit for run(): SIGTERM, then SIGKILL 30 s later. */
+static void on_alarm(int sig)
+{
+	kill(child, kills++ ? SIGKILL : SIGTERM);
+	alarm(30);
+}
+
 static int run(const char *prog, char *const argv[])
 {
 	int st, s = -1, m = open_pty(&s);
@@ -248,17 +265,68 @@ static int run(const char *prog, char *const argv[])
 		say("AXV: exec %s: %s\n", prog, strerror(errno));
 		_exit(127);
 	}
+	child = pid;
 	if (m >= 0) {
 		close(s);
 		/* Until the last writer is gone: then read() fails with EIO. */
-		while (pid > 0 && (n = read(m, buf, sizeof(buf))) > 0)
-			emit(buf, n);
+		while (pid > 0) {
+			n = read(m, buf, sizeof(buf));
+			if (n > 0)
+				emit(buf, n);
+			else if (!n || errno != EINTR)
+				break;
+		}
 		emit_flush();
 		close(m);
 	}
-	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+	if (pid < 0)
 		return -1;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* run(), its output between markers (what the demo shows). */
+static int run_shown(char *const argv[])
+{
+	int rc;
+
+	say("AXV: RUN-BEGIN %s\n", argv[0]);
+	rc = run(argv[0], argv);
+	say("AXV: RUN-END %s\n", argv[0]);
+	return rc;
+}
+
+/*
+ * The Linux guest: its console is axvm's stdin and stdout, axvm's summary
+ * ("axvm: ...") goes to stderr. Its boot log is what the demo shows, and
+ * what tells where a guest hung: no "quiet". A guest that hangs is
+ * stopped after "axlimit=" seconds (default 600): axvm then still prints
+ * its summary, and the teardown, unload and leak scan still run.
+ */
+static int run_linux(void)
+{
+	char *const argv[] = {
+		"/bin/axvm", "run", "--kernel", "/guest/Image",
+		"--initrd", "/guest/initrd.cpio", "--cpus", "2", "--mem", "256M",
+		"--cmdline", "console=ttyS0 earlycon=sbi panic=-1 kmemleak=off",
+		"--boot-marker", "axvm-guest:",
+		"--measure", "idle-begin,idle-end", NULL
+	};
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	const char *limit = getenv("axlimit");
+	int secs = limit ? atoi(limit) : 600, rc;
+
+	sigaction(SIGALRM, &sa, NULL);
+	kills = 0;
+	alarm(secs);
+	rc = run_shown(argv);
+	alarm(0);
+	if (kills)
+		say("AXV: %s timed out after %d s (%s)\n", argv[0], secs,
+		    kills > 1 ? "SIGTERM, then SIGKILL" : "SIGTERM");
+	return rc;
 }
 
 static void kunit_results(void)
@@ -366,12 +434,19 @@ int main(void)
 		scan_leaks();
 		unload_module("axvcpu_kunit");
 		unload_module("axvcpu");
+	} else if (!strcmp(mode, "linux") ||
+		   (!strcmp(mode, "demo") && !access("/guest/Image", F_OK))) {
+		rc = run_linux();
+		say("AXV: linux exit %d\n", rc);
+		unload_module("axvcpu");
+		if (!strcmp(mode, "linux"))
+			scan_leaks();
 	} else {
 		char prog[64];
 		char *const args[] = { prog, NULL };
 
 		snprintf(prog, sizeof(prog), "/bin/%s", mode);
-		rc = run(prog, args);
+		rc = run_shown(args);
 		say("AXV: %s exit %d\n", mode, rc);
 	}
 	if (kmsg < 0) {

@@ -2,20 +2,37 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build everything for one arch and run it in the emulated machine.
 #
-# usage: testing/run.sh test|demo|bench [ARCH]  (ARCH: riscv64, arm64, x86_64)
+# usage: testing/run.sh test|demo|bench|linux [ARCH]
+#        (ARCH: riscv64, arm64, x86_64; linux: riscv64 only)
 #
 # test: boot, load axvcpu.ko and axvcpu_kunit.ko (KUnit runs at load),
 #       run the kselftests, check kmemleak, unload; judged by testing/vm.py.
-# demo: boot and run a demo guest that prints a line through the VMM.
+# linux: boot, load axvcpu.ko and run a Linux guest under vmm/axvm on two
+#       vCPUs: the same kernel image, with testing/guest-init.c as its
+#       /init; then unload, check kmemleak.
+# demo: riscv64: that Linux guest; arm64, x86_64: a demo guest that prints
+#       a line through the VMM. Shows only the guest's console and the
+#       VMM's output (the whole console with AXV_VERBOSE=1, its tail on
+#       failure), then a verdict.
 # bench: boot and run the exit-loop benchmark through /dev/axvcpu and
 #       /dev/kvm side by side, on a kernel without the debug options.
 # riscv64 and arm64 run under QEMU TCG, x86_64 under Bochs (VMX).
 # AXV_APPEND adds kernel arguments (e.g. earlyprintk=serial on x86_64).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-mode=${1:?usage: $0 test|demo|bench [ARCH]}
+mode=${1:?usage: $0 test|demo|bench|linux [ARCH]}
 arch=${2:-riscv64}
+case $mode in
+test|demo|bench|linux) ;;
+*) die "unknown mode '$mode' (test, demo, bench, linux)" ;;
+esac
 axv_arch_vars "$arch"
+# The Linux guest: riscv64 only so far (axvm's machine is riscv64's).
+guest=0
+if [ "$mode" = linux ] || { [ "$mode" = demo ] && [ "$arch" = riscv64 ]; }; then
+	[ "$arch" = riscv64 ] || die "mode linux: not yet on $arch (riscv64 only)"
+	guest=1
+fi
 "$AXV_TOP/testing/deps.sh"
 KSRC=$(axv_ksrc)
 # AXV_KVARIANT=debug|release overrides (e.g. to measure the debug cost).
@@ -33,16 +50,38 @@ make -s -C "$B" ARCH=$KARCH CROSS_COMPILE=$CROSS M="$M" W=1 modules
 
 log "building userspace"
 R=$OUT/root
-axv_userspace "$R" "$KSRC"
-cp "$M"/*.ko "$R/modules/"
+axv_userspace "$R" "$KSRC" > "$OUT/userspace.log" 2>&1 ||
+	{ tail -30 "$OUT/userspace.log" >&2; die "userspace build failed (log: $OUT/userspace.log)"; }
+# The demo and the Linux guest need no KUnit module.
+case $mode in
+test|bench) cp "$M"/*.ko "$R/modules/" ;;
+*) cp "$M/axvcpu.ko" "$R/modules/" ;;
+esac
 # A backend's demo and benchmark exist once its vmm/guest-<arch>.S does.
 if [ "$mode" != test ] || [ -e "$AXV_TOP/vmm/guest-$arch.S" ]; then
-	make -s -C "$AXV_TOP/vmm" CROSS_COMPILE=$CROSS OUTPUT="$R/bin" KHDR="$B/uapi/include"
+	make -s -C "$AXV_TOP/vmm" CROSS_COMPILE=$CROSS OUTPUT="$R/bin" KHDR="$B/uapi/include" \
+		KSRC="$KSRC"
+fi
+mem=1024
+if [ $guest = 1 ]; then
+	# The guest: the host's kernel image, an initramfs of its /init and
+	# /dev/console (gen_init_cpio, from the kernel build: no root needed
+	# for the device node).
+	log "building the Linux guest's initramfs"
+	[ -x "$R/bin/axvm" ] || die "vmm/ built no axvm"
+	G=$OUT/guest; mkdir -p "$G" "$R/guest"
+	"${CROSS}gcc" -static -O2 -Wall -pthread -o "$G/init" \
+		"$AXV_TOP/testing/guest-init.c" -lm
+	printf '%s\n' 'dir /dev 0755 0 0' 'nod /dev/console 0600 0 0 c 5 1' \
+		"file /init $G/init 0755 0 0" > "$G/list"
+	"$B/usr/gen_init_cpio" "$G/list" > "$R/guest/initrd.cpio"
+	cp "$B/$KIMAGE" "$R/guest/Image"
+	# 256 MiB of guest RAM, pinned, on top of the debug kernel's own needs.
+	mem=2048
 fi
 axv_cpio "$R" "$OUT/initrd.cpio"
 
 log "booting $arch ($mode)"
-echo_flag=; [ "$mode" = test ] || echo_flag=--echo
 kvm_args=$KVM_ARGS; [ "$mode" = bench ] && kvm_args=$KVM_BENCH_ARGS
 cmdline="console=$CONSOLE panic=-1 log_buf_len=4M $kvm_args axmode=$mode${AXV_APPEND:+ $AXV_APPEND}"
 timeout=1500
@@ -52,12 +91,21 @@ if [ ${#QEMU[@]} = 0 ] && [ "$variant" = debug ]; then
 	export AXV_BOCHS_IPS=${AXV_BOCHS_IPS:-100000000}
 	timeout=3600
 fi
-VM=(--log "$OUT/console-$mode.log" --mode "$mode" --timeout "${AXV_TIMEOUT:-$timeout}" $echo_flag)
+# vm.py judges the riscv64 demo as the Linux guest it runs.
+vm_mode=$mode; [ $guest = 1 ] && vm_mode=linux
+VM=(--log "$OUT/console-$mode.log" --mode "$vm_mode" --timeout "${AXV_TIMEOUT:-$timeout}")
+case $mode in
+demo) VM+=(--demo) ;;
+bench) VM+=(--echo) ;;
+esac
+[ "${AXV_VERBOSE:-0}" = 0 ] || VM+=(--echo)
+[ "$mode" != demo ] || [ "${AXV_VERBOSE:-0}" != 0 ] ||
+	log "the host's console goes to $OUT/console-$mode.log (AXV_VERBOSE=1 shows it)"
 if [ ${#QEMU[@]} = 0 ]; then
 	axv_bochs "$OUT" "$B/$KIMAGE" "$OUT/initrd.cpio" "$cmdline"
 	exec "$AXV_TOP/testing/vm.py" "${VM[@]}" --serial "$BOCHS_SERIAL" -- "${BOCHS[@]}"
 fi
 "$AXV_TOP/testing/vm.py" "${VM[@]}" -- \
-	"${QEMU[@]}" -smp 2 -m 1024 -nographic -no-reboot \
+	"${QEMU[@]}" -smp 2 -m $mem -nographic -no-reboot \
 	-kernel "$B/$KIMAGE" -initrd "$OUT/initrd.cpio" \
 	-append "$cmdline"

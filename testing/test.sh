@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The whole test suite: static checks, KUnit on UML, then the riscv64,
 # arm64 and x86_64 emulated boots (KUnit in the kernel, kselftests,
-# kmemleak, splat scan), the arm64 load checks, and the x86_64 selftests
-# on Debian's stock kernel.
+# kmemleak, splat scan), a Linux guest under axvm in the riscv64 machine,
+# the arm64 load checks, and the x86_64 selftests on Debian's stock kernel.
 # Ends with "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +25,8 @@ stage() {
 stage "static checks" "$AXV_TOP/testing/check.sh"
 stage "KUnit on UML" "$AXV_TOP/testing/kunit-uml.sh"
 stage "riscv64 emulated boot" "$AXV_TOP/testing/run.sh" test riscv64
+# A Linux guest (the same kernel) on two vCPUs under vmm/axvm.
+stage "riscv64 Linux guest under axvm" "$AXV_TOP/testing/run.sh" linux riscv64
 stage "arm64 emulated boot" "$AXV_TOP/testing/run.sh" test arm64
 stage "arm64 load checks (nVHE, KVM)" "$AXV_TOP/testing/probe.sh"
 # x86_64 runs under Bochs on its release kernel (testing/lib.sh).

@@ -10,7 +10,17 @@ failure, any kernel splat (BUG, WARNING, Oops, KASAN, lockdep, kmemleak)
 anywhere in the console or the dumped kernel log. Emulator exit codes mean
 nothing (QEMU exits 0 after a panic), so only console markers count.
 
-Prints one line per test and, last, "AXV-RESULT passed=N failed=N skipped=N".
+Mode linux (and the riscv64 demo): the Linux guest that the host runs
+under axvm, whose console the host relays into its own, is judged line by
+line (testing/guest-init.c's "axvm-guest: " lines, axvm's "axvm: "
+summary), and splats are told apart: the guest's are the ones between
+"AXV: RUN-BEGIN" and "AXV: RUN-END" that the host's dumped kernel log
+does not hold.
+
+Prints one line per test and, last, "AXV-RESULT passed=N failed=N skipped=N";
+with --demo, only the program's part of the console (between the RUN
+markers) while it runs and a one-line verdict at the end (on failure also
+the tail of the console and the failures).
 """
 import argparse
 import fcntl
@@ -32,6 +42,38 @@ SPLAT = re.compile(r'BUG:|WARNING:|Oops|KASAN|Kernel panic|'
 TAP = re.compile(r'^(\s*)(ok|not ok) (\d+) (.*?)(?:\s+#\s*(SKIP|skip)\b.*)?$')
 STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 INIT = b'AXV: init mode='
+RUN_BEGIN, RUN_END = 'AXV: RUN-BEGIN', 'AXV: RUN-END'
+GUEST_BOOT = re.compile(r'^axvm-guest: Linux (\S+) up, (\d+) CPUs online')
+IDLE = re.compile(r"^axvm: 'idle-begin'\.\.'idle-end': ([\d.]+) s")
+# Host seconds for the guest's 10 s sleep: axvm times the lines as their
+# bytes reach the UART (seen 9.88 s); a guest clock 5% off fails.
+IDLE_RANGE = (9.5, 13.0)
+
+
+class Echo:
+    """Copies the console to stdout: all of it, or (only_run) just the lines
+    between "AXV: RUN-BEGIN" and "AXV: RUN-END", the program's output."""
+
+    def __init__(self, only_run):
+        self.only_run, self.inside, self.partial = only_run, False, b''
+        self.t0 = time.monotonic()
+
+    def feed(self, data):
+        if not self.only_run:
+            sys.stdout.write(data.decode('utf-8', 'replace').replace('\r', ''))
+            sys.stdout.flush()
+            return
+        *lines, self.partial = (self.partial + data).split(b'\n')
+        for raw in lines:
+            line = raw.decode('utf-8', 'replace').replace('\r', '')
+            if RUN_END in line:  # also when glued to an unfinished line
+                self.inside = False
+            elif self.inside:
+                print(line, flush=True)
+            elif STAMP.sub('', line).startswith(RUN_BEGIN):
+                self.inside = True
+                print(f'demo: host up after {time.monotonic() - self.t0:.0f} s, '
+                      f'running {line.split()[-1]}', flush=True)
 
 
 def boot_serial(cmd, log, serial, timeout, echo):
@@ -66,8 +108,7 @@ def boot_serial(cmd, log, serial, timeout, echo):
                     out.write(data)
                     out.flush()
                     if echo:
-                        sys.stdout.write(data.decode('utf-8', 'replace').replace('\r', ''))
-                        sys.stdout.flush()
+                        echo.feed(data)
                     seen = seen[-4096:] + data
                     now = time.monotonic() - t0
                     if t_init is None and INIT in seen:
@@ -104,8 +145,7 @@ def boot(cmd, log, timeout, echo):
                 if t_init is None and INIT in line:
                     t_init = time.monotonic() - t0
                 if echo:
-                    sys.stdout.write(line.decode('utf-8', 'replace').replace('\r', ''))
-                    sys.stdout.flush()
+                    echo.feed(line)
                 if time.monotonic() - t0 > timeout:
                     break
         finally:
@@ -144,10 +184,78 @@ def tap_results(name, lines, nested):
     return [(n, s) for _, n, s in res]
 
 
-def judge(text, mode):
+def splats(raw):
+    """The splat lines of the console, (guest's, host's): a guest's is one
+    between the RUN markers that the host's dumped kernel log lacks (the
+    host's console messages there are in the dump, with their time stamps;
+    without a dump every splat between the markers counts as the guest's)."""
+    host_log = set()
+    for _, body in blocks(raw, 'AXV: DMESG-BEGIN', 'AXV: DMESG-END'):
+        host_log.update(body)
+    guest, host, inside = [], [], False
+    for l in raw:
+        bare = STAMP.sub('', l)
+        if RUN_END in l:
+            inside = False
+        elif bare.startswith(RUN_BEGIN):
+            inside = True
+        elif SPLAT.search(l) and not bare.startswith('AXV:'):
+            (guest if inside and l not in host_log else host).append(bare.strip())
+    return guest, host
+
+
+def judge_linux(lines, raw, demo):
+    """The Linux guest under axvm: (results, figures)."""
+    results = []
+
+    def check(name, ok, why=''):
+        results.append((f'linux: {name}' + ('' if ok or not why else f' ({why})'),
+                        'pass' if ok else 'fail'))
+
+    def first(pattern):
+        return next((m for m in map(re.compile(pattern).match, lines) if m), None)
+
+    m = first(GUEST_BOOT.pattern)
+    check('the guest booted with 2 CPUs online', m and m.group(2) == '2',
+          f'{m.group(2)} CPUs online' if m else 'no "axvm-guest: Linux ... up" line')
+    check("the guest's threads on CPUs 0 and 1 (IPIs, remote fences, FP)",
+          first(r'axvm-guest: 2 threads on CPUs 0 and 1: ok\b'), 'no "ok" line')
+    check('the guest slept 1 s', first(r'axvm-guest: slept \d+\.\d+ s'), 'no "slept" line')
+    check('the guest idled 10 s', first(r'axvm-guest: idle-end$'), 'no "idle-end" line')
+    m = first(IDLE.pattern)
+    lo, hi = IDLE_RANGE
+    check(f"the guest's 10 s sleep took {lo}-{hi} s on the host",
+          m and lo <= float(m.group(1)) <= hi,
+          f'{m.group(1)} s' if m else "no \"axvm: 'idle-begin'..'idle-end'\" line")
+    fails = [l for l in lines if l.startswith('axvm-guest: FAIL')]
+    check('no FAIL from the guest', not fails, ' | '.join(fails[:3]))
+    check('axvm saw the guest power off', first(r'axvm: guest powered off'),
+          'no "axvm: guest powered off" line')
+    m, late = first(r'AXV: linux exit (-?\d+)'), first(r'AXV: \S+ (timed out .*)')
+    check('axvm exited 0', m and m.group(1) == '0',
+          (f'exit {m.group(1)}' if m else 'never returned') +
+          (f', {late.group(1)}' if late else ''))
+    guest, host = splats(raw)
+    guest, host = list(dict.fromkeys(guest)), list(dict.fromkeys(host))
+    check('no guest kernel splat', not guest, ' | '.join(guest[:3]))
+    check('no host kernel splat', not host, ' | '.join(host[:3]))
+    m = first(r'AXV: unload axvcpu = (-?\d+.*)')
+    check('axvcpu unloaded', m and m.group(1) == '0', m.group(1) if m else 'not unloaded')
+    leaks = list(blocks(lines, 'AXV: KMEMLEAK-BEGIN', 'AXV: KMEMLEAK-END'))
+    if leaks or not demo:
+        body = [b.strip() for _, bl in leaks for b in bl if b.strip()]
+        check('no kmemleak report after the unload', leaks and not body,
+              ' | '.join(body[:4]) if leaks else 'no kmemleak scan')
+    figures = [l for l in lines if l.startswith('axvm: ') or
+               re.match(r'axvm-guest: (2 threads|slept)', l)]
+    return results, figures
+
+
+def judge(text, mode, demo=False):
     # Without printk time stamps: "axout=kmsg" lines come through the kernel.
-    lines = [STAMP.sub('', l.rstrip('\r')) for l in text.split('\n')]
-    results, problems = [], []
+    raw = [l.rstrip('\r') for l in text.split('\n')]
+    lines = [STAMP.sub('', l) for l in raw]
+    results, problems, figures = [], [], []
     for l in lines:
         m = re.match(r'AXV: load (\S+) = (-?\d+)', l)
         if m and m.group(2) != '0':
@@ -165,6 +273,9 @@ def judge(text, mode):
         m = re.match(r'AXV: TAP-END (\S+) rc=(\d+)', l)
         if m and m.group(2) not in ('0', '4'):  # 4: kselftest "skip"
             problems.append(f'kselftest {m.group(1)} exited {m.group(2)}')
+    if mode == 'linux':
+        r, figures = judge_linux(lines, raw, demo)
+        return results + r, problems, figures
     for _, body in blocks(lines, 'AXV: KMEMLEAK-BEGIN', 'AXV: KMEMLEAK-END'):
         if any(b.strip() for b in body):
             problems.append('kmemleak: ' + ' | '.join(b.strip() for b in body[:4]))
@@ -173,7 +284,35 @@ def judge(text, mode):
             problems.append('kernel splat: ' + STAMP.sub('', l).strip())
     if mode == 'test' and not results:
         problems.append('no test results at all')
-    return results, problems
+    if mode == 'demo':
+        if not any(l.startswith('demo: guest powered off') for l in lines):
+            problems.append('the demo guest did not power off')
+        if not any(l.startswith('AXV: demo exit 0') for l in lines):
+            problems.append('/bin/demo failed')
+    return results, problems, figures
+
+
+def verdict(mode, failed, results, problems, figures, text, log):
+    """The demo's last words: one line, after the failures if any."""
+    log = os.path.relpath(log) if not os.path.relpath(log).startswith('..') else log
+    if failed:
+        tail = text.rstrip('\n').split('\n')[-40:]
+        print(f'demo: the last lines of the console ({log}):')
+        print('\n'.join('  | ' + l for l in tail))
+        for name, status in results:
+            if status == 'fail':
+                print(f'FAIL {name}')
+        for p in problems:
+            print(f'FAIL {p}')
+        print(f'demo: FAILED, {failed} check(s) above (log: {log})')
+    elif mode == 'linux':
+        boot = next((m.group(1) for m in map(
+            re.compile(r"axvm: boot: .* first seen after ([\d.]+) s").match, figures) if m), None)
+        took = f' in {boot} s' if boot else ''
+        print(f'demo: the Linux guest booted on 2 vCPUs{took}, passed its checks '
+              f'and powered off (log: {log})')
+    else:
+        print(f'demo: the guest printed its line through the VMM and powered off (log: {log})')
 
 
 def main():
@@ -182,31 +321,41 @@ def main():
     ap.add_argument('--timeout', type=float, default=900)
     ap.add_argument('--mode', default='test')
     ap.add_argument('--echo', action='store_true', help='copy the console to stdout')
+    ap.add_argument('--demo', action='store_true',
+                    help='show only the program\'s output (unless --echo), end with a verdict')
     ap.add_argument('--serial', help='the console is this file, which the command writes')
     ap.add_argument('--judge-only', action='store_true', help='judge an existing log')
     ap.add_argument('cmd', nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd[:1] == ['--'] else a.cmd
+    echo = Echo(not a.echo) if a.echo or a.demo else None
     if not a.judge_only:
         if a.serial:
-            took, t_init = boot_serial(cmd, a.log, a.serial, a.timeout, a.echo)
+            took, t_init = boot_serial(cmd, a.log, a.serial, a.timeout, echo)
         else:
-            took, t_init = boot(cmd, a.log, a.timeout, a.echo)
+            took, t_init = boot(cmd, a.log, a.timeout, echo)
         init = f'init after {t_init:.0f} s, ' if t_init is not None else 'init never ran, '
-        print(f'AXV-VM: {init}run took {took:.0f} s, console in {a.log}')
+        if not a.demo or a.echo:
+            print(f'AXV-VM: {init}run took {took:.0f} s, console in {a.log}')
     text = open(a.log, 'rb').read().decode('utf-8', 'replace').replace('\r', '')
     if a.serial and not text.strip() and os.path.exists(a.log + '.emu'):
         # No console at all: show what the emulator itself said.
         emu = open(a.log + '.emu', 'rb').read().decode('utf-8', 'replace')
         print('AXV-VM: no console output; the emulator printed:\n' + emu[-2000:])
-    results, problems = judge(text, a.mode)
+    results, problems, figures = judge(text, a.mode, a.demo)
+    problems = list(dict.fromkeys(problems))
+    passed = sum(s == 'pass' for _, s in results)
+    failed = sum(s == 'fail' for _, s in results) + len(problems)
+    skipped = sum(s == 'skip' for _, s in results)
+    if a.demo:
+        verdict(a.mode, failed, results, problems, figures, text, a.log)
+        return 1 if failed else 0
     for name, status in results:
         print(f'{status.upper():4} {name}')
-    for p in dict.fromkeys(problems):
+    for p in problems:
         print(f'FAIL {p}')
-    passed = sum(s == 'pass' for _, s in results)
-    failed = sum(s == 'fail' for _, s in results) + len(dict.fromkeys(problems))
-    skipped = sum(s == 'skip' for _, s in results)
+    for f in figures:
+        print(f'     {f}')
     print(f'AXV-RESULT passed={passed} failed={failed} skipped={skipped}')
     return 1 if failed else 0
 
