@@ -12,6 +12,7 @@
  */
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 
 #include "run_util.h"
@@ -1567,6 +1568,98 @@ TEST_F(riscv, fp_guest_registers_switched)
 }
 
 #endif
+
+/* ------------------------------------------------------------- vector */
+
+#define PR_RISCV_V_SET_CONTROL		69	/* Linux 6.5 */
+#define PR_RISCV_V_VSTATE_CTRL_ON	2
+
+/*
+ * RUN @fd with every element of v0..v31 holding @in[n] (e64, m1), in one
+ * asm statement around the raw ioctl syscall, and store element 0 of
+ * each after it in @out[n] and vtype in @out[32]: 0 or -errno.
+ */
+static long run_with_v(int fd, const __u64 *in, __u64 *out)
+{
+	register long a0 asm("a0") = fd;
+	register long a1 asm("a1") = AXVCPU_VCPU_RUN;
+	register long a2 asm("a2") = 0;
+	register long a7 asm("a7") = __NR_ioctl;
+
+	asm volatile(".option push\n\t"
+		     ".option arch, +v\n\t"
+		     "vsetvli t0, zero, e64, m1, ta, ma\n\t"
+		     ".irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, "
+		     "16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31\n\t"
+		     "ld t0, 8 * \\n(%[in])\n\t"
+		     "vmv.v.x v\\n, t0\n\t"
+		     ".endr\n\t"
+		     "ecall\n\t"
+		     ".irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, "
+		     "16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31\n\t"
+		     "vmv.x.s t0, v\\n\n\t"
+		     "sd t0, 8 * \\n(%[out])\n\t"
+		     ".endr\n\t"
+		     "csrr t0, vtype\n\t"
+		     "sd t0, 256(%[out])\n\t"
+		     ".option pop\n\t"
+		     : "+r"(a0)
+		     : "r"(a1), "r"(a2), "r"(a7), [in] "r"(in), [out] "r"(out)
+		     : "t0", "memory");
+	return a0;
+}
+
+static void run_v_checked(struct __test_metadata *_metadata,
+			  struct vcpu *v, __u64 seed, __u64 report)
+{
+	__u64 in[33], out[33];
+	unsigned int i;
+	char buf[256];
+	long r;
+
+	for (i = 0; i < 32; i++)
+		in[i] = seed + i * 0x0001000100010001ULL;
+	in[32] = V_VTYPE;
+	memset(out, 0, sizeof(out));
+	r = run_with_v(v->fd, in, out);
+	ASSERT_EQ(0, r) TH_LOG("RUN: %s", strerror(-r));
+	ASSERT_TRUE(is_test_call(v->run, TEST_FID_REPORT) &&
+		    v->run->hypercall.args[0] == report)
+		TH_LOG("want REPORT %#llx, got %s", ULL(report),
+		       describe_exit(v->run, buf, sizeof(buf)));
+	for (i = 0; i < 33; i++) {
+		ASSERT_EQ(in[i], out[i])
+			TH_LOG("the VMM's %s%u: %#llx before RUN, %#llx after",
+			       i < 32 ? "v" : "vtype", i < 32 ? i : 0,
+			       ULL(in[i]), ULL(out[i]));
+	}
+}
+
+/*
+ * The guest's vector registers are its own, as its FP registers: it
+ * loads v0..v31 (VS on in its sstatus) and exits; the VMM thread runs it
+ * again with other values in its own vector registers, and the guest
+ * still finds its values and its vtype; the VMM's registers and vtype
+ * are intact after each RUN. Lazily: one trap per RUN.
+ */
+TEST_F(riscv, vector_guest_registers_switched)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	if (!(guest_isa(_metadata, self->sys_fd) & ISA_BIT('v')))
+		SKIP(return, "no V extension for the guest");
+	ASSERT_EQ(0, prctl(PR_RISCV_V_SET_CONTROL, PR_RISCV_V_VSTATE_CTRL_ON))
+		TH_LOG("user vector: %s", strerror(errno));
+	vm_create(_metadata, self->sys_fd, &vm, vec_begin, vec_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+
+	run_v_checked(_metadata, v, 0x7000000000000005ULL, SSTATUS_VS);
+	run_v_checked(_metadata, v, 0x1000000000000007ULL, 0);
+	expect_done(_metadata, v, false);
+	ASSERT_GT(8ULL, v->run->kernel_exits);
+	vm_destroy(&vm);
+}
 
 /*
  * With FP off in the guest's sstatus (as at reset), its FP instruction is

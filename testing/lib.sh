@@ -19,7 +19,8 @@ axv_arch_vars() {
 	riscv64)
 		KARCH=riscv; CROSS=riscv64-linux-gnu-; KIMAGE=arch/riscv/boot/Image
 		CONSOLE=ttyS0
-		QEMU=(qemu-system-riscv64 -M virt -cpu rv64,h=true -bios default -nic none)
+		QEMU=(qemu-system-riscv64 -M virt -cpu rv64,h=true,v=true -bios default
+		      -nic none)
 		# KVM enables virtualization only while a VM exists
 		# (Documentation/design.rst, "Coexistence with KVM").
 		KVM_ARGS=kvm.enable_virt_at_load=0

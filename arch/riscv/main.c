@@ -13,6 +13,7 @@
 #include <asm/csr.h>
 #include <asm/hwcap.h>
 #include <asm/insn-def.h>
+#include <asm/vector.h>
 
 #include "hfence.h"
 #include "rvh.h"
@@ -114,9 +115,14 @@ static int rvh_probe(void)
 	axvcpu_riscv_has_fp = IS_ENABLED(CONFIG_FPU) &&
 			      riscv_isa_extension_available(NULL, f) &&
 			      riscv_isa_extension_available(NULL, d);
-	pr_info("H extension, %lu-bit VMIDs, Sstc %s\n", vmid_bits,
-		axvcpu_riscv_has_sstc ? "present (SBI TIME in vstimecmp)" :
-		"absent (SBI TIME not supported)");
+	/* Vector state the kernel can save (its own user V support). */
+	axvcpu_riscv_has_v = IS_ENABLED(CONFIG_RISCV_ISA_V) && has_vector() &&
+			     riscv_isa_extension_available(NULL, v) &&
+			     riscv_v_vsize;
+	pr_info("H extension, %lu-bit VMIDs, Sstc %s, guest FP %s, vector %s\n",
+		vmid_bits, axvcpu_riscv_has_sstc ?
+		"present (SBI TIME in vstimecmp)" : "absent (SBI TIME not supported)",
+		axvcpu_riscv_has_fp ? "on" : "off", axvcpu_riscv_has_v ? "on" : "off");
 	return 0;
 }
 
@@ -134,6 +140,8 @@ static int rvh_check_cap(u32 cap, u64 *value)
 			isa |= BIT_ULL(letters[i] - 'a');
 	if (axvcpu_riscv_has_fp)
 		isa |= BIT_ULL('f' - 'a') | BIT_ULL('d' - 'a');
+	if (axvcpu_riscv_has_v)
+		isa |= BIT_ULL('v' - 'a');
 	if (axvcpu_riscv_has_sstc)
 		isa |= AXVCPU_RISCV_ISA_SSTC;
 	*value = isa;

@@ -7,6 +7,7 @@
 
 #include <linux/bits.h>
 #include <linux/types.h>
+#include <asm/ptrace.h>
 
 #include "axvcpu.h"
 #include "layout.h"
@@ -140,6 +141,10 @@ struct rvh_fp {
  * @guest_fp: the guest's FP registers while not loaded.
  * @host_fp: the host's FP registers while the guest's are loaded.
  * @fp_loaded: the guest's FP registers are in the hardware (fp.c).
+ * @guest_v: the guest's vector registers and CSRs while not loaded; its
+ *	datap holds riscv_v_vsize bytes (allocated only with vector).
+ * @host_v: the host's, while the guest's are loaded.
+ * @v_loaded: the guest's vector state is in the hardware (fp.c).
  * @hsm_stopped: SBI HSM: the hart stopped itself (HART_STOP) and has not
  *	run since.
  * @start_pending: SBI HSM: another hart started this one; its next entry
@@ -165,6 +170,9 @@ struct rvh_vcpu {
 	struct rvh_fp guest_fp;
 	struct rvh_fp host_fp;
 	bool fp_loaded;
+	struct __riscv_v_ext_state guest_v;
+	struct __riscv_v_ext_state host_v;
+	bool v_loaded;
 	bool hsm_stopped;
 	bool start_pending;
 	unsigned long start_entry;
@@ -191,6 +199,7 @@ static inline struct rvh_vcpu *to_rvh(struct axvcpu_vcpu *vcpu)
 
 extern bool axvcpu_riscv_has_sstc;
 extern bool axvcpu_riscv_has_fp;
+extern bool axvcpu_riscv_has_v;
 extern const struct axvcpu_arch_ops axvcpu_riscv_ops;
 
 int axvcpu_riscv_vm_init(struct axvcpu_vm *vm);
@@ -223,11 +232,13 @@ int axvcpu_riscv_inject(struct axvcpu_vcpu *vcpu, u32 vector);
 struct axvcpu_vcpu *axvcpu_riscv_find_hart(struct axvcpu_vm *vm,
 					   unsigned long hartid);
 
-/* Guest FP registers, switched lazily (fp.c, fp_switch.S). */
+/* Guest FP and vector registers, switched lazily (fp.c, fp_switch.S). */
 void __axvcpu_riscv_fp_save(struct rvh_fp *fp);
 void __axvcpu_riscv_fp_restore(const struct rvh_fp *fp);
 bool axvcpu_riscv_fp_trap(struct rvh_vcpu *rv);
 void axvcpu_riscv_fp_put(struct rvh_vcpu *rv);
+int axvcpu_riscv_fp_create(struct rvh_vcpu *rv);
+void axvcpu_riscv_fp_destroy(struct rvh_vcpu *rv);
 
 /* ONE_REG (regs.c). */
 int axvcpu_riscv_get_one_reg(struct axvcpu_vcpu *vcpu, u64 id, u64 *val);

@@ -59,6 +59,16 @@ static_assert(sizeof(struct rvh_switch) == RVH_SWITCH_SIZE);
  */
 #define RVH_SENTINEL	(CAUSE_IRQ_FLAG | 63)
 
+static int rvh_vcpu_create(struct axvcpu_vcpu *vcpu)
+{
+	return axvcpu_riscv_fp_create(to_rvh(vcpu));
+}
+
+static void rvh_vcpu_destroy(struct axvcpu_vcpu *vcpu)
+{
+	axvcpu_riscv_fp_destroy(to_rvh(vcpu));
+}
+
 static int rvh_vcpu_set_entry(struct axvcpu_vcpu *vcpu, u64 entry)
 {
 	if (entry & 1)
@@ -404,10 +414,12 @@ static int rvh_vcpu_run(struct axvcpu_vcpu *vcpu)
 	rv->tvec_armed = false;
 	if (rv->hvip & RVH_EDGE_IRQS)
 		arm_delivery_trap(rv);
-	/* FP only once loaded (fp.c); no vector state for the guest. */
+	/* FP and vector only once loaded (fp.c). */
 	rv->sw.guest.sstatus &= ~SR_FS_VS;
 	if (rv->fp_loaded)
 		rv->sw.guest.sstatus |= SR_FS_DIRTY;
+	if (rv->v_loaded)
+		rv->sw.guest.sstatus |= SR_VS_DIRTY;
 	rv->sw.guest.hstatus |= HSTATUS_SPV | HSTATUS_VTW;
 
 	/*
@@ -516,6 +528,8 @@ const struct axvcpu_arch_ops axvcpu_riscv_ops = {
 	.vm_init		= axvcpu_riscv_vm_init,
 	.vm_destroy		= axvcpu_riscv_vm_destroy,
 	.vm_flush_s2		= axvcpu_riscv_vm_flush_s2,
+	.vcpu_create		= rvh_vcpu_create,
+	.vcpu_destroy		= rvh_vcpu_destroy,
 	.vcpu_set_entry		= rvh_vcpu_set_entry,
 	.vcpu_setup		= rvh_vcpu_setup,
 	.vcpu_bind		= rvh_vcpu_bind,

@@ -1088,6 +1088,46 @@ BEGIN fp
 END fp
 
 /*
+ * vec: turn the vector unit on (sstatus.VS = Initial), set e64/m1 and put
+ * V_SEED + n * FP_STEP in every element of v0 .. v31, REPORT sstatus.VS;
+ * then (after the VMM ran with vector values of its own) REPORT how many
+ * of v0 .. v31 (element 0) and vtype differ from that; DONE.
+ */
+BEGIN vec
+	li	t0, SSTATUS_VS_INITIAL
+	csrs	sstatus, t0
+	.option push
+	.option arch, +v
+	vsetvli	t0, zero, e64, m1, ta, ma
+	li	t1, V_SEED
+	li	t2, FP_STEP
+	.irp	n, FP_REGS
+	vmv.v.x	v\n, t1
+	add	t1, t1, t2
+	.endr
+	csrr	t0, sstatus
+	li	t1, SSTATUS_VS
+	and	s2, t0, t1
+	REPORT	s2
+	li	t1, V_SEED
+	li	t2, FP_STEP
+	li	s3, 0
+	.irp	n, FP_REGS
+	vmv.x.s	t0, v\n
+	beq	t0, t1, 1f
+	addi	s3, s3, 1
+1:	add	t1, t1, t2
+	.endr
+	csrr	t0, vtype
+	li	t1, V_VTYPE
+	beq	t0, t1, 2f
+	addi	s3, s3, 1
+2:	REPORT	s3
+	.option pop
+	DONE
+END vec
+
+/*
  * fp_off: an FP instruction with FP off in sstatus, as at reset, traps to
  * the guest's own handler: it REPORTs scause, sepc and sstatus.FS; DONE.
  */

@@ -116,6 +116,11 @@
 #define SSTATUS_SPIE		0x20
 #define SSTATUS_FS		0x6000		/* 3: dirty */
 #define SSTATUS_FS_INITIAL	0x2000
+#define SSTATUS_VS		0x0600		/* 3: dirty */
+#define SSTATUS_VS_INITIAL	0x0200
+/* vec: v0 .. v31 get V_SEED + n * FP_STEP in every 64-bit element. */
+#define V_SEED			_UL(0x5a5a0123456789a0)
+#define V_VTYPE			0xd8		/* e64, m1, ta, ma */
 #define SIP_SSIP		0x2
 
 #define CSR_STIMECMP		0x14d
@@ -170,6 +175,7 @@ GUEST_PROGRAM(hsm_restart);
 GUEST_PROGRAM(fp);
 GUEST_PROGRAM(fp_off);
 GUEST_PROGRAM(fp_csr_off);
+GUEST_PROGRAM(vec);
 GUEST_PROGRAM(one_reg);
 
 /* Labels inside programs, for checking pcs and entry points. */

@@ -53,8 +53,8 @@
 /*
  * Bits of %AXVCPU_CAP_RISCV_ISA: what a riscv64 guest can use, for the
  * VMM's device tree. Bit n for n < 26 is the single-letter extension
- * 'a' + n, as in misa (i, m, a, f, d, c as the host has them; never h or
- * v); %AXVCPU_RISCV_ISA_SSTC: the guest has stimecmp (Sstc).
+ * 'a' + n, as in misa (i, m, a, f, d, c, v as the host has them; never
+ * h); %AXVCPU_RISCV_ISA_SSTC: the guest has stimecmp (Sstc).
  */
 #define AXVCPU_RISCV_ISA_SSTC		(1ULL << 32)
 
