@@ -158,10 +158,20 @@ static void mmio(struct vcpu *v, bool write)
 		m->data = val;
 }
 
+/* DBCN console_write_byte and the legacy console_putchar. */
+static void put_byte(struct vcpu *v, u8 c)
+{
+	v->n.sbi_console++;
+	pthread_mutex_lock(&vm.dev_lock);
+	console_out(&c, 1);
+	pthread_mutex_unlock(&vm.dev_lock);
+	set_ret(v, SBI_SUCCESS);
+}
+
 /* SBI debug console: bytes in guest memory, base_hi must be 0 on rv64. */
 static void sbi_dbcn(struct vcpu *v, const struct axvcpu_exit_hypercall *h)
 {
-	u8 *p, c;
+	u8 *p;
 	u64 n;
 
 	switch (h->fid) {
@@ -185,12 +195,7 @@ static void sbi_dbcn(struct vcpu *v, const struct axvcpu_exit_hypercall *h)
 		set_reg(v, AXVCPU_REG_RISCV_GPR(11), n);
 		return;
 	case DBCN_WRITE_BYTE:
-		v->n.sbi_console++;
-		c = h->args[0];
-		pthread_mutex_lock(&vm.dev_lock);
-		console_out(&c, 1);
-		pthread_mutex_unlock(&vm.dev_lock);
-		set_ret(v, SBI_SUCCESS);
+		put_byte(v, h->args[0]);
 		return;
 	}
 	v->n.sbi_other++;
@@ -201,19 +206,13 @@ static void hypercall(struct vcpu *v)
 {
 	const struct axvcpu_exit_hypercall *h = &v->run->hypercall;
 	int in;
-	u8 c;
 
 	switch (h->nr) {
 	case EID_DBCN:
 		sbi_dbcn(v, h);
 		return;
 	case EID_LEGACY_PUTCHAR:
-		v->n.sbi_console++;
-		c = h->args[0];
-		pthread_mutex_lock(&vm.dev_lock);
-		console_out(&c, 1);
-		pthread_mutex_unlock(&vm.dev_lock);
-		set_ret(v, SBI_SUCCESS);
+		put_byte(v, h->args[0]);
 		return;
 	case EID_LEGACY_GETCHAR:
 		v->n.sbi_console++;

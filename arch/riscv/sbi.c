@@ -131,13 +131,9 @@ static void to_hart_mask(struct axvcpu_vcpu *vcpu, unsigned long mask,
 
 	mutex_lock(&vm->lock);
 	for (i = 0; i < AXVCPU_MAX_VCPUS; i++) {
-		struct axvcpu_vcpu *t = vm->vcpus[i];
-		int state = t ? READ_ONCE(t->state) : AXVCPU_STATE_CREATED;
+		struct axvcpu_vcpu *t = axvcpu_riscv_hart(vm, i);
 
-		if (state == AXVCPU_STATE_CREATED || state == AXVCPU_STATE_INVALID)
-			continue;
-		smp_rmb();	/* the hart id was written before the state */
-		if (in_hart_mask(mask, base, to_rvh(t)->hartid))
+		if (t && in_hart_mask(mask, base, to_rvh(t)->hartid))
 			fn(vcpu, t);
 	}
 	mutex_unlock(&vm->lock);

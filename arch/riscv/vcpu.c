@@ -243,6 +243,27 @@ static bool rvh_vcpu_halt_check(struct axvcpu_vcpu *vcpu, ktime_t *timer)
 }
 
 /**
+ * axvcpu_riscv_hart() - vCPU @i of @vm, if it has a hart id
+ * @vm: the VM.
+ * @i: a vCPU id.
+ *
+ * Context: @vm->lock held.
+ * Return: the vCPU if it is set up and not Invalid (its hart id is
+ * valid), else NULL.
+ */
+struct axvcpu_vcpu *axvcpu_riscv_hart(struct axvcpu_vm *vm, unsigned int i)
+{
+	struct axvcpu_vcpu *v = vm->vcpus[i];
+	int state = v ? READ_ONCE(v->state) : AXVCPU_STATE_CREATED;
+
+	lockdep_assert_held(&vm->lock);
+	if (state == AXVCPU_STATE_CREATED || state == AXVCPU_STATE_INVALID)
+		return NULL;
+	smp_rmb();	/* the hart id was written before the state */
+	return v;
+}
+
+/**
  * axvcpu_riscv_find_hart() - the vCPU a guest hart id names
  * @vm: the VM.
  * @hartid: the hart id, as given at setup.
@@ -253,17 +274,12 @@ static bool rvh_vcpu_halt_check(struct axvcpu_vcpu *vcpu, ktime_t *timer)
 struct axvcpu_vcpu *axvcpu_riscv_find_hart(struct axvcpu_vm *vm,
 					   unsigned long hartid)
 {
+	struct axvcpu_vcpu *v;
 	unsigned int i;
 
-	lockdep_assert_held(&vm->lock);
 	for (i = 0; i < AXVCPU_MAX_VCPUS; i++) {
-		struct axvcpu_vcpu *v = vm->vcpus[i];
-		int state = v ? READ_ONCE(v->state) : AXVCPU_STATE_CREATED;
-
-		if (state == AXVCPU_STATE_CREATED || state == AXVCPU_STATE_INVALID)
-			continue;
-		smp_rmb();	/* the hart id was written before the state */
-		if (to_rvh(v)->hartid == hartid)
+		v = axvcpu_riscv_hart(vm, i);
+		if (v && to_rvh(v)->hartid == hartid)
 			return v;
 	}
 	return NULL;
