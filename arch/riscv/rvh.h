@@ -170,8 +170,10 @@ struct rvh_vcpu {
 	struct rvh_fp guest_fp;
 	struct rvh_fp host_fp;
 	bool fp_loaded;
+#ifdef CONFIG_RISCV	/* not in the KUnit build on UML */
 	struct __riscv_v_ext_state guest_v;
 	struct __riscv_v_ext_state host_v;
+#endif
 	bool v_loaded;
 	bool hsm_stopped;
 	bool start_pending;
