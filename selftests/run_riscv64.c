@@ -338,13 +338,14 @@ static void *runner_fn(void *arg)
 	return NULL;
 }
 
-static void expect_cpu_up(struct __test_metadata *_metadata, struct vcpu *v)
+/* A CPU_UP exit for hart 1 at @entry of the program at @begin, with @arg. */
+static void expect_cpu_up(struct __test_metadata *_metadata, struct vcpu *v,
+			  const char *begin, const char *entry, __u64 arg)
 {
 	expect_exit(_metadata, v, AXVCPU_EXIT_CPU_UP, false);
 	ASSERT_EQ_X(1, v->run->cpu_up.target_cpu);
-	ASSERT_EQ_X(guest_addr(hsm_begin, hsm_secondary),
-		    v->run->cpu_up.entry_point);
-	ASSERT_EQ_X(HSM_OPAQUE, v->run->cpu_up.arg);
+	ASSERT_EQ_X(guest_addr(begin, entry), v->run->cpu_up.entry_point);
+	ASSERT_EQ_X(arg, v->run->cpu_up.arg);
 }
 
 /*
@@ -363,7 +364,7 @@ TEST_F(riscv, hsm_cpu_up_two_vcpus)
 	vm_create(_metadata, self->sys_fd, &vm, hsm_begin, hsm_end);
 	v0 = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
 
-	expect_cpu_up(_metadata, v0);
+	expect_cpu_up(_metadata, v0, hsm_begin, hsm_secondary, HSM_OPAQUE);
 	v1 = vcpu_add(_metadata, &vm, 1, v0->run->cpu_up.entry_point,
 		      v0->run->cpu_up.target_cpu, v0->run->cpu_up.arg);
 	r.v = v1;
@@ -1392,16 +1393,6 @@ TEST_F(riscv, dbcn_console_exits)
 	vm_destroy(&vm);
 }
 
-static void expect_cpu_up_at(struct __test_metadata *_metadata,
-			     struct vcpu *v, const char *entry, __u64 arg)
-{
-	expect_exit(_metadata, v, AXVCPU_EXIT_CPU_UP, false);
-	ASSERT_EQ_X(1, v->run->cpu_up.target_cpu);
-	ASSERT_EQ_X(guest_addr(hsm_restart_begin, entry),
-		    v->run->cpu_up.entry_point);
-	ASSERT_EQ_X(arg, v->run->cpu_up.arg);
-}
-
 /*
  * HSM through a stop and a restart of hart 1, driven by hart 0
  * (hsm_restart): hart 1 stopped with hart_stop is STOPPED; hart_start
@@ -1423,7 +1414,8 @@ TEST_F(riscv, hsm_stop_restart_status)
 	build_page_tables(vm.ram);
 	v0 = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
 
-	expect_cpu_up_at(_metadata, v0, hsm_restart_first, HSM_OPAQUE);
+	expect_cpu_up(_metadata, v0, hsm_restart_begin, hsm_restart_first,
+		      HSM_OPAQUE);
 	v1 = vcpu_add(_metadata, &vm, 1, v0->run->cpu_up.entry_point, 1,
 		      v0->run->cpu_up.arg);
 	expect_report(_metadata, v1, 1);
@@ -1434,7 +1426,8 @@ TEST_F(riscv, hsm_stop_restart_status)
 	expect_report(_metadata, v0, 0);		/* hart_start */
 	expect_report(_metadata, v0, 0);		/* hart_get_status */
 	expect_report(_metadata, v0, SBI_HSM_STOPPED);
-	expect_cpu_up_at(_metadata, v0, hsm_restart_again, HSM_OPAQUE2);
+	expect_cpu_up(_metadata, v0, hsm_restart_begin, hsm_restart_again,
+		      HSM_OPAQUE2);
 	expect_report(_metadata, v0, 0);
 	expect_report(_metadata, v0, SBI_HSM_START_PENDING);
 	expect_report(_metadata, v0, (__u64)SBI_ERR_ALREADY_AVAILABLE);

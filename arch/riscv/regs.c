@@ -13,11 +13,8 @@
 /* sie and sip: the guest's S bits are the VS bits of hie/hvip shifted. */
 static unsigned long guest_sip(struct rvh_vcpu *rv)
 {
-	unsigned long ip = rv->hvip | READ_ONCE(rv->pending) |
-			   READ_ONCE(rv->irq_lines);
+	unsigned long ip = axvcpu_riscv_pending(rv, rv->csr.vstimecmp);
 
-	if (axvcpu_riscv_has_sstc && csr_read(CSR_TIME) >= rv->csr.vstimecmp)
-		ip |= BIT(IRQ_VS_TIMER);
 	return (ip & RVH_HIDELEG) >> VSIP_TO_HVIP_SHIFT;
 }
 

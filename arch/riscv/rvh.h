@@ -229,6 +229,7 @@ int axvcpu_riscv_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
 bool axvcpu_riscv_delivery_trap(struct rvh_vcpu *rv);
 void axvcpu_riscv_ack_timer(struct axvcpu_vcpu *vcpu);
 int axvcpu_riscv_sbi_ecall(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
+unsigned long axvcpu_riscv_pending(struct rvh_vcpu *rv, unsigned long vstimecmp);
 bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu);
 int axvcpu_riscv_inject(struct axvcpu_vcpu *vcpu, u32 vector);
 struct axvcpu_vcpu *axvcpu_riscv_hart(struct axvcpu_vm *vm, unsigned int i);

@@ -199,6 +199,25 @@ static int rvh_vcpu_irq_line(struct axvcpu_vcpu *vcpu, u32 vector, bool level)
 }
 
 /**
+ * axvcpu_riscv_pending() - the VS interrupts pending for the guest
+ * @rv: the vCPU.
+ * @vstimecmp: its timer compare value (the CSR while bound, the saved
+ *	copy while not).
+ *
+ * Return: hvip bits: asserted, queued and level-line interrupts, and the
+ * guest's timer if it has fired (Sstc).
+ */
+unsigned long axvcpu_riscv_pending(struct rvh_vcpu *rv, unsigned long vstimecmp)
+{
+	unsigned long ip = rv->hvip | READ_ONCE(rv->pending) |
+			   READ_ONCE(rv->irq_lines);
+
+	if (axvcpu_riscv_has_sstc && csr_read(CSR_TIME) >= vstimecmp)
+		ip |= BIT(IRQ_VS_TIMER);
+	return ip;
+}
+
+/**
  * axvcpu_riscv_irq_pending() - whether WFI should wake at once
  * @vcpu: the vCPU, bound.
  *
@@ -208,13 +227,9 @@ static int rvh_vcpu_irq_line(struct axvcpu_vcpu *vcpu, u32 vector, bool level)
 bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu)
 {
 	struct rvh_vcpu *rv = to_rvh(vcpu);
-	unsigned long ip = rv->hvip | READ_ONCE(rv->pending) |
-			   READ_ONCE(rv->irq_lines);
 
-	if (axvcpu_riscv_has_sstc &&
-	    csr_read(CSR_TIME) >= csr_read(CSR_VSTIMECMP))
-		ip |= BIT(IRQ_VS_TIMER);
-	return ip & rv->hie_vs;
+	return axvcpu_riscv_pending(rv, axvcpu_riscv_has_sstc ?
+				    csr_read(CSR_VSTIMECMP) : -1UL) & rv->hie_vs;
 }
 
 /*

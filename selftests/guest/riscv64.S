@@ -87,6 +87,15 @@ END hypercall
  * sbi_base: SBI calls the module handles itself. Each result pair (a0, a1)
  * is stored at arg + 16 * n, so the whole program is one RUN ending in DONE.
  */
+/* Spin until @ticks of the time CSR have passed (t3, t4, t5 clobbered). */
+.macro SPIN_TICKS ticks
+	li	t4, \ticks
+	rdtime	t3
+	add	t3, t3, t4
+9:	rdtime	t5
+	bltu	t5, t3, 9b
+.endm
+
 .macro SBI_STORE n, eid, fid
 	SBI_CALL \eid, \fid
 	sd	a0, (16 * \n)(s1)
@@ -432,20 +441,13 @@ BEGIN irq_count
 	bnez	t1, 2f
 	csrsi	sstatus, SSTATUS_SIE
 2:	REPORT	zero
-	li	t4, IRQ_COUNT_TICKS
-	rdtime	t3
-	add	t3, t3, t4
-3:	rdtime	t5
-	bltu	t5, t3, 3b
+	SPIN_TICKS IRQ_COUNT_TICKS
 	andi	t1, s7, 2
 	beqz	t1, 5f
 	csrr	t0, sip
 	REPORT	t0
 	csrsi	sstatus, SSTATUS_SIE
-	rdtime	t3
-	add	t3, t3, t4
-4:	rdtime	t5
-	bltu	t5, t3, 4b
+	SPIN_TICKS IRQ_COUNT_TICKS
 5:	csrci	sstatus, SSTATUS_SIE
 	REPORT	s3
 	REPORT	s4
@@ -582,11 +584,7 @@ BEGIN timer_clear
 	csrr	t0, sip
 	REPORT	t0
 	csrsi	sstatus, SSTATUS_SIE
-	li	t4, IRQ_COUNT_TICKS / 5
-	rdtime	t3
-	add	t3, t3, t4
-1:	rdtime	t5
-	bltu	t5, t3, 1b
+	SPIN_TICKS IRQ_COUNT_TICKS / 5
 	csrci	sstatus, SSTATUS_SIE
 	REPORT	s3
 	DONE
@@ -762,11 +760,7 @@ BEGIN irq_level
 	csrs	sie, t0
 	csrsi	sstatus, SSTATUS_SIE
 	REPORT	zero
-	li	t4, IRQ_COUNT_TICKS / 5
-	rdtime	t3
-	add	t3, t3, t4
-1:	rdtime	t5
-	bltu	t5, t3, 1b
+	SPIN_TICKS IRQ_COUNT_TICKS / 5
 	csrci	sstatus, SSTATUS_SIE
 	REPORT	s3
 	DONE
@@ -790,11 +784,7 @@ BEGIN kipi
 	li	s1, GUEST_RAM_BASE + GUEST_DATA_OFF
 1:	ld	t0, HALT_READY(s1)
 	beqz	t0, 1b
-	li	t4, IRQ_COUNT_TICKS
-	rdtime	t3
-	add	t3, t3, t4
-2:	rdtime	t5
-	bltu	t5, t3, 2b
+	SPIN_TICKS IRQ_COUNT_TICKS
 	li	a0, 1 << 1
 	li	a1, 0
 	SBI_CALL SBI_EXT_IPI, 0
