@@ -1902,6 +1902,16 @@ TEST_F(x86, run_page_stats)
 	common_run_page_stats(_metadata, &self->sys_fd);
 }
 
+TEST_F(x86, signal_ends_run_within_one_exit)
+{
+	common_signal_ends_run_within_one_exit(_metadata, &self->sys_fd);
+}
+
+TEST_F(x86, guest_time_accounted)
+{
+	common_guest_time_accounted(_metadata, &self->sys_fd);
+}
+
 TEST_F(x86, vcpu_migrates_between_cpus)
 {
 	common_vcpu_migrates_between_cpus(_metadata, &self->sys_fd);

@@ -14,10 +14,14 @@
  */
 #include <linux/hrtimer.h>
 #include <linux/irqflags.h>
+#ifndef CONFIG_UML
+#include <linux/kvm_host.h>
+#endif
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/task_work.h>
 
 #include "axvcpu.h"
 
@@ -319,18 +323,61 @@ int axvcpu_vcpu_unbind(struct axvcpu_vcpu *vcpu)
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_unbind);
 
 /**
+ * axvcpu_entry_work_pending() - work the thread must do before guest entry
+ *
+ * What Linux does for a task on its way back to user mode and a vCPU
+ * thread must not put off while it stays in RUN, KVM's
+ * xfer_to_guest_mode_work_pending(): a signal (or TIF_NOTIFY_SIGNAL task
+ * work), a reschedule, or queued task work (TIF_NOTIFY_RESUME). KVM runs
+ * task work itself; task_work_run() is not exported to modules, so the
+ * RUN loop leaves RUN with -EINTR for it and Linux runs it on the way out.
+ * The rest of TIF_NOTIFY_RESUME (rseq, memcg and blkcg throttling) only
+ * matters to user mode and waits for the return to it.
+ *
+ * Context: any; called with interrupts disabled for the final check.
+ * Return: true if there is such work.
+ */
+bool axvcpu_entry_work_pending(void)
+{
+	return signal_pending(current) || need_resched() ||
+	       task_work_pending(current);
+}
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_entry_work_pending);
+
+/*
+ * Guest mode for the rest of Linux, as KVM brackets it (the helpers of
+ * <linux/kvm_host.h>, which any module may use): guest time accounting
+ * (PF_VCPU: ticks taken in guest mode count as guest time, in /proc/stat
+ * and the task's gtime) and an RCU quiescent state / context tracking's
+ * guest state for nohz_full. UML, where the KUnit suites run, has neither.
+ */
+#ifdef CONFIG_UML
+static inline void guest_timing_enter_irqoff(void) { }
+static inline void guest_context_enter_irqoff(void) { }
+static inline void guest_context_exit_irqoff(void) { }
+static inline void guest_timing_exit_irqoff(void) { }
+#endif
+
+/**
  * axvcpu_vcpu_run() - Ready -> Running -> Ready: enter the guest once
  * @vcpu: the vCPU, bound and current on this CPU.
  *
- * Enters the guest with interrupts disabled, re-enables them so Linux
- * handles any host interrupt that caused the exit, then lets the backend
+ * With interrupts disabled, looks a last time for the thread's pending
+ * work (axvcpu_entry_work_pending()): work raised after that look comes
+ * with an IPI (signal_wake_up(), resched_curr(), axvcpu_vcpu_kick()) that
+ * makes the guest exit at once, so none waits for the next host tick.
+ * Then enters the guest as guest time and context, takes any host
+ * interrupt that caused the exit (still as guest time, as KVM does: a
+ * tick that came in guest mode is the guest's) and lets the backend
  * handle the exit.
  *
  * Context: preemption enabled (the vCPU's preempt notifier is armed) or
  * disabled; may sleep in the exit handler only in the former case.
- * Return: an AXVCPU_EXIT_* reason with its payload in the run page, or a
- * negative errno (state errors change nothing; backend failures leave the
- * vCPU Invalid).
+ * Return: an AXVCPU_EXIT_* reason with its payload in the run page,
+ * %AXVCPU_EXIT_NOTHING without entering the guest if the thread has work
+ * to do first (the caller does it, see axvcpu_entry_work_pending()), or
+ * a negative errno (state errors change nothing; backend failures leave
+ * the vCPU Invalid).
  */
 int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu)
 {
@@ -342,11 +389,19 @@ int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu)
 	if (axvcpu_current() != vcpu)
 		return -EDEADLK;
 
-	WRITE_ONCE(vcpu->state, AXVCPU_STATE_RUNNING);
 	local_irq_disable();
 	/* Pairs with the barrier in axvcpu_vcpu_kick(). */
 	smp_store_mb(vcpu->in_guest, true);
+	if (axvcpu_entry_work_pending()) {
+		WRITE_ONCE(vcpu->in_guest, false);
+		local_irq_enable();
+		return AXVCPU_EXIT_NOTHING;
+	}
+	WRITE_ONCE(vcpu->state, AXVCPU_STATE_RUNNING);
+	guest_timing_enter_irqoff();
+	guest_context_enter_irqoff();
 	r = ops->vcpu_run(vcpu);
+	guest_context_exit_irqoff();
 	WRITE_ONCE(vcpu->in_guest, false);
 	/*
 	 * Let Linux take the host interrupt that may have caused the exit:
@@ -354,10 +409,14 @@ int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu)
 	 * irq_handler are not needed).
 	 */
 	local_irq_enable();
-	if (!r) {
+	/* Also the instruction x86's STI shadow needs before the CLI. */
+	if (!r)
 		vcpu->run->exits++;
+	local_irq_disable();
+	guest_timing_exit_irqoff();
+	local_irq_enable();
+	if (!r)
 		r = ops->vcpu_handle_exit(vcpu, vcpu->run);
-	}
 
 	if (r < 0) {
 		WRITE_ONCE(vcpu->state, AXVCPU_STATE_INVALID);

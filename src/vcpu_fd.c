@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/uaccess.h>
 
 #include "axvcpu.h"
@@ -104,11 +105,17 @@ static int vcpu_run(struct axvcpu_vcpu *vcpu)
 		return r;
 
 	for (;;) {
-		if (signal_pending(current)) {
+		/*
+		 * The thread's work, before every entry; axvcpu_vcpu_run()
+		 * looks again with interrupts off and enters nothing if more
+		 * came (KVM's xfer_to_guest_mode_handle_work()).
+		 */
+		if (signal_pending(current) || task_work_pending(current)) {
 			r = -EINTR;
 			break;
 		}
-		cond_resched();
+		if (need_resched())
+			schedule();
 		r = axvcpu_vcpu_run(vcpu);
 		if (r < 0)
 			break;

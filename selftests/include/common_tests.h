@@ -46,6 +46,10 @@ void common_spin_interrupted_by_signal(struct __test_metadata *_metadata,
 				       int *sys_fd);
 void common_close_fds_while_running(struct __test_metadata *_metadata,
 				    int *sys_fd);
+void common_signal_ends_run_within_one_exit(struct __test_metadata *_metadata,
+					    int *sys_fd);
+void common_guest_time_accounted(struct __test_metadata *_metadata,
+				 int *sys_fd);
 void common_run_page_stats(struct __test_metadata *_metadata, int *sys_fd);
 
 /* Host CPUs and threads: count_mmio, count_regs. */

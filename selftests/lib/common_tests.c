@@ -7,9 +7,12 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -298,6 +301,156 @@ void common_spin_interrupted_by_signal(struct __test_metadata *_metadata,
 	get_regs(_metadata, v, &regs);
 	ASSERT_LE(GUEST_LOAD_ADDR, regs.pc);
 	ASSERT_GT(guest_addr(spin_begin, spin_end), regs.pc);
+
+	set_gpr(_metadata, v, GUEST_ARG_REG, 1);	/* leave the loop */
+	expect_done(_metadata, v, false);
+	vm_destroy(&vm);
+}
+
+/* The calling thread's CPU and guest time, in clock ticks. */
+static void thread_times(struct __test_metadata *_metadata,
+			 unsigned long long *cpu, unsigned long long *guest)
+{
+	unsigned long long utime, stime;
+	char buf[1024], *p;
+	int fd, i, field;
+	ssize_t n;
+
+	fd = open("/proc/thread-self/stat", O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	buf[n] = 0;
+	/*
+	 * Field 2 (comm) may hold spaces: start at its closing ')'; each
+	 * step moves to the space before the next field.
+	 */
+	p = strrchr(buf, ')');
+	for (field = 2; field < 14 && p; field++)
+		p = strchr(p + 1, ' ');
+	ASSERT_NE(NULL, p);
+	i = sscanf(p, " %llu %llu", &utime, &stime);	/* fields 14, 15 */
+	ASSERT_EQ(2, i);
+	for (; field < 43 && p; field++)
+		p = strchr(p + 1, ' ');
+	ASSERT_NE(NULL, p);
+	i = sscanf(p, " %llu", guest);			/* field 43 */
+	ASSERT_EQ(1, i);
+	*cpu = utime + stime;
+}
+
+/*
+ * Time in guest mode is guest time, as for a KVM vCPU thread: while the
+ * spin program runs for half a second, most of the thread's CPU time
+ * goes to its guest_time (field 43 of /proc/thread-self/stat, summed
+ * into /proc/stat's guest column), not to system time.
+ */
+void common_guest_time_accounted(struct __test_metadata *_metadata,
+				 int *sys_fd)
+{
+	unsigned long long cpu0, guest0, cpu1, guest1;
+	struct vcpu *v;
+	struct vm vm;
+
+	install_noop_handler(SIGALRM);
+	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+
+	thread_times(_metadata, &cpu0, &guest0);
+	alarm_ms(500);
+	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
+	thread_times(_metadata, &cpu1, &guest1);
+	TH_LOG("thread CPU %llu ticks, guest %llu ticks, %llu exits",
+	       cpu1 - cpu0, guest1 - guest0, ULL(v->run->exits));
+	ASSERT_LT(0ULL, guest1 - guest0);
+	ASSERT_LE(cpu1 - cpu0, 2 * (guest1 - guest0));
+	vm_destroy(&vm);
+}
+
+/* The signal sender of signal_ends_run_within_one_exit. */
+struct signaller {
+	pthread_t target;
+	struct axvcpu_run *run;
+	int round;		/* the round the target is in (or entering) */
+	int ended;		/* the last round whose RUN returned */
+	__u64 exits_before;	/* run->exits just before the last signal */
+	unsigned int seed;
+};
+
+static void *signaller_fn(void *arg)
+{
+	struct signaller *s = arg;
+	int r, done = 0;
+
+	for (;;) {
+		while ((r = __atomic_load_n(&s->round, __ATOMIC_SEQ_CST)) == done)
+			usleep(100);
+		if (r < 0)
+			return NULL;
+		usleep(rand_r(&s->seed) % 3000);
+		/*
+		 * Again if the target was not in RUN yet: its handler took
+		 * that signal in user mode.
+		 */
+		while (__atomic_load_n(&s->ended, __ATOMIC_SEQ_CST) != r) {
+			__atomic_store_n(&s->exits_before,
+					 __atomic_load_n(&s->run->exits,
+							 __ATOMIC_SEQ_CST),
+					 __ATOMIC_SEQ_CST);
+			pthread_kill(s->target, SIGUSR1);
+			usleep(20 * 1000);
+		}
+		done = r;
+	}
+}
+
+#define SIGNAL_ROUNDS	50
+
+/*
+ * A signal sent at a random moment of RUN (0-3 ms after the vCPU thread
+ * went in, in any phase of the run loop) ends it with EINTR within one
+ * exit: the exit the signal's IPI causes, or none if it came before the
+ * last check, which runs with interrupts off (plus at most one exit the
+ * host took just before the signal). The vCPU is Free afterwards and its
+ * guest goes on at the next RUN.
+ */
+void common_signal_ends_run_within_one_exit(struct __test_metadata *_metadata,
+					    int *sys_fd)
+{
+	struct signaller s = { .seed = 1 };
+	pthread_t thread;
+	struct vcpu *v;
+	struct vm vm;
+	__u64 worst = 0;
+	int i;
+
+	install_noop_handler(SIGUSR1);
+	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	s.target = pthread_self();
+	s.run = v->run;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, signaller_fn, &s));
+
+	for (i = 1; i <= SIGNAL_ROUNDS; i++) {
+		__u64 n;
+
+		__atomic_store_n(&s.round, i, __ATOMIC_SEQ_CST);
+		ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR)
+			TH_LOG("round %d", i);
+		n = v->run->exits -
+		    __atomic_load_n(&s.exits_before, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&s.ended, i, __ATOMIC_SEQ_CST);
+		ASSERT_LE(n, 2ULL)
+			TH_LOG("round %d: %llu exits after the signal", i, ULL(n));
+		if (n > worst)
+			worst = n;
+		ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
+	}
+	__atomic_store_n(&s.round, -1, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	TH_LOG("%d signals, at most %llu exits from a signal to the end of RUN",
+	       SIGNAL_ROUNDS, ULL(worst));
 
 	set_gpr(_metadata, v, GUEST_ARG_REG, 1);	/* leave the loop */
 	expect_done(_metadata, v, false);

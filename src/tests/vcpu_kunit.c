@@ -5,6 +5,7 @@
  * per-CPU current vCPU and its nesting check, and the run-loop counters.
  */
 #include <kunit/test.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "mock.h"
@@ -185,6 +186,33 @@ static void run_counts_kernel_and_irq_exits(struct kunit *test)
 	free_vcpu(vcpu);
 }
 
+/*
+ * Work the thread must do first (here a reschedule, raised with preemption
+ * off) stops the entry at the last, interrupts-off look: no guest entry,
+ * no exit counted, the vCPU still Ready and not in guest mode.
+ */
+static void run_defers_to_pending_work(struct kunit *test)
+{
+	struct axvcpu_vcpu *vcpu = free_vcpu_ready(test);
+	struct axvcpu_mock *m = mock(vcpu);
+
+	preempt_disable();
+	KUNIT_ASSERT_EQ(test, axvcpu_vcpu_bind(vcpu), 0);
+	set_tsk_need_resched(current);
+	KUNIT_EXPECT_TRUE(test, axvcpu_entry_work_pending());
+	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_run(vcpu), AXVCPU_EXIT_NOTHING);
+	KUNIT_EXPECT_EQ(test, m->calls[MOCK_RUN], 0);
+	KUNIT_EXPECT_EQ(test, vcpu->state, AXVCPU_STATE_READY);
+	KUNIT_EXPECT_FALSE(test, vcpu->in_guest);
+	KUNIT_EXPECT_FALSE(test, irqs_disabled());
+	KUNIT_EXPECT_EQ(test, vcpu->run->exits, 0);
+	KUNIT_EXPECT_EQ(test, vcpu->run->kernel_exits, 0);
+	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_unbind(vcpu), 0);
+	preempt_enable();
+	cond_resched();
+	free_vcpu(vcpu);
+}
+
 /* An arch failure makes the vCPU Invalid for good. */
 static void setup_failure_is_sticky_invalid(struct kunit *test)
 {
@@ -323,6 +351,7 @@ static struct kunit_case vcpu_cases[] = {
 	KUNIT_CASE(run_requires_bind),
 	KUNIT_CASE(lifecycle_bind_run_unbind),
 	KUNIT_CASE(run_counts_kernel_and_irq_exits),
+	KUNIT_CASE(run_defers_to_pending_work),
 	KUNIT_CASE(setup_failure_is_sticky_invalid),
 	KUNIT_CASE(bind_failure_is_invalid_and_not_current),
 	KUNIT_CASE(run_failure_still_unbinds),
