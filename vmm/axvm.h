@@ -61,6 +61,7 @@ double now(void);
 #define SIZE_STR	32
 const char *size_str(char buf[SIZE_STR], u64 n);
 double cpu_time(void);
+double guest_time(void);
 void vm_counters(u64 *exits, u64 *halts);
 
 /*
@@ -150,7 +151,7 @@ size_t dt_size(const void *buf);
 struct marker {
 	const char *str;
 	bool seen;
-	double wall, cpu;	/* when the line containing @str completed */
+	double wall, cpu, guest; /* when the line containing @str completed */
 	u64 exits, halts;	/* the module's counters then, all vCPUs */
 };
 
@@ -214,7 +215,7 @@ struct axvm {
 	int exit_code;
 	const char *stop_why;
 	bool powered_off;
-	double t_start, cpu_start;	/* at the first RUN */
+	double t_start, cpu_start, guest_start;	/* at the first RUN */
 	double t_stop;
 };
 

@@ -109,6 +109,7 @@ static void line_done(void)
 			m->seen = true;
 			m->wall = now();
 			m->cpu = cpu_time();
+			m->guest = guest_time();
 			vm_counters(&m->exits, &m->halts);
 		}
 	}

@@ -468,6 +468,7 @@ static void *vcpu_thread(void *arg)
 		return NULL;
 	if (v->id == 0) {
 		vm.cpu_start = cpu_time();
+		vm.guest_start = guest_time();
 		vm.t_start = now();
 	}
 	while (!stopping()) {
