@@ -198,6 +198,15 @@ void axvcpu_vm_free_regions(struct axvcpu_vm *vm);
  *	exit; an interrupt injected then needs a kick. Written by the vCPU's
  *	thread in axvcpu_vcpu_run() (smp_store_mb, then WRITE_ONCE), read
  *	with READ_ONCE by axvcpu_vcpu_kick().
+ * @seq: the vCPU's number among all vCPUs since the module loaded (from
+ *	1, never reused), for the per-CPU record of the last vCPU there.
+ * @last_cpu: the physical CPU the vCPU was last bound to, or -1.
+ * @tlb_clean: set at each bind for the backend's @vcpu_bind: this CPU's
+ *	TLB holds at most what this vCPU left there, because the vCPU was
+ *	last bound here and no other vCPU was bound here since (nor was the
+ *	CPU brought online since). Otherwise translations of the vCPU's VM
+ *	that another vCPU, or this vCPU before it ran elsewhere, left here
+ *	may be stale for it, and the backend flushes them.
  * @flags: AXVCPU_SETUP_* flags from setup.
  * @wake: something may have become deliverable since the vCPU last looked
  *	(set by axvcpu_vcpu_kick() and the halt timer, cleared by the halt).
@@ -216,6 +225,9 @@ struct axvcpu_vcpu {
 	bool entry_set;
 	u32 pending_read;
 	int cpu;
+	u64 seq;
+	int last_cpu;
+	bool tlb_clean;
 	bool in_guest;
 	u32 flags;
 	bool wake;
@@ -239,7 +251,7 @@ struct axvcpu_vcpu {
  *	allocated zeroed (&struct axvcpu_backend.vm_size bytes) and frees: a
  *	VMID, and the register naming the VM's stage-2 root, which exists
  *	already (@vm->s2.root). May sleep; no mutex, no current.
- * @vm_destroy: undo @vm_init. May sleep; no current.
+ * @vm_destroy: undo @vm_init (optional). May sleep; no current.
  * @vm_flush_s2: stage-2 entries were removed: invalidate this VM's cached
  *	translations on every CPU. May sleep (IPIs); no current; called
  *	with the VM's lock held when a region changes, without it when the
@@ -255,7 +267,8 @@ struct axvcpu_vcpu {
  *	still Created. No current.
  * @vcpu_setup: apply the arch part of the setup config (already checked).
  * @vcpu_bind: load the vCPU onto the current physical CPU. Preemption
- *	disabled.
+ *	disabled. Flushes the TLB entries of the vCPU's VM on this CPU unless
+ *	@vcpu->tlb_clean says they can only be its own, current ones.
  * @vcpu_unbind: save the vCPU's state off the current physical CPU.
  *	Preemption disabled.
  * @vcpu_run: enter the guest until it exits. Interrupts disabled, bound;
@@ -396,6 +409,9 @@ void axvcpu_vcpu_kick_sync(struct axvcpu_vcpu *vcpu);
 int axvcpu_vcpu_halt(struct axvcpu_vcpu *vcpu);
 struct axvcpu_vcpu *axvcpu_current(void);
 int axvcpu_set_current(struct axvcpu_vcpu *vcpu);
+int axvcpu_vcpu_load(struct axvcpu_vcpu *vcpu);
+int axvcpu_vcpu_put(struct axvcpu_vcpu *vcpu);
+void axvcpu_cpu_forget_vcpus(void);
 void axvcpu_clear_current(struct axvcpu_vcpu *vcpu);
 u64 axvcpu_mmio_read_value(const struct axvcpu_exit_mmio *mmio);
 

@@ -23,8 +23,10 @@ static int axvcpu_cpu_online(unsigned int cpu)
 {
 	int r = axvcpu_backend->percpu->hardware_enable();
 
-	if (!r)
+	if (!r) {
 		this_cpu_write(hw_enabled, true);
+		axvcpu_cpu_forget_vcpus();
+	}
 	return r;
 }
 

@@ -26,6 +26,9 @@
 #include "axvcpu.h"
 
 static DEFINE_PER_CPU(struct axvcpu_vcpu *, axvcpu_cur);
+/* The @seq of the vCPU last bound to this CPU, 0 for none. */
+static DEFINE_PER_CPU(u64, axvcpu_last_bound);
+static atomic64_t axvcpu_seq;
 
 /**
  * axvcpu_current() - the vCPU whose arch op runs on this CPU
@@ -160,6 +163,8 @@ int axvcpu_vcpu_init(struct axvcpu_vcpu *vcpu, const struct axvcpu_backend *be,
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->cpu = -1;
+	vcpu->last_cpu = -1;
+	vcpu->seq = atomic64_inc_return(&axvcpu_seq);
 	mutex_init(&vcpu->mutex);
 	vcpu->state = AXVCPU_STATE_CREATED;
 	init_waitqueue_head(&vcpu->wq);
@@ -257,19 +262,71 @@ int axvcpu_vcpu_setup(struct axvcpu_vcpu *vcpu, const struct axvcpu_setup *cfg)
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_setup);
 
-static int do_bind(struct axvcpu_vcpu *vcpu, void *arg)
+/**
+ * axvcpu_vcpu_load() - make @vcpu current and let the backend bind it here
+ * @vcpu: the vCPU.
+ *
+ * Tells the backend whether this CPU's TLB can hold only what @vcpu left
+ * there (&struct axvcpu_vcpu.tlb_clean), as KVM's per-CPU last_vcpu_ran
+ * and per-vCPU last CPU do, then records @vcpu as the last vCPU bound
+ * here. No state check: for bind and the preempt notifier.
+ *
+ * Context: preemption disabled.
+ * Return: 0, -EDEADLK (another vCPU current here), or the backend's errno.
+ */
+int axvcpu_vcpu_load(struct axvcpu_vcpu *vcpu)
 {
+	int cpu = smp_processor_id();
 	int r = axvcpu_set_current(vcpu);
 
 	if (r)
 		return r;
+	vcpu->tlb_clean = vcpu->last_cpu == cpu &&
+			  this_cpu_read(axvcpu_last_bound) == vcpu->seq;
 	r = vcpu->be->ops->vcpu_bind(vcpu);
 	if (r) {
 		axvcpu_clear_current(vcpu);
 		return r;
 	}
-	WRITE_ONCE(vcpu->cpu, smp_processor_id());
+	this_cpu_write(axvcpu_last_bound, vcpu->seq);
+	vcpu->last_cpu = cpu;
+	WRITE_ONCE(vcpu->cpu, cpu);
 	return 0;
+}
+
+/**
+ * axvcpu_vcpu_put() - let the backend unbind @vcpu; it is no longer current
+ * @vcpu: the vCPU, bound here.
+ *
+ * Context: preemption disabled.
+ * Return: 0 or the backend's errno (unbound all the same).
+ */
+int axvcpu_vcpu_put(struct axvcpu_vcpu *vcpu)
+{
+	int r = vcpu->be->ops->vcpu_unbind(vcpu);
+
+	axvcpu_clear_current(vcpu);
+	WRITE_ONCE(vcpu->cpu, -1);
+	return r;
+}
+
+/**
+ * axvcpu_cpu_forget_vcpus() - this CPU's TLB has no known owner
+ *
+ * Called when the CPU's virtualization is enabled (again): the next vCPU
+ * bound here is told its TLB is not clean.
+ *
+ * Context: preemption disabled (a CPU hotplug callback).
+ */
+void axvcpu_cpu_forget_vcpus(void)
+{
+	this_cpu_write(axvcpu_last_bound, 0);
+}
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_cpu_forget_vcpus);
+
+static int do_bind(struct axvcpu_vcpu *vcpu, void *arg)
+{
+	return axvcpu_vcpu_load(vcpu);
 }
 
 /**
@@ -292,11 +349,7 @@ EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_bind);
 
 static int do_unbind(struct axvcpu_vcpu *vcpu, void *arg)
 {
-	int r = vcpu->be->ops->vcpu_unbind(vcpu);
-
-	axvcpu_clear_current(vcpu);
-	WRITE_ONCE(vcpu->cpu, -1);
-	return r;
+	return axvcpu_vcpu_put(vcpu);
 }
 
 /**

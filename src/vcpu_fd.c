@@ -26,12 +26,8 @@ static void vcpu_sched_in(struct preempt_notifier *pn, int cpu)
 {
 	struct axvcpu_vcpu *vcpu = container_of(pn, struct axvcpu_vcpu, pn);
 
-	if (axvcpu_set_current(vcpu) || vcpu->be->ops->vcpu_bind(vcpu)) {
-		axvcpu_clear_current(vcpu);
+	if (axvcpu_vcpu_load(vcpu))
 		WRITE_ONCE(vcpu->state, AXVCPU_STATE_INVALID);
-		return;
-	}
-	WRITE_ONCE(vcpu->cpu, cpu);
 }
 
 static void vcpu_sched_out(struct preempt_notifier *pn,
@@ -41,10 +37,8 @@ static void vcpu_sched_out(struct preempt_notifier *pn,
 
 	if (vcpu->cpu < 0)
 		return;
-	if (vcpu->be->ops->vcpu_unbind(vcpu))
+	if (axvcpu_vcpu_put(vcpu))
 		WRITE_ONCE(vcpu->state, AXVCPU_STATE_INVALID);
-	axvcpu_clear_current(vcpu);
-	WRITE_ONCE(vcpu->cpu, -1);
 }
 
 static struct preempt_ops vcpu_preempt_ops = {

@@ -34,7 +34,8 @@ static void vm_release(struct kref *ref)
 	ops->vm_flush_s2(vm);
 	axvcpu_vm_free_regions(vm);
 	axvcpu_s2_destroy(&vm->s2);
-	ops->vm_destroy(vm);
+	if (ops->vm_destroy)
+		ops->vm_destroy(vm);
 	kfree(vm->arch);
 	ida_free(&vm_ida, vm->id);
 	mutex_destroy(&vm->lock);

@@ -600,7 +600,8 @@ static void print_markers(void)
 	}
 	wall = m1->wall - m0->wall;
 	cpu = m1->cpu - m0->cpu;
-	axvm_msg("'%s'..'%s': %.2f s, host CPU %.2f s (%.1f%% of one CPU; guest %.2f s), %llu exits, %llu halts",
+	axvm_msg("'%s'..'%s': %.2f s, host CPU %.2f s (%.1f%% of one CPU; guest %.2f s), "
+		 "%llu exits, %llu halts",
 		 m0->str, m1->str, wall, cpu, wall > 0 ? 100 * cpu / wall : 0,
 		 m1->guest - m0->guest,
 		 (unsigned long long)(m1->exits - m0->exits),

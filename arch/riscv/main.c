@@ -6,7 +6,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/idr.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <asm/cpufeature.h>
@@ -19,8 +18,8 @@
 #include "rvh.h"
 
 bool axvcpu_riscv_has_sstc;
+bool axvcpu_riscv_vmid0_shared;
 static unsigned long vmid_bits;
-static DEFINE_IDA(vmid_ida);
 
 /* ----------------------------------------------------------- per CPU */
 
@@ -55,40 +54,30 @@ static const struct axvcpu_percpu_ops rvh_percpu_ops = {
 
 /* ---------------------------------------------------------------- VMs */
 
+/*
+ * Every VM of axvcpu uses VMID 0 (see riscv.rst, "VMIDs and TLBs"): KVM
+ * never gives it out where it uses VMIDs, so its guests and ours cannot
+ * hit each other's entries; among our own VMs, a bind flushes VMID 0
+ * whenever another vCPU may have left entries on the hart.
+ */
 int axvcpu_riscv_vm_init(struct axvcpu_vm *vm)
 {
 	struct rvh_vm *rvm = vm->arch;
-	int id;
 
-	/* Without VMIDs every VM uses 0; bind and unbind flush it anyway. */
-	id = axvcpu_tags_get(&vmid_ida, vmid_bits ? BIT(vmid_bits) - 1 : 0);
-	if (id < 0)
-		return id;
-	rvm->vmid = id;
 	rvm->hgatp = (HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT) |
-		     ((rvm->vmid << HGATP_VMID_SHIFT) & HGATP_VMID) |
 		     (vm->s2.root >> 12);
 	return 0;
 }
 
-void axvcpu_riscv_vm_destroy(struct axvcpu_vm *vm)
+static void flush_vmid0(void *unused)
 {
-	struct rvh_vm *rvm = vm->arch;
-
-	axvcpu_tags_put(&vmid_ida, rvm->vmid);
-}
-
-static void flush_vmid(void *vmid)
-{
-	rvh_hfence_gvma_vmid((unsigned long)vmid);
+	rvh_hfence_gvma_vmid(0);
 }
 
 void axvcpu_riscv_vm_flush_s2(struct axvcpu_vm *vm)
 {
-	struct rvh_vm *rvm = vm->arch;
-
 	/* The IPI also makes a vCPU of this VM in guest mode exit. */
-	on_each_cpu(flush_vmid, (void *)rvm->vmid, 1);
+	on_each_cpu(flush_vmid0, NULL, 1);
 }
 
 /* -------------------------------------------------------------- probe */
@@ -110,6 +99,9 @@ static int rvh_probe(void)
 		return -ENODEV;
 	}
 	vmid_bits = fls_long((hgatp & HGATP_VMID) >> HGATP_VMID_SHIFT);
+	/* KVM's own rule for giving every VM VMID 0 (kvm/vmid.c). */
+	axvcpu_riscv_vmid0_shared = (1UL << vmid_bits) < num_possible_cpus() ||
+				    !vmid_bits;
 	asm volatile(HFENCE_GVMA(zero, zero) : : : "memory");
 	axvcpu_riscv_has_sstc = riscv_isa_extension_available(NULL, SSTC);
 	axvcpu_riscv_has_fp = IS_ENABLED(CONFIG_FPU) &&
@@ -119,8 +111,10 @@ static int rvh_probe(void)
 	axvcpu_riscv_has_v = IS_ENABLED(CONFIG_RISCV_ISA_V) && has_vector() &&
 			     riscv_isa_extension_available(NULL, v) &&
 			     riscv_v_vsize;
-	pr_info("H extension, %lu-bit VMIDs, Sstc %s, guest FP %s, vector %s\n",
-		vmid_bits, axvcpu_riscv_has_sstc ?
+	pr_info("H extension, %lu-bit VMIDs (%s), Sstc %s, guest FP %s, vector %s\n",
+		vmid_bits, axvcpu_riscv_vmid0_shared ?
+		"shared with KVM's guests: flushed at every bind" : "VMID 0 ours",
+		axvcpu_riscv_has_sstc ?
 		"present (SBI TIME in vstimecmp)" : "absent (SBI TIME not supported)",
 		axvcpu_riscv_has_fp ? "on" : "off", axvcpu_riscv_has_v ? "on" : "off");
 	return 0;

@@ -183,11 +183,9 @@ struct rvh_vcpu {
 
 /**
  * struct rvh_vm - the riscv VM
- * @vmid: its VMID, 0 on a hart without VMIDs.
- * @hgatp: its G-stage root, VMID and mode, as every vCPU loads it.
+ * @hgatp: its G-stage root and mode, VMID 0, as every vCPU loads it.
  */
 struct rvh_vm {
-	unsigned long vmid;
 	unsigned long hgatp;
 };
 
@@ -200,12 +198,12 @@ static inline struct rvh_vcpu *to_rvh(struct axvcpu_vcpu *vcpu)
 #define RVH_HIDELEG	(BIT(IRQ_VS_SOFT) | BIT(IRQ_VS_TIMER) | BIT(IRQ_VS_EXT))
 
 extern bool axvcpu_riscv_has_sstc;
+extern bool axvcpu_riscv_vmid0_shared;
 extern bool axvcpu_riscv_has_fp;
 extern bool axvcpu_riscv_has_v;
 extern const struct axvcpu_arch_ops axvcpu_riscv_ops;
 
 int axvcpu_riscv_vm_init(struct axvcpu_vm *vm);
-void axvcpu_riscv_vm_destroy(struct axvcpu_vm *vm);
 void axvcpu_riscv_vm_flush_s2(struct axvcpu_vm *vm);
 
 void __axvcpu_riscv_switch_to(struct rvh_switch *sw);

@@ -98,24 +98,18 @@ static int rvh_vcpu_setup(struct axvcpu_vcpu *vcpu,
 
 /* ------------------------------------------------------- bind / unbind */
 
-/*
- * Drop this hart's G-stage and VS-stage TLB entries of our VMID, on bind
- * and on unbind. KVM numbers its VMIDs from 1 as we do and flushes only
- * when its own vCPUs move, so a KVM guest running here between our runs
- * could otherwise hit our entries, or we its; the same holds for another
- * vCPU of ours, or any VM when the hart has no VMIDs. hfence.vvma acts on
- * the VMID in hgatp, which is ours here.
- */
 static unsigned long vm_hgatp(struct axvcpu_vcpu *vcpu)
 {
 	return ((struct rvh_vm *)vcpu->vm->arch)->hgatp;
 }
 
-static void flush_local(struct axvcpu_vcpu *vcpu)
+/*
+ * Drop this hart's G-stage and VS-stage TLB entries of VMID 0, which all
+ * our VMs use; hfence.vvma acts on the VMID in hgatp, which is 0 here.
+ */
+static void flush_local(void)
 {
-	unsigned long vmid = (vm_hgatp(vcpu) & HGATP_VMID) >> HGATP_VMID_SHIFT;
-
-	rvh_hfence_gvma_vmid(vmid);
+	rvh_hfence_gvma_vmid(0);
 	asm volatile(HFENCE_VVMA(zero, zero) : : : "memory");
 }
 
@@ -138,7 +132,13 @@ static int rvh_vcpu_bind(struct axvcpu_vcpu *vcpu)
 	if (axvcpu_riscv_has_sstc)
 		csr_write(CSR_VSTIMECMP, c->vstimecmp);
 	csr_write(CSR_HGATP, vm_hgatp(vcpu));
-	flush_local(vcpu);
+	/*
+	 * Another vCPU's entries, or this vCPU's from before it ran on
+	 * another hart (where its guest's local fences went), are stale for
+	 * it; where KVM gives its guests VMID 0 too, so may theirs be.
+	 */
+	if (!vcpu->tlb_clean || axvcpu_riscv_vmid0_shared)
+		flush_local();
 	return 0;
 }
 
@@ -157,7 +157,6 @@ static int rvh_vcpu_unbind(struct axvcpu_vcpu *vcpu)
 	if (axvcpu_riscv_has_sstc)
 		c->vstimecmp = csr_read(CSR_VSTIMECMP);
 	axvcpu_riscv_fp_put(rv);
-	flush_local(vcpu);
 	csr_write(CSR_HGATP, 0);
 	csr_write(CSR_HVIP, 0);
 	return 0;
@@ -557,7 +556,6 @@ static int rvh_vcpu_complete_read(struct axvcpu_vcpu *vcpu, u32 reason,
 
 const struct axvcpu_arch_ops axvcpu_riscv_ops = {
 	.vm_init		= axvcpu_riscv_vm_init,
-	.vm_destroy		= axvcpu_riscv_vm_destroy,
 	.vm_flush_s2		= axvcpu_riscv_vm_flush_s2,
 	.vcpu_create		= rvh_vcpu_create,
 	.vcpu_destroy		= rvh_vcpu_destroy,

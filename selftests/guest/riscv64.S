@@ -83,6 +83,14 @@ hypercall_ret:
 	DONE
 END hypercall
 
+/* read_data: report the first data word, again at every RUN, forever. */
+BEGIN read_data
+	li	s1, GUEST_RAM_BASE + GUEST_DATA_OFF
+1:	ld	s2, 0(s1)
+	REPORT	s2
+	j	1b
+END read_data
+
 /*
  * sbi_base: SBI calls the module handles itself. Each result pair (a0, a1)
  * is stored at arg + 16 * n, so the whole program is one RUN ending in DONE.

@@ -141,6 +141,7 @@
 	extern const char name##_begin[], name##_end[]
 
 GUEST_PROGRAM(hypercall);
+GUEST_PROGRAM(read_data);
 GUEST_PROGRAM(sbi_base);
 GUEST_PROGRAM(mmio_read);
 GUEST_PROGRAM(mmio_write);

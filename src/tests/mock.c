@@ -49,6 +49,7 @@ static int mock_setup(struct axvcpu_vcpu *vcpu, const struct axvcpu_setup *cfg)
 
 static int mock_bind(struct axvcpu_vcpu *vcpu)
 {
+	((struct axvcpu_mock *)vcpu->arch)->tlb_clean_at_bind = vcpu->tlb_clean;
 	return record(vcpu, MOCK_BIND);
 }
 

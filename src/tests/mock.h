@@ -24,6 +24,7 @@ enum mock_op {
  * @exit: the exit reason handle_exit returns.
  * @irqs_off_in_run: whether run was entered with interrupts disabled.
  * @in_guest_in_run: whether in_guest was set when run was entered.
+ * @tlb_clean_at_bind: the core's tlb_clean at the last bind.
  */
 struct axvcpu_mock {
 	int calls[MOCK_NR_OPS];
@@ -33,6 +34,7 @@ struct axvcpu_mock {
 	int exit;
 	bool irqs_off_in_run;
 	bool in_guest_in_run;
+	bool tlb_clean_at_bind;
 };
 
 extern const struct axvcpu_backend axvcpu_mock_backend;

@@ -213,6 +213,41 @@ static void run_defers_to_pending_work(struct kunit *test)
 	free_vcpu(vcpu);
 }
 
+/* Bind @vcpu on this CPU and unbind it; what the backend was told. */
+static bool bound_clean(struct kunit *test, struct axvcpu_vcpu *vcpu)
+{
+	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_bind(vcpu), 0);
+	KUNIT_EXPECT_EQ(test, axvcpu_vcpu_unbind(vcpu), 0);
+	return mock(vcpu)->tlb_clean_at_bind;
+}
+
+/*
+ * The backend may keep its TLB entries at a bind only if the same vCPU
+ * was the last one bound to this CPU (KVM's last_vcpu_ran) and the CPU
+ * was not brought online since; the first bind anywhere is not clean.
+ */
+static void bind_tells_tlb_clean(struct kunit *test)
+{
+	struct axvcpu_vcpu *a = free_vcpu_ready(test);
+	struct axvcpu_vcpu *b = free_vcpu_ready(test);
+
+	KUNIT_EXPECT_NE(test, a->seq, b->seq);
+	preempt_disable();
+	KUNIT_EXPECT_FALSE(test, bound_clean(test, a));	/* first bind */
+	KUNIT_EXPECT_TRUE(test, bound_clean(test, a));	/* same, again */
+	KUNIT_EXPECT_FALSE(test, bound_clean(test, b));	/* another vCPU */
+	KUNIT_EXPECT_FALSE(test, bound_clean(test, a));	/* b ran here */
+	KUNIT_EXPECT_TRUE(test, bound_clean(test, a));
+	a->last_cpu = -1;				/* as if it ran elsewhere */
+	KUNIT_EXPECT_FALSE(test, bound_clean(test, a));
+	KUNIT_EXPECT_TRUE(test, bound_clean(test, a));
+	axvcpu_cpu_forget_vcpus();			/* CPU online again */
+	KUNIT_EXPECT_FALSE(test, bound_clean(test, a));
+	preempt_enable();
+	free_vcpu(a);
+	free_vcpu(b);
+}
+
 /* An arch failure makes the vCPU Invalid for good. */
 static void setup_failure_is_sticky_invalid(struct kunit *test)
 {
@@ -352,6 +387,7 @@ static struct kunit_case vcpu_cases[] = {
 	KUNIT_CASE(lifecycle_bind_run_unbind),
 	KUNIT_CASE(run_counts_kernel_and_irq_exits),
 	KUNIT_CASE(run_defers_to_pending_work),
+	KUNIT_CASE(bind_tells_tlb_clean),
 	KUNIT_CASE(setup_failure_is_sticky_invalid),
 	KUNIT_CASE(bind_failure_is_invalid_and_not_current),
 	KUNIT_CASE(run_failure_still_unbinds),
