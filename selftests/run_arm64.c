@@ -1224,6 +1224,11 @@ TEST_F(arm64, guest_time_accounted)
 	common_guest_time_accounted(_metadata, &self->sys_fd);
 }
 
+TEST_F(arm64, vms_in_turns_read_own_memory)
+{
+	common_vms_in_turns_read_own_memory(_metadata, &self->sys_fd);
+}
+
 TEST_F(arm64, vcpu_migrates_between_cpus)
 {
 	common_vcpu_migrates_between_cpus(_metadata, &self->sys_fd);

@@ -817,6 +817,11 @@ TEST_F(riscv, guest_time_accounted)
 	common_guest_time_accounted(_metadata, &self->sys_fd);
 }
 
+TEST_F(riscv, vms_in_turns_read_own_memory)
+{
+	common_vms_in_turns_read_own_memory(_metadata, &self->sys_fd);
+}
+
 TEST_F(riscv, vcpu_migrates_between_cpus)
 {
 	common_vcpu_migrates_between_cpus(_metadata, &self->sys_fd);
@@ -1349,42 +1354,6 @@ TEST_F(riscv, rfence_remote_sfence_vma)
 	vm_destroy(&vm);
 	if (!stale)
 		SKIP(return, "no stale translation without a fence either: inconclusive");
-}
-
-/*
- * VMs that take turns on a hart never see each other's memory: every VM
- * of axvcpu tags its TLB entries with VMID 0, and a bind flushes it
- * unless the same vCPU was last bound there and nowhere else since
- * (riscv.rst, "VMIDs and TLBs"). Two VMs whose RAM holds different words
- * at the same guest address run read_data in turns on one CPU, then on
- * the other, and back; each reads its own word every time, also when its
- * vCPU is bound again where it last ran with nothing in between.
- */
-TEST_F(riscv, vms_in_turns_read_own_memory)
-{
-	struct vcpu *v[2];
-	struct vm vm[2];
-	int cpus[2], n, i, k;
-
-	n = allowed_cpus(cpus, 2);
-	ASSERT_LE(1, n);
-	for (i = 0; i < 2; i++) {
-		vm_create(_metadata, self->sys_fd, &vm[i], read_data_begin,
-			  read_data_end);
-		vm_data(&vm[i])[0] = 0x1111ULL * (i + 1);
-		v[i] = vcpu_add(_metadata, &vm[i], 0, GUEST_LOAD_ADDR, 0, 0);
-	}
-	for (k = 0; k < 24; k++) {
-		ASSERT_EQ(0, pin_to_cpu(cpus[(k / 8) % n]));
-		for (i = 0; i < 2; i++) {
-			expect_report(_metadata, v[i], 0x1111ULL * (i + 1));
-			if (k % 4 == 3)	/* bound again, nothing in between */
-				expect_report(_metadata, v[i],
-					      0x1111ULL * (i + 1));
-		}
-	}
-	for (i = 0; i < 2; i++)
-		vm_destroy(&vm[i]);
 }
 
 /* ------------------------------------------------------ consoles, HSM */

@@ -1912,6 +1912,11 @@ TEST_F(x86, guest_time_accounted)
 	common_guest_time_accounted(_metadata, &self->sys_fd);
 }
 
+TEST_F(x86, vms_in_turns_read_own_memory)
+{
+	common_vms_in_turns_read_own_memory(_metadata, &self->sys_fd);
+}
+
 TEST_F(x86, vcpu_migrates_between_cpus)
 {
 	common_vcpu_migrates_between_cpus(_metadata, &self->sys_fd);

@@ -8,8 +8,9 @@
 # test: boot, load axvcpu.ko and axvcpu_kunit.ko (KUnit runs at load),
 #       run the kselftests, check kmemleak, unload; judged by testing/vm.py.
 # linux: boot, load axvcpu.ko and run a Linux guest under vmm/axvm on two
-#       vCPUs: the same kernel image, with testing/guest-init.c as its
-#       /init; then unload, check kmemleak.
+#       vCPUs: the release build of the test kernel (AXV_GUEST_KVARIANT=
+#       debug for the host's), with testing/guest-init.c as its /init;
+#       then unload, check kmemleak.
 # demo: riscv64: that Linux guest; arm64, x86_64: a demo guest that prints
 #       a line through the VMM. Shows only the guest's console and the
 #       VMM's output (the whole console with AXV_VERBOSE=1, its tail on
@@ -75,7 +76,12 @@ if [ $guest = 1 ]; then
 	printf '%s\n' 'dir /dev 0755 0 0' 'nod /dev/console 0600 0 0 c 5 1' \
 		"file /init $G/init 0755 0 0" > "$G/list"
 	"$B/usr/gen_init_cpio" "$G/list" > "$R/guest/initrd.cpio"
-	cp "$B/$KIMAGE" "$R/guest/Image"
+	# The guest kernel is the release build of the same sources and
+	# config (the benchmark's): the debug options' cost inside the
+	# guest (KASAN, lockdep) is not what the guest's figures are about,
+	# and the host's debug kernel still checks the module.
+	GB=$("$AXV_TOP/testing/kernel.sh" "$arch" "${AXV_GUEST_KVARIANT:-release}")
+	cp "$GB/$KIMAGE" "$R/guest/Image"
 	# 256 MiB of guest RAM, pinned, on top of the debug kernel's own needs.
 	mem=2048
 fi

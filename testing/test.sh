@@ -25,7 +25,8 @@ stage() {
 stage "static checks" "$AXV_TOP/testing/check.sh"
 stage "KUnit on UML" "$AXV_TOP/testing/kunit-uml.sh"
 stage "riscv64 emulated boot" "$AXV_TOP/testing/run.sh" test riscv64
-# A Linux guest (the same kernel) on two vCPUs under vmm/axvm.
+# A Linux guest (the release build of the same kernel) on two vCPUs under
+# vmm/axvm.
 stage "riscv64 Linux guest under axvm" "$AXV_TOP/testing/run.sh" linux riscv64
 stage "arm64 emulated boot" "$AXV_TOP/testing/run.sh" test arm64
 stage "arm64 load checks (nVHE, KVM)" "$AXV_TOP/testing/probe.sh"

@@ -7,7 +7,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitfield.h>
-#include <linux/idr.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqchip/arm-gic-v3.h>
@@ -44,7 +43,6 @@ int axvcpu_vhe_vtimer_irq;
 
 static bool vtimer_irq_owned;
 static unsigned int vmid_bits;
-static DEFINE_IDA(vmid_ida);
 static DEFINE_PER_CPU(u8, vtimer_cookie);
 static u8 vtimer_forwarded;	/* any non-NULL vcpu_info marks it forwarded */
 
@@ -135,24 +133,18 @@ static const struct axvcpu_percpu_ops vhe_percpu_ops = {
 
 /* ---------------------------------------------------------------- VMs */
 
+/*
+ * Every VM of axvcpu uses VMID 0, which KVM reserves and never gives to
+ * a guest (arch/arm64/kvm/vmid.c), so neither hypervisor's guests can
+ * hit the other's entries; among our own VMs a bind flushes VMID 0
+ * whenever another vCPU may have left entries on the CPU.
+ */
 int axvcpu_arm64_vm_init(struct axvcpu_vm *vm)
 {
 	struct vhe_vm *vvm = vm->arch;
-	int id;
 
-	id = axvcpu_tags_get(&vmid_ida, BIT(vmid_bits) - 1);
-	if (id < 0)
-		return id;
-	vvm->vmid = id;
-	vvm->vttbr = vm->s2.root | ((u64)id << VTTBR_VMID_SHIFT);
+	vvm->vttbr = vm->s2.root;
 	return 0;
-}
-
-void axvcpu_arm64_vm_destroy(struct axvcpu_vm *vm)
-{
-	struct vhe_vm *vvm = vm->arch;
-
-	axvcpu_tags_put(&vmid_ida, vvm->vmid);
 }
 
 /*
@@ -197,10 +189,8 @@ void axvcpu_arm64_flush_vmid_local(u64 vttbr)
 
 void axvcpu_arm64_vm_flush_s2(struct axvcpu_vm *vm)
 {
-	struct vhe_vm *vvm = vm->arch;
-
-	/* The inner-shareable TLBI reaches every CPU; the VMID scopes it. */
-	flush_vmid((u64)vvm->vmid << VTTBR_VMID_SHIFT, true);
+	/* The inner-shareable TLBI reaches every CPU: VMID 0, all our VMs. */
+	flush_vmid(0, true);
 }
 
 /* -------------------------------------------------------------- probe */

@@ -207,11 +207,11 @@ static int vhe_vcpu_bind(struct axvcpu_vcpu *vcpu)
 	u64 vttbr = vm_vttbr(vcpu);
 
 	/*
-	 * KVM numbers its VMIDs from 1 as we do and does not flush when its
-	 * own vCPUs return: if another guest ran here since our last unbind
-	 * (VTTBR_EL2 changed), entries tagged with our VMID may be its.
+	 * VMID 0 is all our VMs': entries another vCPU left here, or this
+	 * one before it ran elsewhere (where its local TLBIs went), may be
+	 * stale for it. KVM's guests never use VMID 0.
 	 */
-	if (read_sysreg(vttbr_el2) != vttbr)
+	if (!vcpu->tlb_clean)
 		axvcpu_arm64_flush_vmid_local(vttbr);
 	write_sysreg(vttbr, vttbr_el2);
 	write_sysreg(axvcpu_vhe_vtcr, vtcr_el2);
@@ -246,8 +246,6 @@ static int vhe_vcpu_unbind(struct axvcpu_vcpu *vcpu)
 	write_sysreg(vv->host_tpidr[0], tpidr_el0);
 	write_sysreg(vv->host_tpidr[1], tpidrro_el0);
 	write_sysreg(0, cntvoff_el2);
-	/* Leave no entry tagged with our VMID for a KVM guest to hit. */
-	axvcpu_arm64_flush_vmid_local(vm_vttbr(vcpu));
 	isb();
 	local_irq_restore(flags);
 	return 0;
@@ -395,7 +393,6 @@ static int vhe_vcpu_complete_read(struct axvcpu_vcpu *vcpu, u32 reason,
 
 const struct axvcpu_arch_ops axvcpu_arm64_ops = {
 	.vm_init		= axvcpu_arm64_vm_init,
-	.vm_destroy		= axvcpu_arm64_vm_destroy,
 	.vm_flush_s2		= axvcpu_arm64_vm_flush_s2,
 	.vcpu_create		= vhe_vcpu_create,
 	.vcpu_set_entry		= vhe_vcpu_set_entry,

@@ -188,11 +188,10 @@ static inline struct vhe_vcpu *to_vhe(struct axvcpu_vcpu *vcpu)
 
 /**
  * struct vhe_vm - the arm64 part of a VM
- * @vmid: the VMID tagging its stage-2 TLB entries.
- * @vttbr: VTTBR_EL2 of its vCPUs: the stage-2 root and @vmid.
+ * @vttbr: VTTBR_EL2 of its vCPUs: the stage-2 root and VMID 0, which every
+ *	VM of axvcpu uses (arm64.rst, "VMIDs and TLBs").
  */
 struct vhe_vm {
-	u16 vmid;
 	u64 vttbr;
 };
 
@@ -209,7 +208,6 @@ void __axvcpu_vhe_fp_load(const struct vhe_fpsimd *fp);
 void axvcpu_vhe_bad_vector(u64 esr, u64 elr);
 
 int axvcpu_arm64_vm_init(struct axvcpu_vm *vm);
-void axvcpu_arm64_vm_destroy(struct axvcpu_vm *vm);
 void axvcpu_arm64_vm_flush_s2(struct axvcpu_vm *vm);
 void axvcpu_arm64_flush_vmid_local(u64 vttbr);
 

@@ -210,6 +210,14 @@ hypercall_smc_ret:
 	DONE
 END hypercall
 
+/* read_data: report the first data word, again at every RUN, forever. */
+BEGIN read_data
+	MOV64	x19, GUEST_RAM_BASE + GUEST_DATA_OFF
+1:	ldr	x20, [x19]
+	REPORT	x20
+	b	1b
+END read_data
+
 /*
  * psci_table: the PSCI calls of a table the VMM wrote at x1, entries of
  * four u64s {function id, x1, x2, result}, ended by a zero function id.

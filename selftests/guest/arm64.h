@@ -119,6 +119,7 @@
 	extern const char name##_begin[], name##_end[]
 
 GUEST_PROGRAM(hypercall);
+GUEST_PROGRAM(read_data);
 GUEST_PROGRAM(psci_table);
 GUEST_PROGRAM(psci_call);
 GUEST_PROGRAM(psci_cpu_on);

@@ -276,6 +276,13 @@ hypercall_ret:
 	DONE
 END hypercall
 
+/* read_data: report the first data word, again at every RUN, forever. */
+BEGIN read_data
+1:	mov	GUEST_DATA, %rcx
+	REPORT	%rcx
+	jmp	1b
+END read_data
+
 /*
  * hypercall16, in real mode: vmcall with eax = HC_NR16 and ebx, ecx, edx,
  * esi, edi = 1..5; then reports eax, ebx and edi.

@@ -154,6 +154,7 @@ void guest_ram_init(void *ram);
 
 GUEST_PROGRAM(rt);		/* the runtime, at RT_GPA in every VM */
 GUEST_PROGRAM(hypercall);
+GUEST_PROGRAM(read_data);
 GUEST_PROGRAM(hypercall16);
 GUEST_PROGRAM(io);
 GUEST_PROGRAM(io16);

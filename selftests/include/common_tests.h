@@ -52,9 +52,11 @@ void common_guest_time_accounted(struct __test_metadata *_metadata,
 				 int *sys_fd);
 void common_run_page_stats(struct __test_metadata *_metadata, int *sys_fd);
 
-/* Host CPUs and threads: count_mmio, count_regs. */
+/* Host CPUs and threads: count_mmio, count_regs, read_data. */
 void common_vcpu_migrates_between_cpus(struct __test_metadata *_metadata,
 				       int *sys_fd);
+void common_vms_in_turns_read_own_memory(struct __test_metadata *_metadata,
+					 int *sys_fd);
 void common_two_vcpus_run_concurrently(struct __test_metadata *_metadata,
 				       int *sys_fd);
 void common_preempted_while_running(struct __test_metadata *_metadata,

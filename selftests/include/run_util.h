@@ -26,8 +26,8 @@
  *   that holds a program's argument at entry;
  * - the shared programs, each entered with a cpu id and an argument:
  *   spin, mmio_read (and its label mmio_read_next), npf_ro, npf_jump,
- *   count_mmio, count_regs and irq (see the arch's guest/<arch>.S for
- *   their common contract).
+ *   count_mmio, count_regs, read_data and irq (see the arch's
+ *   guest/<arch>.S for their common contract).
  *
  * The arch's test file, run_<arch>.c, defines the arch hooks declared at
  * the end, vcpu_setup() and expect_irq_taken(), which the library and the
