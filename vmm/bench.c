@@ -10,15 +10,23 @@
  *   B: a call handled in the kernel (riscv64: SBI BASE get_spec_version;
  *      arm64: PSCI_VERSION through hvc #0; x86_64: CPUID leaf 0), with one
  *      exit to the VMM per 1000 calls.
+ *
+ * The vCPU thread is pinned to CPU 0; each case runs ROUNDS phases of
+ * each side, alternated (axvcpu, KVM, axvcpu, ...), and prints each
+ * side's median with its spread, and the ratio of the medians.
  */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <time.h>
 #include <linux/kvm.h>
 
 #include "vmm.h"
 
-#define SECS	2.0
+#define SECS	1.0	/* per phase */
+#define ROUNDS	5	/* phases of each side, alternated */
 #define BATCH	1000
 
 /* KVM's exit for a UART write (UART_EXIT). */
@@ -190,26 +198,59 @@ static double kvm_phase(const char *b, const char *e)
 	return n / t;
 }
 
-static void report(const char *what, double ax, double kvm)
+static int cmp_double(const void *a, const void *b)
 {
-	if (kvm > 0)
-		printf("bench: %-42s axvcpu %9.0f/s   kvm %9.0f/s   axvcpu/kvm %.2f\n",
-		       what, ax, kvm, ax / kvm);
-	else
-		printf("bench: %-42s axvcpu %9.0f/s   kvm unavailable\n", what, ax);
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts @v: the median, and @v[0], @v[ROUNDS - 1] as the spread. */
+static double median(double *v)
+{
+	qsort(v, ROUNDS, sizeof(*v), cmp_double);
+	return v[ROUNDS / 2];
+}
+
+/* ROUNDS alternated phases of each side for one guest loop; prints them. */
+static void bench_case(const char *what, const char *b, const char *e,
+		       int scale)
+{
+	double ax[ROUNDS], kvm[ROUNDS], max, mkvm;
+	int i;
+
+	for (i = 0; i < ROUNDS; i++) {
+		ax[i] = axvcpu_phase(b, e) * scale;
+		kvm[i] = kvm_phase(b, e) * scale;
+	}
+	max = median(ax);
+	mkvm = median(kvm);
+	if (kvm[0] <= 0) {
+		printf("bench: %-42s axvcpu %9.0f/s (%.0f-%.0f)   kvm unavailable\n",
+		       what, max, ax[0], ax[ROUNDS - 1]);
+		return;
+	}
+	printf("bench: %-42s axvcpu %9.0f/s (%.0f-%.0f)   "
+	       "kvm %9.0f/s (%.0f-%.0f)   axvcpu/kvm %.2f\n",
+	       what, max, ax[0], ax[ROUNDS - 1], mkvm, kvm[0], kvm[ROUNDS - 1],
+	       max / mkvm);
 }
 
 int main(void)
 {
-	double ax, kvm;
+	cpu_set_t cpus;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	alarm(120);	/* a stuck RUN must not hang the boot */
-	ax = axvcpu_phase(guest_mmio_begin, guest_mmio_end);
-	kvm = kvm_phase(guest_mmio_begin, guest_mmio_end);
-	report("exit to userspace (" UART_WHAT ")", ax, kvm);
-	ax = axvcpu_phase(guest_kernel_begin, guest_kernel_end) * BATCH;
-	kvm = kvm_phase(guest_kernel_begin, guest_kernel_end) * BATCH;
-	report("exit handled in kernel (" KERNEL_CALL ")", ax, kvm);
+	alarm(300);	/* a stuck RUN must not hang the boot */
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus))
+		die("sched_setaffinity");
+	printf("bench: medians of %d alternated %.0f s phases per side (min-max), "
+	       "vCPU thread on CPU 0\n", ROUNDS, SECS);
+	bench_case("exit to userspace (" UART_WHAT ")", guest_mmio_begin,
+		   guest_mmio_end, 1);
+	bench_case("exit handled in kernel (" KERNEL_CALL ")",
+		   guest_kernel_begin, guest_kernel_end, BATCH);
 	return 0;
 }
