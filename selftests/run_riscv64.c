@@ -875,19 +875,6 @@ static long irq_line(struct vcpu *v, __u32 vector, __u32 level)
 	return axvcpu_ioctl(v->fd, AXVCPU_VCPU_IRQ_LINE, &line);
 }
 
-/* One RUN that must end at a REPORT of @value (not recorded). */
-static void expect_report(struct __test_metadata *_metadata, struct vcpu *v,
-			  __u64 value)
-{
-	char buf[256];
-
-	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0));
-	ASSERT_TRUE(is_test_call(v->run, TEST_FID_REPORT) &&
-		    v->run->hypercall.args[0] == value)
-		TH_LOG("want REPORT %#llx, got %s", ULL(value),
-		       describe_exit(v->run, buf, sizeof(buf)));
-}
-
 /* One RUN that must end in a HYPERCALL exit of @nr and @fid. */
 static void expect_hypercall(struct __test_metadata *_metadata,
 			     struct vcpu *v, __u64 nr, __u64 fid)

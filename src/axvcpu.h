@@ -401,6 +401,7 @@ int axvcpu_vcpu_setup(struct axvcpu_vcpu *vcpu, const struct axvcpu_setup *cfg);
 int axvcpu_vcpu_bind(struct axvcpu_vcpu *vcpu);
 int axvcpu_vcpu_unbind(struct axvcpu_vcpu *vcpu);
 bool axvcpu_entry_work_pending(void);
+int axvcpu_entry_work(void);
 int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu);
 int axvcpu_vcpu_call(struct axvcpu_vcpu *vcpu,
 		     int (*fn)(struct axvcpu_vcpu *vcpu, void *arg), void *arg);

@@ -397,6 +397,25 @@ bool axvcpu_entry_work_pending(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_entry_work_pending);
 
+/**
+ * axvcpu_entry_work() - do the work axvcpu_entry_work_pending() looks for
+ *
+ * KVM's xfer_to_guest_mode_handle_work(), as far as a module can: a
+ * signal or queued task work ends RUN (Linux runs the task work on the
+ * way out); a reschedule is done here.
+ *
+ * Context: preemptible, the vCPU's preempt notifier armed.
+ * Return: 0 when the guest may be entered, -EINTR to leave RUN.
+ */
+int axvcpu_entry_work(void)
+{
+	if (signal_pending(current) || task_work_pending(current))
+		return -EINTR;
+	if (need_resched())
+		schedule();
+	return 0;
+}
+
 /*
  * Guest mode for the rest of Linux, as KVM brackets it (the helpers of
  * <linux/kvm_host.h>, which any module may use): guest time accounting

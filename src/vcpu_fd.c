@@ -13,9 +13,7 @@
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/task_work.h>
 #include <linux/uaccess.h>
 
 #include "axvcpu.h"
@@ -102,14 +100,11 @@ static int vcpu_run(struct axvcpu_vcpu *vcpu)
 		/*
 		 * The thread's work, before every entry; axvcpu_vcpu_run()
 		 * looks again with interrupts off and enters nothing if more
-		 * came (KVM's xfer_to_guest_mode_handle_work()).
+		 * came.
 		 */
-		if (signal_pending(current) || task_work_pending(current)) {
-			r = -EINTR;
+		r = axvcpu_entry_work();
+		if (r)
 			break;
-		}
-		if (need_resched())
-			schedule();
 		r = axvcpu_vcpu_run(vcpu);
 		if (r < 0)
 			break;

@@ -42,7 +42,6 @@ int axvcpu_vhe_vtimer_irq;
 #define VHE_PFR0_GIC		GENMASK_ULL(27, 24)
 
 static bool vtimer_irq_owned;
-static unsigned int vmid_bits;
 static DEFINE_PER_CPU(u8, vtimer_cookie);
 static u8 vtimer_forwarded;	/* any non-NULL vcpu_info marks it forwarded */
 
@@ -207,7 +206,7 @@ static int vhe_probe(void)
 	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
 	u64 mmfr1 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR1_EL1);
 	u64 pfr0 = read_sanitised_ftr_reg(SYS_ID_AA64PFR0_EL1);
-	unsigned int parange, tgran4, pri_bits;
+	unsigned int parange, tgran4, pri_bits, vmid_bits;
 	u64 vtr;
 	int r;
 

@@ -19,7 +19,6 @@
 
 bool axvcpu_riscv_has_sstc;
 bool axvcpu_riscv_vmid0_shared;
-static unsigned long vmid_bits;
 
 /* ----------------------------------------------------------- per CPU */
 
@@ -84,7 +83,7 @@ void axvcpu_riscv_vm_flush_s2(struct axvcpu_vm *vm)
 
 static int rvh_probe(void)
 {
-	unsigned long hgatp;
+	unsigned long hgatp, vmid_bits;
 
 	if (!riscv_isa_extension_available(NULL, h)) {
 		pr_info("no H extension: cannot run guests\n");

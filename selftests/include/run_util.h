@@ -129,6 +129,8 @@ void expect_exit(struct __test_metadata *_metadata, struct vcpu *v,
 		 __u32 reason, bool skip_halt);
 void expect_done(struct __test_metadata *_metadata, struct vcpu *v,
 		 bool skip_halt);
+void expect_report(struct __test_metadata *_metadata, struct vcpu *v,
+		   __u64 value);
 void check_reports(struct __test_metadata *_metadata, const struct vcpu *v,
 		   const __u64 *want, unsigned int n);
 

@@ -461,19 +461,6 @@ void common_signal_ends_run_within_one_exit(struct __test_metadata *_metadata,
 	vm_destroy(&vm);
 }
 
-/* One RUN of read_data, which must report @value. */
-static void expect_read(struct __test_metadata *_metadata, struct vcpu *v,
-			__u64 value)
-{
-	char buf[256];
-
-	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0));
-	ASSERT_TRUE(is_test_call(v->run, TEST_FID_REPORT) &&
-		    v->run->hypercall.args[0] == value)
-		TH_LOG("want REPORT %#llx, got %s", ULL(value),
-		       describe_exit(v->run, buf, sizeof(buf)));
-}
-
 /*
  * VMs that take turns on a CPU never see each other's memory. Every VM
  * of axvcpu tags its TLB entries with the same VMID on riscv64 and
@@ -502,10 +489,10 @@ void common_vms_in_turns_read_own_memory(struct __test_metadata *_metadata,
 	for (k = 0; k < 24; k++) {
 		ASSERT_EQ(0, pin_to_cpu(cpus[(k / 8) % n]));
 		for (i = 0; i < 2; i++) {
-			expect_read(_metadata, v[i], 0x1111ULL * (i + 1));
+			expect_report(_metadata, v[i], 0x1111ULL * (i + 1));
 			if (k % 4 == 3)	/* bound again, nothing in between */
-				expect_read(_metadata, v[i],
-					    0x1111ULL * (i + 1));
+				expect_report(_metadata, v[i],
+					      0x1111ULL * (i + 1));
 		}
 	}
 	for (i = 0; i < 2; i++)

@@ -173,6 +173,19 @@ void expect_exit(struct __test_metadata *_metadata, struct vcpu *v,
 		       describe_exit(v->run, buf, sizeof(buf)));
 }
 
+/* One RUN that must end at a REPORT of @value (not recorded). */
+void expect_report(struct __test_metadata *_metadata, struct vcpu *v,
+		   __u64 value)
+{
+	char buf[256];
+
+	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0));
+	ASSERT_TRUE(is_test_call(v->run, TEST_FID_REPORT) &&
+		    v->run->hypercall.args[0] == value)
+		TH_LOG("want REPORT %#llx, got %s", ULL(value),
+		       describe_exit(v->run, buf, sizeof(buf)));
+}
+
 /* Run to the next non-REPORT exit and require the guest's DONE. */
 void expect_done(struct __test_metadata *_metadata, struct vcpu *v,
 		 bool skip_halt)
