@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -602,7 +603,8 @@ TEST_F(axvcpu, region_unaligned_rejected)
 TEST_F(axvcpu, region_bad_flags_rejected)
 {
 	static const __u32 flags[] = {
-		1U << 1, 1U << 31, AXVCPU_MEM_READONLY | (1U << 2), ~AXVCPU_MEM_READONLY, ~0U,
+		1U << 2, 1U << 31, AXVCPU_MEM_READONLY | (1U << 2),
+		~(AXVCPU_MEM_READONLY | AXVCPU_MEM_PINNED), ~0U,
 	};
 	__u64 m = (unsigned long)mem_at(self, 4);
 	size_t i;
@@ -789,6 +791,12 @@ TEST_F(axvcpu, region_replace)
 	EXPECT_EQ(0, delete_region(self->vm, 1));
 }
 
+/*
+ * A region's backing is looked up at the guest's first access, as KVM
+ * does: a range the VMM does not map is accepted (the guest's access then
+ * exits with MEMORY_FAULT, common memory_follows_vmm), one outside user
+ * space is not. A pinned region's pages must all be there at the call.
+ */
 TEST_F(axvcpu, region_unmapped_efault)
 {
 	size_t p = self->page;
@@ -800,20 +808,26 @@ TEST_F(axvcpu, region_unmapped_efault)
 	hole = axvcpu_alloc(2 * p);
 	ASSERT_NE(NULL, hole);
 	ASSERT_EQ(0, munmap(hole, 2 * p));
-	reject_region(_metadata, self, 0, B_GPA, 2 * p, (unsigned long)hole, EFAULT, "hole");
-
-	reject_region(_metadata, self, 0, B_GPA, p, 0, EFAULT, "uaddr 0");
-	if (sizeof(long) == 8)
-		reject_region(_metadata, self, 0, B_GPA, p, 1ULL << 63, EFAULT,
+	reject_region(_metadata, self, AXVCPU_MEM_PINNED, B_GPA, 2 * p,
+		      (unsigned long)hole, EFAULT, "pinned hole");
+	reject_region(_metadata, self, AXVCPU_MEM_PINNED, B_GPA, p, 0, EFAULT,
+		      "pinned uaddr 0");
+	if (sizeof(long) == 8) {
+		reject_region(_metadata, self, 0, B_GPA, p, 1ULL << 63, EINVAL,
 			      "kernel address");
+		reject_region(_metadata, self, AXVCPU_MEM_PINNED, B_GPA, p, 1ULL << 63,
+			      EINVAL, "pinned kernel address");
+	}
+	EXPECT_EQ(0, axvcpu_set_region(self->vm, 1, 0, B_GPA, 2 * p, hole));
+	EXPECT_EQ(0, delete_region(self->vm, 1));
 
 	part = axvcpu_alloc(2 * p);
 	ASSERT_NE(NULL, part);
 	part[0] = 1;
 	ASSERT_EQ(0, munmap(part + p, p));
-	ret = axvcpu_set_region(self->vm, 0, 0, B_GPA, 2 * p, part);
+	ret = axvcpu_set_region(self->vm, 0, AXVCPU_MEM_PINNED, B_GPA, 2 * p, part);
 	EXPECT_TRUE(ret == -EFAULT || ret == -ENOMEM) TH_LOG("slot 0: %ld", ret);
-	ret = axvcpu_set_region(self->vm, 1, 0, B_GPA, 2 * p, part);
+	ret = axvcpu_set_region(self->vm, 1, AXVCPU_MEM_PINNED, B_GPA, 2 * p, part);
 	EXPECT_TRUE(ret == -EFAULT || ret == -ENOMEM) TH_LOG("slot 1: %ld", ret);
 	munmap(part, p);
 	EXPECT_ERRNO(delete_region(self->vm, 1), ENOENT);
@@ -821,6 +835,83 @@ TEST_F(axvcpu, region_unmapped_efault)
 	EXPECT_EQ(0, probe(self, B_GPA));
 	EXPECT_EQ(0, probe(self, B_GPA + p));
 	EXPECT_EQ(0, delete_region(self->vm, 0));
+}
+
+/* Resident pages of this process, in bytes (/proc/self/statm). */
+static long rss_bytes(void)
+{
+	long size = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%ld %ld", &size, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	return rss * getpagesize();
+}
+
+#define LAZY_BYTES	(16UL << 20)
+
+/*
+ * Guest memory is not pinned: a 16 MiB region of untouched memory costs
+ * the VMM no resident page at SET_MEMORY_REGION (its pages come at the
+ * guest's first access). With AXVCPU_MEM_PINNED all 16 MiB are brought in
+ * at once, and stay.
+ */
+TEST_F(axvcpu, region_not_pinned_unless_asked)
+{
+	char *mem = mmap(NULL, LAZY_BYTES, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long before;
+
+	ASSERT_NE(MAP_FAILED, mem);
+	before = rss_bytes();
+	ASSERT_EQ(0, axvcpu_set_region(self->vm, 0, 0, B_GPA, LAZY_BYTES, mem));
+	EXPECT_GT(1L << 20, rss_bytes() - before)
+		TH_LOG("RSS grew by %ld bytes", rss_bytes() - before);
+	EXPECT_EQ(0, delete_region(self->vm, 0));
+
+	before = rss_bytes();
+	ASSERT_EQ(0, axvcpu_set_region(self->vm, 0, AXVCPU_MEM_PINNED, B_GPA,
+				       LAZY_BYTES, mem));
+	EXPECT_LE((long)LAZY_BYTES, rss_bytes() - before)
+		TH_LOG("RSS grew by %ld bytes", rss_bytes() - before);
+	EXPECT_EQ(0, delete_region(self->vm, 0));
+	munmap(mem, LAZY_BYTES);
+}
+
+/*
+ * A VM belongs to the process that created it (its regions' addresses
+ * are in that process): another process that gets its fds, by fork() here,
+ * gets EIO from every VM and vCPU ioctl, as KVM 6.12 gives.
+ */
+TEST_F(axvcpu, other_process_gets_eio)
+{
+	int vcpu = self->vcpu, status, fd;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct axvcpu_vcpu_state st;
+		int bad = 0;
+
+		bad |= axvcpu_set_region(self->vm, 0, 0, B_GPA, self->page,
+					 mem_at(self, 0)) != -EIO;
+		bad |= (axvcpu_create_vcpu(self->vm, 1) != -EIO) << 1;
+		bad |= (axvcpu_ioctl(vcpu, AXVCPU_VCPU_RUN, 0) != -EIO) << 2;
+		bad |= (axvcpu_ioctl(vcpu, AXVCPU_VCPU_GET_STATE, &st) != -EIO) << 3;
+		_exit(bad);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* The creator still can. */
+	EXPECT_EQ(0, probe(self, B_GPA));
+	fd = axvcpu_create_vcpu(self->vm, 1);
+	EXPECT_LE(0, fd);
+	close(fd);
 }
 
 TEST_F(axvcpu, region_arg_efault)
@@ -1761,13 +1852,15 @@ TEST_F_TIMEOUT(axvcpu, create_close_loop, 300)
 		ASSERT_EQ(0, axvcpu_set_region(vm, 1, AXVCPU_MEM_READONLY, B_GPA, p,
 					       mem_at(self, 4)));
 		EXPECT_ERRNO(axvcpu_set_region(vm, 2, 0, A_GPA, p, mem_at(self, 8)), EEXIST);
-		EXPECT_ERRNO(axvcpu_set_region(vm, 2, 0, B_GPA + p, p, NULL), EFAULT);
+		EXPECT_ERRNO(axvcpu_set_region(vm, 2, AXVCPU_MEM_PINNED, B_GPA + p, p, NULL),
+			     EFAULT);
 
 		part = axvcpu_alloc(2 * p);
 		ASSERT_NE(NULL, part);
 		part[0] = 1;
 		ASSERT_EQ(0, munmap(part + p, p));
-		EXPECT_NE(0, axvcpu_set_region(vm, 2, 0, B_GPA + p, 2 * p, part));
+		EXPECT_NE(0, axvcpu_set_region(vm, 2, AXVCPU_MEM_PINNED, B_GPA + p, 2 * p,
+					       part));
 		munmap(part, p);
 
 		for (j = 0; j < nv; j++) {

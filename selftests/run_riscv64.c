@@ -773,7 +773,8 @@ TEST_F(riscv, h_insns_illegal_in_guest)
 /*
  * At the start no interrupt is pending (sip = 0, the guest's timer is
  * not armed), none arrives with all enabled, and rdtime never exits: the
- * whole program makes no exit handled in the kernel.
+ * whole program makes no exit handled in the kernel (its RAM pinned, so
+ * that no stage-2 fault maps it on demand).
  */
 TEST_F(riscv, start_state_and_rdtime)
 {
@@ -782,6 +783,8 @@ TEST_F(riscv, start_state_and_rdtime)
 
 	vm_create(_metadata, self->sys_fd, &vm, start_state_begin,
 		  start_state_end);
+	ASSERT_EQ(0, axvcpu_set_region(vm.fd, 0, AXVCPU_MEM_PINNED, GUEST_RAM_BASE,
+				       GUEST_RAM_SIZE, vm.ram));
 	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
 	expect_done(_metadata, v, false);
 	ASSERT_EQ(3U, v->nr_reports);
@@ -820,6 +823,21 @@ TEST_F(riscv, guest_time_accounted)
 TEST_F(riscv, vms_in_turns_read_own_memory)
 {
 	common_vms_in_turns_read_own_memory(_metadata, &self->sys_fd);
+}
+
+TEST_F(riscv, memory_follows_vmm)
+{
+	common_memory_follows_vmm(_metadata, &self->sys_fd);
+}
+
+TEST_F(riscv, guest_writes_survive_swap)
+{
+	common_guest_writes_survive_swap(_metadata, &self->sys_fd);
+}
+
+TEST_F(riscv, memory_mapped_on_demand)
+{
+	common_memory_mapped_on_demand(_metadata, &self->sys_fd);
 }
 
 TEST_F(riscv, vcpu_migrates_between_cpus)

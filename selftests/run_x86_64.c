@@ -1917,6 +1917,21 @@ TEST_F(x86, vms_in_turns_read_own_memory)
 	common_vms_in_turns_read_own_memory(_metadata, &self->sys_fd);
 }
 
+TEST_F(x86, memory_follows_vmm)
+{
+	common_memory_follows_vmm(_metadata, &self->sys_fd);
+}
+
+TEST_F(x86, guest_writes_survive_swap)
+{
+	common_guest_writes_survive_swap(_metadata, &self->sys_fd);
+}
+
+TEST_F(x86, memory_mapped_on_demand)
+{
+	common_memory_mapped_on_demand(_metadata, &self->sys_fd);
+}
+
 TEST_F(x86, vcpu_migrates_between_cpus)
 {
 	common_vcpu_migrates_between_cpus(_metadata, &self->sys_fd);

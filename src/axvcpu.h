@@ -12,6 +12,7 @@
 #include <linux/hrtimer.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
+#include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
@@ -76,23 +77,31 @@ extern const struct axvcpu_hal axvcpu_linux_hal;
  * @levels: number of table levels, root included.
  * @root_extra_bits: index bits the root has beyond 9 (riscv x4: 2); the
  *	root is then 2^@root_extra_bits pages.
+ * @block_levels: 1 if 2 MiB blocks can be mapped at level 1, else 0.
  * @make_table: entry pointing at the next-level table at @pa.
- * @make_leaf: 4 KiB leaf entry mapping @pa with AXVCPU_S2_* @prot.
+ * @make_leaf: leaf entry mapping @pa with AXVCPU_S2_* @prot at @level:
+ *	0 for a 4 KiB page, 1 for a 2 MiB block.
+ * @is_leaf: whether the present entry @entry at @level >= 1 is a block.
  * @is_present: whether an entry is valid.
  * @entry_pa: physical address an entry points at.
  *
- * Only 4 KiB leaves are built. The guest-physical address space covers
- * 12 + 9 * @levels + @root_extra_bits bits.
+ * The guest-physical address space covers 12 + 9 * @levels +
+ * @root_extra_bits bits.
  */
 struct axvcpu_s2_format {
 	const char *name;
 	unsigned int levels;
 	unsigned int root_extra_bits;
+	unsigned int block_levels;
 	u64 (*make_table)(phys_addr_t pa);
-	u64 (*make_leaf)(phys_addr_t pa, unsigned int prot);
+	u64 (*make_leaf)(phys_addr_t pa, unsigned int prot, unsigned int level);
+	bool (*is_leaf)(u64 entry, unsigned int level);
 	bool (*is_present)(u64 entry);
 	phys_addr_t (*entry_pa)(u64 entry);
 };
+
+#define AXVCPU_S2_BLOCK_SIZE	BIT_ULL(21)
+#define AXVCPU_S2_MAX_LEVELS	4
 
 /**
  * struct axvcpu_stage2 - a VM's stage-2 tables
@@ -108,7 +117,23 @@ struct axvcpu_stage2 {
 	unsigned long tables;
 };
 
+/**
+ * struct axvcpu_s2_cache - table pages set aside for one mapping
+ * @n: pages held.
+ * @frames: their physical addresses.
+ */
+struct axvcpu_s2_cache {
+	unsigned int n;
+	phys_addr_t frames[AXVCPU_S2_MAX_LEVELS - 1];
+};
+
 unsigned int axvcpu_s2_phys_bits(const struct axvcpu_s2_format *fmt);
+int axvcpu_s2_topup(struct axvcpu_stage2 *s2, struct axvcpu_s2_cache *c);
+void axvcpu_s2_cache_free(struct axvcpu_stage2 *s2, struct axvcpu_s2_cache *c);
+int axvcpu_s2_install(struct axvcpu_stage2 *s2, u64 gpa, phys_addr_t pa,
+		      unsigned int prot, unsigned int level,
+		      struct axvcpu_s2_cache *c);
+bool axvcpu_s2_unmap_range(struct axvcpu_stage2 *s2, u64 gpa, u64 size);
 int axvcpu_s2_init(struct axvcpu_stage2 *s2, const struct axvcpu_s2_format *fmt,
 		   const struct axvcpu_hal *hal);
 void axvcpu_s2_destroy(struct axvcpu_stage2 *s2);
@@ -121,14 +146,19 @@ bool axvcpu_s2_lookup(struct axvcpu_stage2 *s2, u64 gpa, u64 *entry);
 
 /**
  * struct axvcpu_region - one guest memory region
+ * @mn: the MMU notifier of [@uaddr, @uaddr + @size) in the VMM's address
+ *	space, unless %AXVCPU_MEM_PINNED.
+ * @vm: the VM.
  * @gpa: guest-physical base.
  * @size: bytes.
- * @uaddr: userspace address the pages were pinned from.
+ * @uaddr: the VMM's address of the backing memory.
  * @flags: AXVCPU_MEM_* flags.
- * @npages: number of pinned pages.
- * @pages: the pinned pages.
+ * @npages: @size in pages.
+ * @pages: the pinned pages (%AXVCPU_MEM_PINNED only).
  */
 struct axvcpu_region {
+	struct mmu_interval_notifier mn;
+	struct axvcpu_vm *vm;
 	u64 gpa;
 	u64 size;
 	u64 uaddr;
@@ -140,6 +170,8 @@ struct axvcpu_region {
 int axvcpu_region_check(const struct axvcpu_memory_region *mr,
 			unsigned int phys_bits);
 bool axvcpu_region_overlaps(const struct axvcpu_region *r, u64 gpa, u64 size);
+int axvcpu_region_fault(struct axvcpu_vm *vm, struct axvcpu_region *r, u64 gpa,
+			bool write);
 
 /* ----------------------------------------------------------------- VM */
 
@@ -148,10 +180,20 @@ bool axvcpu_region_overlaps(const struct axvcpu_region *r, u64 gpa, u64 size);
  * @ref: one reference per VM fd and per vCPU; the last put frees it all.
  * @id: VM id (for messages).
  * @be: the backend.
- * @lock: protects @regions, @s2 and @vcpus. Never held across guest entry.
- *	Lock order: a vCPU's @mutex, then @lock (an exit handler looks up a
- *	region with its vCPU's mutex held); nothing is taken under @lock
- *	but the page allocator's and the backend's vm_flush_s2 IPIs.
+ * @mm: the address space of the process that created the VM (counted
+ *	with mmgrab()): the regions' addresses are in it, and the VM's and
+ *	vCPUs' ioctls fail with -EIO in any other (as KVM's do).
+ * @lock: protects @regions and @vcpus; held by the stage-2 fault path
+ *	while it brings a page in, so a region cannot go meanwhile. Never
+ *	held across guest entry. Lock order: a vCPU's @mutex, then @lock
+ *	(an exit handler looks up a region with its vCPU's mutex held),
+ *	then the VMM's mmap_lock (faulting the VMM's pages in), then
+ *	@mmu_lock.
+ * @mmu_lock: serialises changes to @s2 (the fault path, region changes,
+ *	the regions' MMU notifiers). Nothing allocates memory under it:
+ *	reclaim may call a notifier of this VM (tables come from a struct
+ *	axvcpu_s2_cache filled before). The backend's vm_flush_s2 runs under
+ *	it.
  * @regions: memory-region slots.
  * @s2: stage-2 tables built from @regions.
  * @vcpus: vCPUs by id.
@@ -161,7 +203,9 @@ struct axvcpu_vm {
 	struct kref ref;
 	u32 id;
 	const struct axvcpu_backend *be;
-	struct mutex lock;		/* regions, s2, vcpus */
+	struct mm_struct *mm;
+	struct mutex lock;		/* regions, vcpus */
+	struct mutex mmu_lock;		/* s2 */
 	struct axvcpu_region *regions[AXVCPU_MAX_MEM_REGIONS];
 	struct axvcpu_stage2 s2;
 	struct axvcpu_vcpu *vcpus[AXVCPU_MAX_VCPUS];
@@ -424,6 +468,8 @@ int axvcpu_exit_mmio_read(struct axvcpu_run *run, u64 gpa, u32 width, u32 reg,
 			  u32 reg_width, bool sign);
 int axvcpu_exit_mmio_write(struct axvcpu_run *run, u64 gpa, u32 width,
 			   u64 data);
+/* axvcpu_gpa_fault(): an MMIO access, for the backend to decode. */
+#define AXVCPU_GPA_MMIO		0x10000
 int axvcpu_gpa_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 		     u64 gpa, u32 access, bool walk);
 int axvcpu_tags_get(struct ida *ida, unsigned int max);

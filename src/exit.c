@@ -92,53 +92,72 @@ int axvcpu_exit_mmio_write(struct axvcpu_run *run, u64 gpa, u32 width,
 	return AXVCPU_EXIT_MMIO_WRITE;
 }
 
+/* A guest access to a region whose page cannot be brought in. */
+static int exit_memory_fault(struct axvcpu_run *run, u64 gpa, u32 access,
+			     int err)
+{
+	run->memory_fault.addr = gpa;
+	run->memory_fault.access = access;
+	run->memory_fault.error = -err;
+	return AXVCPU_EXIT_MEMORY_FAULT;
+}
+
 /**
- * axvcpu_gpa_fault() - classify a stage-2 fault against the VM's regions
+ * axvcpu_gpa_fault() - handle a stage-2 fault against the VM's regions
  * @vcpu: the vCPU that faulted.
  * @run: the run page.
  * @gpa: the guest-physical address of the fault.
  * @access: AXVCPU_ACCESS_READ, _WRITE or _EXEC: the access that faulted.
  * @walk: the access was the guest's own page-table walk, not its data.
  *
- * In a region, only a write to a read-only region faults, and a walk
- * there faults only to set an accessed or dirty flag: a write. Outside
- * every region, a fetch and a walk are nested page faults, the rest is
- * MMIO.
+ * In a region, the page is mapped on demand (axvcpu_region_fault()); a
+ * walk may need to set an accessed or dirty flag, so it is mapped as for
+ * a write (as KVM treats S1PTW faults). A write to a read-only region
+ * whose page is mapped already is a nested page fault. Outside every
+ * region, a fetch and a walk are nested page faults, the rest is MMIO.
  *
  * Context: the vCPU's mutex held (in its exit handler); takes the VM's
  * lock; may sleep.
  *
- * Return: %AXVCPU_EXIT_NOTHING if a region maps @gpa for @access (the
- * fault raced with a region change: run the guest again);
- * %AXVCPU_EXIT_NESTED_PAGE_FAULT with its payload; or 0 for an MMIO
- * access, which the backend decodes.
+ * Return: %AXVCPU_EXIT_NOTHING if the guest can run on (the page is
+ * mapped now, or the fault raced with a change); %AXVCPU_EXIT_NESTED_PAGE_FAULT
+ * or %AXVCPU_EXIT_MEMORY_FAULT with its payload; or %AXVCPU_GPA_MMIO for
+ * an MMIO access, which the backend decodes.
  */
 int axvcpu_gpa_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 		     u64 gpa, u32 access, bool walk)
 {
+	struct axvcpu_vm *vm = vcpu->vm;
+	bool write = walk || access == AXVCPU_ACCESS_WRITE;
 	struct axvcpu_region *r;
-	u32 flags = 0;
+	int ret = AXVCPU_EXIT_NOTHING, err;
+	u64 entry;
 
 	/* Lock order: the vCPU's mutex (RUN), then the VM's lock. */
 	lockdep_assert_held(&vcpu->mutex);
-	mutex_lock(&vcpu->vm->lock);
-	r = axvcpu_vm_find_region(vcpu->vm, gpa);
-	if (r)
-		flags = r->flags;
-	mutex_unlock(&vcpu->vm->lock);
-
-	if (r) {
-		if ((flags & AXVCPU_MEM_READONLY) &&
-		    (walk || access == AXVCPU_ACCESS_WRITE))
-			return axvcpu_exit_npf(run, gpa, AXVCPU_ACCESS_WRITE);
-		return AXVCPU_EXIT_NOTHING;
+	mutex_lock(&vm->lock);
+	r = axvcpu_vm_find_region(vm, gpa);
+	if (!r) {
+		ret = AXVCPU_GPA_MMIO;
+	} else if ((r->flags & AXVCPU_MEM_READONLY) && write &&
+		   axvcpu_s2_lookup(&vm->s2, gpa, &entry)) {
+		ret = axvcpu_exit_npf(run, gpa, AXVCPU_ACCESS_WRITE);
+	} else if (!(r->flags & AXVCPU_MEM_PINNED)) {
+		err = axvcpu_region_fault(vm, r, gpa,
+					  write && !(r->flags & AXVCPU_MEM_READONLY));
+		if (err)
+			ret = exit_memory_fault(run, gpa, access, err);
 	}
+	mutex_unlock(&vm->lock);
+
+	if (r)
+		return ret;
 	if (walk)
 		return axvcpu_exit_npf(run, gpa, access == AXVCPU_ACCESS_WRITE ?
 				       AXVCPU_ACCESS_WRITE : AXVCPU_ACCESS_READ);
 	if (access == AXVCPU_ACCESS_EXEC)
 		return axvcpu_exit_npf(run, gpa, AXVCPU_ACCESS_EXEC);
-	return 0;
+	return AXVCPU_GPA_MMIO;
 }
 
 /**

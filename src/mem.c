@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest memory regions: validation, pinning of the VMM's pages and their
- * stage-2 mappings, and guest-memory reads for instruction decoding.
+ * Guest memory regions: validation, the stage-2 mappings of the VMM's
+ * pages (at the guest's first access, kept in step with the VMM's address
+ * space by an MMU notifier; or pinned and mapped at once), and
+ * guest-memory reads for instruction decoding.
  */
 #include <linux/highmem.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/mmu_notifier.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "axvcpu.h"
@@ -26,7 +31,7 @@ int axvcpu_region_check(const struct axvcpu_memory_region *mr,
 
 	if (mr->slot >= AXVCPU_MAX_MEM_REGIONS)
 		return -EINVAL;
-	if (mr->flags & ~AXVCPU_MEM_READONLY)
+	if (mr->flags & ~(AXVCPU_MEM_READONLY | AXVCPU_MEM_PINNED))
 		return -EINVAL;
 	if (!mr->size)
 		return 0;
@@ -58,34 +63,65 @@ bool axvcpu_region_overlaps(const struct axvcpu_region *r, u64 gpa, u64 size)
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_region_overlaps);
 
+/*
+ * The stage-2 of a region that is not pinned follows the VMM's mapping:
+ * the MMU notifier of its range removes what the VMM's changes make stale,
+ * and the next guest access maps the page the VMM maps then. As KVM does:
+ * the fault path reads the notifier's sequence before it looks the page
+ * up and installs the mapping under the VM's mmu_lock only if no
+ * invalidation ran meanwhile, the notifier takes the same lock to clear
+ * and flush.
+ */
+static bool region_invalidate(struct mmu_interval_notifier *mn,
+			      const struct mmu_notifier_range *range,
+			      unsigned long cur_seq)
+{
+	struct axvcpu_region *r = container_of(mn, struct axvcpu_region, mn);
+	struct axvcpu_vm *vm = r->vm;
+	unsigned long start = max_t(unsigned long, range->start, r->uaddr);
+	unsigned long end = min_t(unsigned long, range->end, r->uaddr + r->size);
+	bool removed;
+
+	/* The OOM reaper cannot wait: it retries later (KVM does too). */
+	if (mmu_notifier_range_blockable(range))
+		mutex_lock(&vm->mmu_lock);
+	else if (!mutex_trylock(&vm->mmu_lock))
+		return false;
+	mmu_interval_set_seq(mn, cur_seq);
+	removed = start < end &&
+		  axvcpu_s2_unmap_range(&vm->s2, r->gpa + (start - r->uaddr),
+					end - start);
+	if (removed)
+		vm->be->ops->vm_flush_s2(vm);
+	mutex_unlock(&vm->mmu_lock);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops region_mn_ops = {
+	.invalidate = region_invalidate,
+};
+
 static void region_free(struct axvcpu_region *r)
 {
-	unpin_user_pages(r->pages, r->npages);
-	kvfree(r->pages);
+	if (r->flags & AXVCPU_MEM_PINNED) {
+		unpin_user_pages(r->pages, r->npages);
+		kvfree(r->pages);
+	} else {
+		mmu_interval_notifier_remove(&r->mn);
+	}
 	kfree(r);
 }
 
-/* Pin the VMM's pages backing @mr. */
-static struct axvcpu_region *region_pin(const struct axvcpu_memory_region *mr)
+/* Pin the VMM's pages backing @r. */
+static int region_pin(struct axvcpu_region *r)
 {
 	unsigned int gup = FOLL_LONGTERM;
-	struct axvcpu_region *r;
 	long done = 0, n;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
-	if (!r)
-		return ERR_PTR(-ENOMEM);
-	r->gpa = mr->guest_phys_addr;
-	r->size = mr->size;
-	r->uaddr = mr->userspace_addr;
-	r->flags = mr->flags;
-	r->npages = mr->size >> PAGE_SHIFT;
 	r->pages = kvcalloc(r->npages, sizeof(*r->pages), GFP_KERNEL_ACCOUNT);
-	if (!r->pages) {
-		kfree(r);
-		return ERR_PTR(-ENOMEM);
-	}
-	if (!(mr->flags & AXVCPU_MEM_READONLY))
+	if (!r->pages)
+		return -ENOMEM;
+	if (!(r->flags & AXVCPU_MEM_READONLY))
 		gup |= FOLL_WRITE;
 	while (done < r->npages) {
 		n = pin_user_pages_fast(r->uaddr + (done << PAGE_SHIFT),
@@ -93,37 +129,80 @@ static struct axvcpu_region *region_pin(const struct axvcpu_memory_region *mr)
 		if (n <= 0) {
 			unpin_user_pages(r->pages, done);
 			kvfree(r->pages);
-			kfree(r);
-			return ERR_PTR(n ? n : -EFAULT);
+			return n ? n : -EFAULT;
 		}
 		done += n;
+	}
+	return 0;
+}
+
+/* A region for @mr: pinned, or watched by an MMU notifier on @vm->mm. */
+static struct axvcpu_region *region_new(struct axvcpu_vm *vm,
+					const struct axvcpu_memory_region *mr)
+{
+	struct axvcpu_region *r;
+	int err;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	r->vm = vm;
+	r->gpa = mr->guest_phys_addr;
+	r->size = mr->size;
+	r->uaddr = mr->userspace_addr;
+	r->flags = mr->flags;
+	r->npages = mr->size >> PAGE_SHIFT;
+	if (r->flags & AXVCPU_MEM_PINNED)
+		err = region_pin(r);
+	else
+		err = mmu_interval_notifier_insert(&r->mn, vm->mm, r->uaddr,
+						   r->size, &region_mn_ops);
+	if (err) {
+		kfree(r);
+		return ERR_PTR(err);
 	}
 	return r;
 }
 
-static void region_unmap(struct axvcpu_vm *vm, struct axvcpu_region *r)
-{
-	unsigned long i;
-
-	for (i = 0; i < r->npages; i++)
-		axvcpu_s2_unmap(&vm->s2, r->gpa + (i << PAGE_SHIFT));
-}
-
-static int region_map(struct axvcpu_vm *vm, struct axvcpu_region *r)
+static unsigned int region_prot(const struct axvcpu_region *r)
 {
 	unsigned int prot = AXVCPU_S2_R | AXVCPU_S2_X;
-	unsigned long i;
-	int err;
 
 	if (!(r->flags & AXVCPU_MEM_READONLY))
 		prot |= AXVCPU_S2_W;
-	for (i = 0; i < r->npages; i++) {
-		err = axvcpu_s2_map(&vm->s2, r->gpa + (i << PAGE_SHIFT),
-				    page_to_phys(r->pages[i]), prot);
+	return prot;
+}
+
+static void region_unmap(struct axvcpu_vm *vm, struct axvcpu_region *r)
+{
+	mutex_lock(&vm->mmu_lock);
+	if (axvcpu_s2_unmap_range(&vm->s2, r->gpa, r->size))
+		vm->be->ops->vm_flush_s2(vm);
+	mutex_unlock(&vm->mmu_lock);
+}
+
+/*
+ * Map a pinned region's pages. Tables come from a cache filled without
+ * mmu_lock held: reclaim may call the notifier of another region.
+ */
+static int region_map_pinned(struct axvcpu_vm *vm, struct axvcpu_region *r)
+{
+	struct axvcpu_s2_cache c = {};
+	unsigned long i;
+	int err = 0;
+
+	for (i = 0; i < r->npages && !err; i++) {
+		err = axvcpu_s2_topup(&vm->s2, &c);
 		if (err)
-			return err;
+			break;
+		mutex_lock(&vm->mmu_lock);
+		err = axvcpu_s2_install(&vm->s2, r->gpa + (i << PAGE_SHIFT),
+					page_to_phys(r->pages[i]), region_prot(r),
+					0, &c);
+		mutex_unlock(&vm->mmu_lock);
 	}
-	return 0;
+	axvcpu_s2_cache_free(&vm->s2, &c);
+	return err < 0 ? err : 0;
 }
 
 /**
@@ -133,7 +212,7 @@ static int region_map(struct axvcpu_vm *vm, struct axvcpu_region *r)
  *
  * A failure changes nothing: the slot keeps its old region.
  *
- * Context: takes @vm->lock.
+ * Context: takes @vm->lock; @vm->mm must be the caller's.
  * Return: 0 or a negative errno as documented for the ioctl.
  */
 int axvcpu_vm_set_region(struct axvcpu_vm *vm,
@@ -146,9 +225,12 @@ int axvcpu_vm_set_region(struct axvcpu_vm *vm,
 	err = axvcpu_region_check(mr, axvcpu_s2_phys_bits(vm->s2.fmt));
 	if (err)
 		return err;
+	/* KVM 6.12 rejects a range outside user space with EINVAL, too. */
+	if (mr->size && !access_ok(u64_to_user_ptr(mr->userspace_addr), mr->size))
+		return -EINVAL;
 
 	if (mr->size) {
-		new = region_pin(mr);
+		new = region_new(vm, mr);
 		if (IS_ERR(new))
 			return PTR_ERR(new);
 	}
@@ -168,22 +250,19 @@ int axvcpu_vm_set_region(struct axvcpu_vm *vm,
 			goto out;
 		}
 	}
-	if (old) {
+	if (old)
 		region_unmap(vm, old);
-		vm->be->ops->vm_flush_s2(vm);
-	}
-	if (new) {
-		err = region_map(vm, new);
+	if (new && (new->flags & AXVCPU_MEM_PINNED)) {
+		err = region_map_pinned(vm, new);
 		if (err) {
 			/*
-			 * Out of table memory: put the old region back. That
-			 * allocates nothing (tables live as long as the VM),
-			 * so it cannot fail.
+			 * Out of table memory: put the old region back. A
+			 * pinned one maps again into the tables it had (they
+			 * live as long as the VM), others on their next fault.
 			 */
 			region_unmap(vm, new);
-			vm->be->ops->vm_flush_s2(vm);
-			if (old)
-				region_map(vm, old);
+			if (old && (old->flags & AXVCPU_MEM_PINNED))
+				WARN_ON_ONCE(region_map_pinned(vm, old));
 			goto out;
 		}
 	}
@@ -197,8 +276,157 @@ out:
 	return err;
 }
 
+#define BLOCK_PAGES	(AXVCPU_S2_BLOCK_SIZE >> PAGE_SHIFT)
+#define GUP_BATCH	64
+
+/*
+ * Whether the VMM maps the 2 MiB at @hva (aligned) with the consecutive
+ * pages of @folio, starting at a 2 MiB-aligned frame: then one block maps
+ * them as the VMM does (a transparent or hugetlb huge page, mapped by a
+ * PMD or still by PTEs). Read with GUP-fast, which walks the VMM's tables
+ * locklessly and portably; the caller's notifier sequence catches a
+ * change after.
+ */
+static bool host_block(unsigned long hva, struct folio *folio, bool writable)
+{
+	unsigned int gup = writable ? FOLL_WRITE : 0;
+	struct page *pages[GUP_BATCH];
+	unsigned long i = 0, pfn0 = 0;
+	bool ok = true;
+	int n, j;
+
+	while (ok && i < BLOCK_PAGES) {
+		n = get_user_pages_fast_only(hva + i * PAGE_SIZE, GUP_BATCH, gup, pages);
+		if (n <= 0)
+			return false;
+		if (!i)
+			pfn0 = page_to_pfn(pages[0]);
+		for (j = 0; j < n; j++) {
+			ok &= page_folio(pages[j]) == folio &&
+			      page_to_pfn(pages[j]) == pfn0 + i + j;
+			put_page(pages[j]);
+		}
+		i += n;
+	}
+	return ok && IS_ALIGNED(pfn0, BLOCK_PAGES);
+}
+
+/* Whether the fault at @gpa, on @page, can be mapped by a 2 MiB block. */
+static bool block_ok(struct axvcpu_vm *vm, struct axvcpu_region *r, u64 gpa,
+		     unsigned long hva, struct page *page, bool writable)
+{
+	u64 base = ALIGN_DOWN(gpa, AXVCPU_S2_BLOCK_SIZE);
+
+	return vm->s2.fmt->block_levels &&
+	       folio_size(page_folio(page)) >= AXVCPU_S2_BLOCK_SIZE &&
+	       !((gpa ^ hva) & (AXVCPU_S2_BLOCK_SIZE - 1)) &&
+	       base >= r->gpa && base - r->gpa + AXVCPU_S2_BLOCK_SIZE <= r->size &&
+	       host_block(ALIGN_DOWN(hva, AXVCPU_S2_BLOCK_SIZE), page_folio(page),
+			  writable);
+}
+
+/* The VMM's page at @hva, writable if @write; *@writable says if it is. */
+static int region_get_page(struct axvcpu_region *r, unsigned long hva,
+			   bool write, struct page **page, bool *writable)
+{
+	struct page *wpage;
+	long n;
+
+	*writable = write;
+	n = get_user_pages_unlocked(hva, 1, page, write ? FOLL_WRITE : 0);
+	if (n != 1)
+		return n < 0 ? n : -EFAULT;
+	/*
+	 * A read maps the page writable if the VMM's mapping already is (no
+	 * copy-on-write to break), as KVM's hva_to_pfn() does; otherwise
+	 * read-only, and a write faults again.
+	 */
+	if (!write && !(r->flags & AXVCPU_MEM_READONLY) &&
+	    get_user_page_fast_only(hva, FOLL_WRITE, &wpage)) {
+		put_page(*page);
+		*page = wpage;
+		*writable = true;
+	}
+	return 0;
+}
+
 /**
- * axvcpu_vm_free_regions() - unpin every region of a dying VM
+ * axvcpu_region_fault() - map the page behind a guest access to a region
+ * @vm: the VM, with @vm->lock held, in the VMM's process.
+ * @r: the region containing @gpa, not pinned.
+ * @gpa: guest-physical address of the access.
+ * @write: the access needs write permission (never for a read-only
+ *	region).
+ *
+ * Brings the VMM's page in (a page fault of the VMM's own, which may
+ * allocate, swap in or break copy-on-write) and maps it for the guest: a
+ * 2 MiB block if the VMM maps a huge page there and the block fits the
+ * region with the same offset, else the 4 KiB page; writable if @write or
+ * if the VMM's mapping is writable already. A change of the VMM's mapping
+ * meanwhile (the notifier ran) leaves the stage-2 as it is: the guest
+ * faults again. The page's reference is dropped once mapped: the notifier
+ * removes the mapping before the page can go away.
+ *
+ * Context: may sleep; takes @vm->mmu_lock.
+ * Return: 0, or -EFAULT, -EHWPOISON or -ENOMEM (the page cannot be had).
+ */
+int axvcpu_region_fault(struct axvcpu_vm *vm, struct axvcpu_region *r, u64 gpa,
+			bool write)
+{
+	unsigned long hva = r->uaddr + (gpa - r->gpa), seq;
+	unsigned int prot = AXVCPU_S2_R | AXVCPU_S2_X, level = 0;
+	struct axvcpu_s2_cache c = {};
+	struct page *page;
+	u64 base = ALIGN_DOWN(gpa, PAGE_SIZE);
+	phys_addr_t pa;
+	bool writable;
+	int err;
+
+	lockdep_assert_held(&vm->lock);
+	err = axvcpu_s2_topup(&vm->s2, &c);
+	if (err)
+		goto out;
+	seq = mmu_interval_read_begin(&r->mn);
+	err = region_get_page(r, hva, write, &page, &writable);
+	if (err)
+		goto out;
+	if (writable)
+		prot |= AXVCPU_S2_W;
+	pa = page_to_phys(page);
+	if (block_ok(vm, r, gpa, hva, page, writable)) {
+		level = 1;
+		base = ALIGN_DOWN(gpa, AXVCPU_S2_BLOCK_SIZE);
+		pa = ALIGN_DOWN(pa, AXVCPU_S2_BLOCK_SIZE);
+	}
+
+	mutex_lock(&vm->mmu_lock);
+	if (!mmu_interval_read_retry(&r->mn, seq)) {
+		err = axvcpu_s2_install(&vm->s2, base, pa, prot, level, &c);
+		/* Tables under the block's range: map the page alone. */
+		if (err == -EEXIST && level)
+			err = axvcpu_s2_install(&vm->s2, ALIGN_DOWN(gpa, PAGE_SIZE),
+						page_to_phys(page), prot, 0, &c);
+		/* A block maps the page already (another vCPU's fault). */
+		if (err == -EEXIST)
+			err = 0;
+		/* Write permission granted to a present leaf: drop the old. */
+		if (err > 0)
+			vm->be->ops->vm_flush_s2(vm);
+	}
+	mutex_unlock(&vm->mmu_lock);
+
+	/* Writes through the stage-2 never dirty the VMM's page table. */
+	if (writable)
+		set_page_dirty_lock(page);
+	mark_page_accessed(page);
+	put_page(page);
+out:
+	axvcpu_s2_cache_free(&vm->s2, &c);
+	return err < 0 ? err : 0;
+}
+
+/**
+ * axvcpu_vm_free_regions() - unpin or unwatch every region of a dying VM
  * @vm: a VM that no vCPU can run any more.
  */
 void axvcpu_vm_free_regions(struct axvcpu_vm *vm)
@@ -240,8 +468,13 @@ struct axvcpu_region *axvcpu_vm_find_region(struct axvcpu_vm *vm, u64 gpa)
  * @buf: destination.
  * @len: bytes; the range may cross pages and regions.
  *
- * Context: may sleep; takes @vm->lock.
- * Return: 0, or -EFAULT if part of the range is outside every region.
+ * Reads what the guest sees: a pinned region's pages, else the VMM's
+ * memory at the region's address (as KVM's kvm_read_guest() does), which
+ * the stage-2 follows.
+ *
+ * Context: may sleep; takes @vm->lock; in the VMM's process.
+ * Return: 0, or -EFAULT if part of the range is outside every region or
+ * its backing cannot be read.
  */
 int axvcpu_vm_read_guest(struct axvcpu_vm *vm, u64 gpa, void *buf, size_t len)
 {
@@ -256,7 +489,14 @@ int axvcpu_vm_read_guest(struct axvcpu_vm *vm, u64 gpa, void *buf, size_t len)
 			err = -EFAULT;
 			break;
 		}
-		memcpy_from_page(buf, r->pages[(gpa - r->gpa) >> PAGE_SHIFT], off, n);
+		if (r->flags & AXVCPU_MEM_PINNED) {
+			memcpy_from_page(buf, r->pages[(gpa - r->gpa) >> PAGE_SHIFT],
+					 off, n);
+		} else if (copy_from_user(buf, u64_to_user_ptr(r->uaddr + (gpa - r->gpa)),
+					  n)) {
+			err = -EFAULT;
+			break;
+		}
 		buf += n;
 		gpa += n;
 		len -= n;

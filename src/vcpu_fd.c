@@ -291,6 +291,9 @@ static long vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct axvcpu_vcpu_state st = {};
 	long r;
 
+	/* Guest memory is in the VM's process: as KVM 6.12, EIO elsewhere. */
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
 	/* These work from any thread, also while the vCPU runs. */
 	switch (cmd) {
 	case AXVCPU_VCPU_GET_STATE:

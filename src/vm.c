@@ -9,6 +9,7 @@
 #include <linux/gfp.h>
 #include <linux/idr.h>
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "axvcpu.h"
@@ -30,7 +31,7 @@ static void vm_release(struct kref *ref)
 		free_page((unsigned long)vcpu->run);
 		kfree(vcpu);
 	}
-	/* No vCPU can run: flush before the pages are unpinned. */
+	/* No vCPU can run: flush before the pages are unpinned or freed. */
 	ops->vm_flush_s2(vm);
 	axvcpu_vm_free_regions(vm);
 	axvcpu_s2_destroy(&vm->s2);
@@ -38,7 +39,9 @@ static void vm_release(struct kref *ref)
 		ops->vm_destroy(vm);
 	kfree(vm->arch);
 	ida_free(&vm_ida, vm->id);
+	mutex_destroy(&vm->mmu_lock);
 	mutex_destroy(&vm->lock);
+	mmdrop(vm->mm);
 	kfree(vm);
 	axvcpu_hw_put();
 }
@@ -85,8 +88,11 @@ struct axvcpu_vm *axvcpu_vm_create(const struct axvcpu_backend *be)
 	}
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	mutex_init(&vm->mmu_lock);
 	vm->id = id;
 	vm->be = be;
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
 
 	vm->arch = kzalloc(be->vm_size, GFP_KERNEL_ACCOUNT);
 	if (!vm->arch) {
@@ -107,7 +113,9 @@ err_s2:
 	kfree(vm->arch);
 err_alloc:
 	ida_free(&vm_ida, id);
+	mutex_destroy(&vm->mmu_lock);
 	mutex_destroy(&vm->lock);
+	mmdrop(vm->mm);
 	kfree(vm);
 	axvcpu_hw_put();
 	return ERR_PTR(err);

@@ -25,6 +25,9 @@ static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	void __user *argp = (void __user *)arg;
 	struct axvcpu_memory_region mr;
 
+	/* The regions' addresses are in vm->mm: as KVM 6.12, EIO elsewhere. */
+	if (vm->mm != current->mm)
+		return -EIO;
 	switch (cmd) {
 	case AXVCPU_VM_SET_MEMORY_REGION:
 		if (copy_from_user(&mr, argp, sizeof(mr)))

@@ -26,6 +26,7 @@
 #define DEFAULT_MEM	(256 * MIB)
 #define DEFAULT_CMDLINE	"console=ttyS0 earlycon=sbi"
 #define DT_SPACE	(64 * KIB)
+#define RAM_ALIGN	(2 * MIB)	/* a transparent huge page */
 #define TIMEBASE_PATH	"/proc/device-tree/cpus/timebase-frequency"
 #define SETUP_FLAGS	(AXVCPU_SETUP_KERNEL_HALT | AXVCPU_SETUP_KERNEL_IPI)
 
@@ -510,12 +511,19 @@ static int create_vm(const struct image *kernel, const struct image *initrd,
 	struct vcpu *v;
 	unsigned int i;
 
-	vm.ram = mmap(NULL, vm.mem_size, PROT_READ | PROT_WRITE,
+	/*
+	 * 2 MiB aligned, and transparent huge pages asked for as QEMU does:
+	 * the module maps each huge page as one stage-2 block at the guest's
+	 * first access to it, not 512 pages one fault at a time.
+	 */
+	vm.ram = mmap(NULL, vm.mem_size + RAM_ALIGN, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm.ram == MAP_FAILED) {
 		axvm_err("guest RAM (%s): %s", size_str(b, vm.mem_size), strerror(errno));
 		return -1;
 	}
+	vm.ram = (u8 *)(((uintptr_t)vm.ram + RAM_ALIGN - 1) & ~(uintptr_t)(RAM_ALIGN - 1));
+	madvise(vm.ram, vm.mem_size, MADV_HUGEPAGE);
 	memcpy(vm.ram + (l->kernel - RAM_BASE), kernel->data, kernel->size);
 	if (initrd)
 		memcpy(vm.ram + (l->initrd - RAM_BASE), initrd->data, initrd->size);

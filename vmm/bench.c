@@ -10,6 +10,11 @@
  *   B: a call handled in the kernel (riscv64: SBI BASE get_spec_version;
  *      arm64: PSCI_VERSION through hvc #0; x86_64: CPUID leaf 0), with one
  *      exit to the VMM per 1000 calls.
+ *   C: first-touch stage-2 faults: a fresh VM's guest writes TOUCH_PAGES
+ *      pages it never touched, each a fault handled in the kernel.
+ *   D: VM create + destroy; E: vCPUs created ready to run, 16 per VM.
+ *   F: kernel memory (MemFree) per empty VM and per ready vCPU, over 32
+ *      VMs of 16 vCPUs held open.
  *
  * The vCPU thread is pinned to CPU 0; each case runs ROUNDS phases of
  * each side, alternated (axvcpu, KVM, axvcpu, ...), and prints each
@@ -18,6 +23,7 @@
 #define _GNU_SOURCE
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <time.h>
@@ -139,63 +145,318 @@ static void kvm_vcpu_start(int kvm, int vm, int vcpu)
 }
 #endif
 
-/* The same through /dev/kvm: vCPU 0 of a fresh VM, pc at GUEST_BASE. */
-static double kvm_phase(const char *b, const char *e)
+struct kvm_vmm {
+	int kvm, vm, vcpu;
+	long run_size;
+	struct kvm_run *run;
+	void *mem;
+};
+
+/* A KVM VM with GUEST_MEM of RAM holding @code; false if KVM is absent. */
+static bool kvm_create(struct kvm_vmm *k, const char *b, const char *e)
 {
 	struct kvm_userspace_memory_region mr = { 0 };
-	int kvm, vm, vcpu;
-	struct kvm_run *run;
-	long sz, n = 0;
-	double t0, t;
-	void *mem;
 
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0)
-		return -1;
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	if (vm < 0) {
+	k->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (k->kvm < 0)
+		return false;
+	k->vm = ioctl(k->kvm, KVM_CREATE_VM, 0);
+	if (k->vm < 0) {
 		/* e.g. x86: KVM cannot turn on VMX while axvcpu holds it. */
 		fprintf(stderr, "bench: KVM_CREATE_VM: %s\n", strerror(errno));
-		close(kvm);
-		return -1;
+		close(k->kvm);
+		return false;
 	}
 #if defined(__x86_64__)
 	/* Intel without unrestricted guest runs real mode on a TSS here. */
-	if (ioctl(vm, KVM_SET_TSS_ADDR, 0xfffbd000UL))
+	if (ioctl(k->vm, KVM_SET_TSS_ADDR, 0xfffbd000UL))
 		die("KVM_SET_TSS_ADDR");
 #endif
-	mem = mmap(NULL, GUEST_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	memcpy(mem, b, e - b);
+	k->mem = mmap(NULL, GUEST_MEM, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (k->mem == MAP_FAILED)
+		die("mmap guest memory");
+	memcpy(k->mem, b, e - b);
 	mr.guest_phys_addr = GUEST_BASE;
-	mr.memory_size = GUEST_SIZE;
-	mr.userspace_addr = (uintptr_t)mem;
-	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr))
+	mr.memory_size = GUEST_MEM;
+	mr.userspace_addr = (uintptr_t)k->mem;
+	if (ioctl(k->vm, KVM_SET_USER_MEMORY_REGION, &mr))
 		die("KVM_SET_USER_MEMORY_REGION");
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	if (vcpu < 0)
+	k->vcpu = ioctl(k->vm, KVM_CREATE_VCPU, 0);
+	if (k->vcpu < 0)
 		die("KVM_CREATE_VCPU");
-	kvm_vcpu_start(kvm, vm, vcpu);
-	sz = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	if (run == MAP_FAILED)
+	kvm_vcpu_start(k->kvm, k->vm, k->vcpu);
+	k->run_size = ioctl(k->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	k->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      k->vcpu, 0);
+	if (k->run == MAP_FAILED)
 		die("mmap kvm_run");
+	return true;
+}
+
+static void kvm_destroy(struct kvm_vmm *k)
+{
+	munmap(k->run, k->run_size);
+	munmap(k->mem, GUEST_MEM);
+	close(k->vcpu);
+	close(k->vm);
+	close(k->kvm);
+}
+
+static void kvm_run_to_uart(struct kvm_vmm *k)
+{
+	if (ioctl(k->vcpu, KVM_RUN, 0))
+		die("KVM_RUN");
+	if (k->run->exit_reason != KVM_UART_EXIT) {
+		fprintf(stderr, "bench: kvm exit %u\n", k->run->exit_reason);
+		exit(1);
+	}
+}
+
+/* The same through /dev/kvm: vCPU 0 of a fresh VM, pc at GUEST_BASE. */
+static double kvm_phase(const char *b, const char *e)
+{
+	struct kvm_vmm k;
+	double t0, t;
+	long n = 0;
+
+	if (!kvm_create(&k, b, e))
+		return -1;
 	t0 = now();
 	do {
-		if (ioctl(vcpu, KVM_RUN, 0))
-			die("KVM_RUN");
-		if (run->exit_reason != KVM_UART_EXIT) {
-			fprintf(stderr, "bench: kvm exit %u\n", run->exit_reason);
-			exit(1);
-		}
+		kvm_run_to_uart(&k);
 		n++;
 	} while ((t = now() - t0) < SECS);
-	munmap(run, sz);
-	munmap(mem, GUEST_SIZE);
-	close(vcpu);
-	close(vm);
+	kvm_destroy(&k);
+	return n / t;
+}
+
+/*
+ * First-touch stage-2 faults per second: fresh VMs run guest_touch, whose
+ * one RUN writes TOUCH_PAGES pages the guest never touched (each a fault
+ * the hypervisor handles in the kernel) and ends at the UART write. Only
+ * the RUNs are timed.
+ */
+static double axvcpu_touch_phase(const char *b, const char *e)
+{
+	double busy = 0, t0;
+	long pages = 0;
+	struct vmm v;
+
+	do {
+		vmm_create(&v, b, e - b);
+		t0 = now();
+		if (ioctl(v.vcpu, AXVCPU_VCPU_RUN, 0))
+			die("AXVCPU_VCPU_RUN");
+		busy += now() - t0;
+		if (v.run->exit_reason != UART_EXIT) {
+			fprintf(stderr, "bench: axvcpu exit %u\n", v.run->exit_reason);
+			exit(1);
+		}
+		pages += TOUCH_PAGES;
+		vmm_destroy(&v);
+	} while (busy < SECS);
+	return pages / busy;
+}
+
+static double kvm_touch_phase(const char *b, const char *e)
+{
+	double busy = 0, t0;
+	struct kvm_vmm k;
+	long pages = 0;
+
+	do {
+		if (!kvm_create(&k, b, e))
+			return -1;
+		t0 = now();
+		kvm_run_to_uart(&k);
+		busy += now() - t0;
+		pages += TOUCH_PAGES;
+		kvm_destroy(&k);
+	} while (busy < SECS);
+	return pages / busy;
+}
+
+/* VMs created and destroyed per second (an fd each, no memory, no vCPU). */
+static double axvcpu_vm_phase(const char *b, const char *e)
+{
+	int sys = open("/dev/axvcpu", O_RDWR | O_CLOEXEC), vm;
+	double t0 = now(), t;
+	long n = 0;
+
+	(void)b, (void)e;
+	if (sys < 0)
+		die("open /dev/axvcpu");
+	do {
+		vm = ioctl(sys, AXVCPU_CREATE_VM, 0);
+		if (vm < 0)
+			die("AXVCPU_CREATE_VM");
+		close(vm);
+		n++;
+	} while ((t = now() - t0) < SECS);
+	close(sys);
+	return n / t;
+}
+
+static double kvm_vm_phase(const char *b, const char *e)
+{
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC), vm;
+	double t0 = now(), t;
+	long n = 0;
+
+	(void)b, (void)e;
+	if (kvm < 0)
+		return -1;
+	do {
+		vm = ioctl(kvm, KVM_CREATE_VM, 0);
+		if (vm < 0) {
+			close(kvm);
+			return -1;
+		}
+		close(vm);
+		n++;
+	} while ((t = now() - t0) < SECS);
 	close(kvm);
 	return n / t;
+}
+
+#define VCPUS_PER_VM	16	/* axvcpu's limit today (issue 14, item 5) */
+#define MEM_VMS		32
+
+/* KVM vCPU @id, ready to run (arm64: KVM_ARM_VCPU_INIT). */
+static int kvm_vcpu_create(int vm, unsigned int id)
+{
+	int vcpu = ioctl(vm, KVM_CREATE_VCPU, id);
+
+	if (vcpu < 0)
+		die("KVM_CREATE_VCPU");
+#if defined(__aarch64__)
+	{
+		struct kvm_vcpu_init init;
+
+		memset(&init, 0, sizeof(init));
+		if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init))
+			die("KVM_ARM_PREFERRED_TARGET");
+		if (ioctl(vcpu, KVM_ARM_VCPU_INIT, &init))
+			die("KVM_ARM_VCPU_INIT");
+	}
+#endif
+	return vcpu;
+}
+
+/* A VM fd of either side; -1 if that side is unavailable. */
+static int vm_open(bool kvm, int sys)
+{
+	return ioctl(sys, kvm ? KVM_CREATE_VM : AXVCPU_CREATE_VM, 0);
+}
+
+static int vcpu_open(bool kvm, int vm, unsigned int id)
+{
+	return kvm ? kvm_vcpu_create(vm, id) : vmm_vcpu_create(vm, id);
+}
+
+static int sys_open(bool kvm)
+{
+	return open(kvm ? "/dev/kvm" : "/dev/axvcpu", O_RDWR | O_CLOEXEC);
+}
+
+/*
+ * vCPUs created per second, each ready to run (axvcpu: CREATE_VCPU,
+ * SET_ENTRY, SETUP; KVM: CREATE_VCPU, arm64 VCPU_INIT), VCPUS_PER_VM in
+ * each fresh VM; only the vCPU calls are timed.
+ */
+static double vcpu_phase(bool kvm)
+{
+	int sys = sys_open(kvm), vm, fds[VCPUS_PER_VM];
+	double busy = 0, t0;
+	long n = 0;
+	int i;
+
+	if (sys < 0)
+		return -1;
+	do {
+		vm = vm_open(kvm, sys);
+		if (vm < 0) {
+			close(sys);
+			return -1;
+		}
+		t0 = now();
+		for (i = 0; i < VCPUS_PER_VM; i++)
+			fds[i] = vcpu_open(kvm, vm, i);
+		busy += now() - t0;
+		n += VCPUS_PER_VM;
+		for (i = 0; i < VCPUS_PER_VM; i++)
+			close(fds[i]);
+		close(vm);
+	} while (busy < SECS);
+	close(sys);
+	return n / busy;
+}
+
+static double axvcpu_vcpu_phase(const char *b, const char *e)
+{
+	(void)b, (void)e;
+	return vcpu_phase(false);
+}
+
+static double kvm_vcpu_phase(const char *b, const char *e)
+{
+	(void)b, (void)e;
+	return vcpu_phase(true);
+}
+
+/* MemFree of /proc/meminfo, in KiB. */
+static long mem_free_kib(void)
+{
+	char line[128];
+	long kib = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		die("/proc/meminfo");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/*
+ * Kernel memory per VM and per vCPU: MemFree before and after MEM_VMS
+ * empty VMs, then after VCPUS_PER_VM ready vCPUs in each, all held open.
+ * @per_vm gets KiB per VM; returns KiB per vCPU, or -1.
+ */
+static double mem_phase(bool kvm, double *per_vm)
+{
+	static int vms[MEM_VMS], vcpus[MEM_VMS][VCPUS_PER_VM];
+	int sys = sys_open(kvm), i, j;
+	long m0, m1, m2;
+
+	if (sys < 0)
+		return -1;
+	m0 = mem_free_kib();
+	for (i = 0; i < MEM_VMS; i++) {
+		vms[i] = vm_open(kvm, sys);
+		if (vms[i] < 0) {
+			while (i--)
+				close(vms[i]);
+			close(sys);
+			return -1;
+		}
+	}
+	m1 = mem_free_kib();
+	for (i = 0; i < MEM_VMS; i++)
+		for (j = 0; j < VCPUS_PER_VM; j++)
+			vcpus[i][j] = vcpu_open(kvm, vms[i], j);
+	m2 = mem_free_kib();
+	for (i = 0; i < MEM_VMS; i++) {
+		for (j = 0; j < VCPUS_PER_VM; j++)
+			close(vcpus[i][j]);
+		close(vms[i]);
+	}
+	close(sys);
+	*per_vm = (double)(m0 - m1) / MEM_VMS;
+	return (double)(m1 - m2) / (MEM_VMS * VCPUS_PER_VM);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -212,28 +473,57 @@ static double median(double *v)
 	return v[ROUNDS / 2];
 }
 
-/* ROUNDS alternated phases of each side for one guest loop; prints them. */
-static void bench_case(const char *what, const char *b, const char *e,
-		       int scale)
+typedef double (*phase_fn)(const char *b, const char *e);
+
+/* Print one line: each side's median and spread, and their ratio. */
+static void print_case(const char *what, const char *unit, double *ax,
+		       double *kvm)
 {
-	double ax[ROUNDS], kvm[ROUNDS], max, mkvm;
+	double max = median(ax), mkvm;
+
+	if (kvm[0] <= 0) {
+		printf("bench: %-42s axvcpu %9.1f%s (%.1f-%.1f)   kvm unavailable\n",
+		       what, max, unit, ax[0], ax[ROUNDS - 1]);
+		return;
+	}
+	mkvm = median(kvm);
+	printf("bench: %-42s axvcpu %9.1f%s (%.1f-%.1f)   "
+	       "kvm %9.1f%s (%.1f-%.1f)   axvcpu/kvm %.2f\n",
+	       what, max, unit, ax[0], ax[ROUNDS - 1], mkvm, unit, kvm[0],
+	       kvm[ROUNDS - 1], max / mkvm);
+}
+
+/* ROUNDS alternated phases of each side for one case; prints them. */
+static void bench_case(const char *what, phase_fn axvcpu, phase_fn kvm,
+		       const char *b, const char *e, int scale)
+{
+	double ax[ROUNDS], kv[ROUNDS];
 	int i;
 
 	for (i = 0; i < ROUNDS; i++) {
-		ax[i] = axvcpu_phase(b, e) * scale;
-		kvm[i] = kvm_phase(b, e) * scale;
+		ax[i] = axvcpu(b, e) * scale;
+		kv[i] = kvm(b, e) * scale;
+		if (kv[i] < 0)
+			kv[0] = -1;
 	}
-	max = median(ax);
-	mkvm = median(kvm);
-	if (kvm[0] <= 0) {
-		printf("bench: %-42s axvcpu %9.0f/s (%.0f-%.0f)   kvm unavailable\n",
-		       what, max, ax[0], ax[ROUNDS - 1]);
-		return;
+	print_case(what, "/s", ax, kv);
+}
+
+/* Kernel memory per VM and per vCPU, alternated like the rest. */
+static void bench_memory(void)
+{
+	double ax_vcpu[ROUNDS], kvm_vcpu[ROUNDS], ax_vm[ROUNDS], kvm_vm[ROUNDS];
+	int i;
+
+	for (i = 0; i < ROUNDS; i++) {
+		ax_vcpu[i] = mem_phase(false, &ax_vm[i]);
+		kvm_vcpu[i] = mem_phase(true, &kvm_vm[i]);
+		if (kvm_vcpu[i] < 0)
+			kvm_vcpu[0] = kvm_vm[0] = -1;
 	}
-	printf("bench: %-42s axvcpu %9.0f/s (%.0f-%.0f)   "
-	       "kvm %9.0f/s (%.0f-%.0f)   axvcpu/kvm %.2f\n",
-	       what, max, ax[0], ax[ROUNDS - 1], mkvm, kvm[0], kvm[ROUNDS - 1],
-	       max / mkvm);
+	print_case("kernel memory per VM (MemFree)", " KiB", ax_vm, kvm_vm);
+	print_case("kernel memory per ready vCPU (MemFree)", " KiB", ax_vcpu,
+		   kvm_vcpu);
 }
 
 int main(void)
@@ -241,16 +531,23 @@ int main(void)
 	cpu_set_t cpus;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	alarm(300);	/* a stuck RUN must not hang the boot */
+	alarm(900);	/* a stuck RUN must not hang the boot */
 	CPU_ZERO(&cpus);
 	CPU_SET(0, &cpus);
 	if (sched_setaffinity(0, sizeof(cpus), &cpus))
 		die("sched_setaffinity");
 	printf("bench: medians of %d alternated %.0f s phases per side (min-max), "
 	       "vCPU thread on CPU 0\n", ROUNDS, SECS);
-	bench_case("exit to userspace (" UART_WHAT ")", guest_mmio_begin,
-		   guest_mmio_end, 1);
-	bench_case("exit handled in kernel (" KERNEL_CALL ")",
-		   guest_kernel_begin, guest_kernel_end, BATCH);
+	bench_case("exit to userspace (" UART_WHAT ")", axvcpu_phase, kvm_phase,
+		   guest_mmio_begin, guest_mmio_end, 1);
+	bench_case("exit handled in kernel (" KERNEL_CALL ")", axvcpu_phase,
+		   kvm_phase, guest_kernel_begin, guest_kernel_end, BATCH);
+	bench_case("first-touch stage-2 fault", axvcpu_touch_phase,
+		   kvm_touch_phase, guest_touch_begin, guest_touch_end, 1);
+	bench_case("VM create + destroy", axvcpu_vm_phase, kvm_vm_phase,
+		   NULL, NULL, 1);
+	bench_case("vCPU create, ready to run", axvcpu_vcpu_phase,
+		   kvm_vcpu_phase, NULL, NULL, 1);
+	bench_memory();
 	return 0;
 }

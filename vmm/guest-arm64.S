@@ -49,3 +49,20 @@ guest_kernel_begin:
 	str	w19, [x20]
 	b	2b
 guest_kernel_end:
+
+/*
+ * bench C: a store to each of TOUCH_PAGES fresh pages after the program's
+ * 64 KiB (each a first-touch stage-2 fault), then one store to the UART.
+ */
+	.globl	guest_touch_begin, guest_touch_end
+guest_touch_begin:
+	movz	x0, #0x4001, lsl #16
+	mov	x1, #128
+1:	str	x1, [x0]
+	add	x0, x0, #4096
+	subs	x1, x1, #1
+	b.ne	1b
+	movz	x2, #0x1000, lsl #16
+	str	w1, [x2]
+2:	b	2b
+guest_touch_end:

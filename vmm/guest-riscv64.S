@@ -54,4 +54,22 @@ guest_kernel_begin:
 	sw	s1, 0(a2)
 	j	2b
 guest_kernel_end:
+
+/*
+ * bench C: a store to each of TOUCH_PAGES fresh pages after the program's
+ * 64 KiB (each a first-touch stage-2 fault), then one store to the UART.
+ */
+	.globl	guest_touch_begin, guest_touch_end
+guest_touch_begin:
+	li	a0, 0x80010000
+	li	a1, 128
+	li	t1, 4096
+1:	sd	a1, 0(a0)
+	add	a0, a0, t1
+	addi	a1, a1, -1
+	bnez	a1, 1b
+	lui	a2, 0x10000
+	sw	a1, 0(a2)
+2:	j	2b
+guest_touch_end:
 	.option	pop

@@ -56,5 +56,23 @@ guest_kernel_begin:
 	jmp	2b
 guest_kernel_end:
 
+/*
+ * bench C: a store to each of TOUCH_PAGES fresh pages after the program's
+ * 64 KiB, 0x20000..0x9ffff (each a first-touch stage-2 fault), then one
+ * OUT to the UART.
+ */
+	.globl	guest_touch_begin, guest_touch_end
+guest_touch_begin:
+	mov	$0x2000, %ax
+	mov	$128, %cx
+1:	mov	%ax, %es
+	movw	%cx, %es:0
+	add	$0x100, %ax
+	loop	1b
+	mov	$0x3f8, %dx
+	out	%al, %dx
+2:	jmp	2b
+guest_touch_end:
+
 	.code64
 	.section .note.GNU-stack, "", @progbits

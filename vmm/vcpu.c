@@ -441,6 +441,12 @@ static void handle_exit(struct vcpu *v)
 	case AXVCPU_EXIT_INTERNAL_ERROR:
 		internal_error(v);
 		break;
+	case AXVCPU_EXIT_MEMORY_FAULT:
+		snprintf(what, sizeof(what), "guest RAM at 0x%llx cannot be brought in: %s",
+			 (unsigned long long)v->run->memory_fault.addr,
+			 strerror(v->run->memory_fault.error));
+		guest_fault(v, what);
+		break;
 	case AXVCPU_EXIT_FAIL_ENTRY:
 		snprintf(what, sizeof(what), "guest entry failed (reason 0x%llx)",
 			 (unsigned long long)v->run->fail_entry_reason);

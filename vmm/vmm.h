@@ -38,7 +38,9 @@
 #else
 #error "no guest programs for this architecture"
 #endif
-#define GUEST_SIZE	0x10000ULL
+#define GUEST_SIZE	0x10000ULL	/* the program's RAM */
+#define TOUCH_PAGES	128		/* bench C: fresh pages after it */
+#define GUEST_MEM	(GUEST_SIZE + TOUCH_PAGES * 4096ULL)
 
 #if defined(__x86_64__)
 #define UART_PORT	0x3f8		/* COM1 data */
@@ -54,11 +56,13 @@
 
 /*
  * Guest programs, in guest-<arch>.S: the demo, and the benchmark's loops
- * (guest_mmio: a UART write per iteration; guest_kernel: in-kernel calls).
+ * (guest_mmio: a UART write per iteration; guest_kernel: in-kernel calls;
+ * guest_touch: first writes to TOUCH_PAGES pages, then a UART write).
  */
 extern const char guest_demo_begin[], guest_demo_end[];
 extern const char guest_mmio_begin[], guest_mmio_end[];
 extern const char guest_kernel_begin[], guest_kernel_end[];
+extern const char guest_touch_begin[], guest_touch_end[];
 
 struct vmm {
 	int sys, vm, vcpu;
@@ -73,21 +77,35 @@ static inline void die(const char *what)
 }
 
 /*
- * One VM, GUEST_SIZE of RAM at GUEST_BASE holding @code, one vCPU at it
- * (riscv64: hart 0; arm64: MPIDR 0; x86_64: real mode, APIC id 0), its
- * setup arguments zero.
+ * vCPU @id of VM @vm, entered at GUEST_BASE and set up (riscv64: hart
+ * @id; arm64: MPIDR @id; x86_64: real mode, APIC id @id), its setup
+ * arguments zero otherwise. Returns its fd.
  */
-static inline void vmm_create(struct vmm *v, const void *code, size_t len)
+static inline int vmm_vcpu_create(int vm, unsigned int id)
 {
-	struct axvcpu_memory_region mr = { .slot = 0 };
 	struct axvcpu_setup setup;
 	__u64 entry = GUEST_BASE;
+	int vcpu;
 
 	memset(&setup, 0, sizeof(setup));
 	setup.arch = VMM_BACKEND;
 #if defined(__x86_64__)
 	setup.x86.mode = AXVCPU_X86_MODE_REAL16;
 #endif
+	vcpu = ioctl(vm, AXVCPU_VM_CREATE_VCPU, id);
+	if (vcpu < 0)
+		die("AXVCPU_VM_CREATE_VCPU");
+	if (ioctl(vcpu, AXVCPU_VCPU_SET_ENTRY, &entry))
+		die("AXVCPU_VCPU_SET_ENTRY");
+	if (ioctl(vcpu, AXVCPU_VCPU_SETUP, &setup))
+		die("AXVCPU_VCPU_SETUP");
+	return vcpu;
+}
+
+/* One VM, GUEST_MEM of RAM at GUEST_BASE holding @code, vCPU 0 at it. */
+static inline void vmm_create(struct vmm *v, const void *code, size_t len)
+{
+	struct axvcpu_memory_region mr = { .slot = 0 };
 
 	v->sys = open("/dev/axvcpu", O_RDWR | O_CLOEXEC);
 	if (v->sys < 0)
@@ -95,23 +113,17 @@ static inline void vmm_create(struct vmm *v, const void *code, size_t len)
 	v->vm = ioctl(v->sys, AXVCPU_CREATE_VM, 0);
 	if (v->vm < 0)
 		die("AXVCPU_CREATE_VM");
-	v->mem = mmap(NULL, GUEST_SIZE, PROT_READ | PROT_WRITE,
+	v->mem = mmap(NULL, GUEST_MEM, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (v->mem == MAP_FAILED)
 		die("mmap guest memory");
 	memcpy(v->mem, code, len);
 	mr.guest_phys_addr = GUEST_BASE;
-	mr.size = GUEST_SIZE;
+	mr.size = GUEST_MEM;
 	mr.userspace_addr = (uintptr_t)v->mem;
 	if (ioctl(v->vm, AXVCPU_VM_SET_MEMORY_REGION, &mr))
 		die("AXVCPU_VM_SET_MEMORY_REGION");
-	v->vcpu = ioctl(v->vm, AXVCPU_VM_CREATE_VCPU, 0);
-	if (v->vcpu < 0)
-		die("AXVCPU_VM_CREATE_VCPU");
-	if (ioctl(v->vcpu, AXVCPU_VCPU_SET_ENTRY, &entry))
-		die("AXVCPU_VCPU_SET_ENTRY");
-	if (ioctl(v->vcpu, AXVCPU_VCPU_SETUP, &setup))
-		die("AXVCPU_VCPU_SETUP");
+	v->vcpu = vmm_vcpu_create(v->vm, 0);
 	v->run = mmap(NULL, sizeof(*v->run), PROT_READ | PROT_WRITE, MAP_SHARED,
 		      v->vcpu, 0);
 	if (v->run == MAP_FAILED)
@@ -121,7 +133,7 @@ static inline void vmm_create(struct vmm *v, const void *code, size_t len)
 static inline void vmm_destroy(struct vmm *v)
 {
 	munmap(v->run, sizeof(*v->run));
-	munmap(v->mem, GUEST_SIZE);
+	munmap(v->mem, GUEST_MEM);
 	close(v->vcpu);
 	close(v->vm);
 	close(v->sys);

@@ -102,7 +102,7 @@ static int abort_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 
 	/* S1PTW: the guest's own page-table walk, never MMIO. */
 	r = axvcpu_gpa_fault(vcpu, run, ipa, access, esr & ESR_ELx_S1PTW);
-	if (r)
+	if (r != AXVCPU_GPA_MMIO)
 		return r;
 	/* Cache maintenance by VA on MMIO: nothing to do, as KVM does. */
 	if (esr & ESR_ELx_CM) {

@@ -143,7 +143,9 @@ static int gstage_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 		break;
 	}
 	r = axvcpu_gpa_fault(vcpu, run, gpa, access, walk);
-	return r ?: mmio_exit(vcpu, run, gpa, access == AXVCPU_ACCESS_WRITE);
+	if (r != AXVCPU_GPA_MMIO)
+		return r;
+	return mmio_exit(vcpu, run, gpa, access == AXVCPU_ACCESS_WRITE);
 }
 
 /* ------------------------------------------ illegal/virtual instructions */

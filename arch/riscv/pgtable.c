@@ -20,7 +20,8 @@ static u64 sv39x4_make_table(phys_addr_t pa)
 	return ((pa >> 12) << RVH_PTE_PPN_SHIFT) | RVH_PTE_V;
 }
 
-static u64 sv39x4_make_leaf(phys_addr_t pa, unsigned int prot)
+static u64 sv39x4_make_leaf(phys_addr_t pa, unsigned int prot,
+			    unsigned int level)
 {
 	u64 e = ((pa >> 12) << RVH_PTE_PPN_SHIFT) | RVH_PTE_V | RVH_PTE_U |
 		RVH_PTE_A | RVH_PTE_D;
@@ -32,6 +33,12 @@ static u64 sv39x4_make_leaf(phys_addr_t pa, unsigned int prot)
 	if (prot & AXVCPU_S2_X)
 		e |= RVH_PTE_X;
 	return e;
+}
+
+/* A leaf at any level has R, W or X; a pointer to a table has none. */
+static bool sv39x4_is_leaf(u64 e, unsigned int level)
+{
+	return e & (RVH_PTE_R | RVH_PTE_W | RVH_PTE_X);
 }
 
 static bool sv39x4_is_present(u64 e)
@@ -48,8 +55,10 @@ const struct axvcpu_s2_format axvcpu_riscv_sv39x4 = {
 	.name			= "Sv39x4",
 	.levels			= 3,
 	.root_extra_bits	= 2,
+	.block_levels		= 1,
 	.make_table		= sv39x4_make_table,
 	.make_leaf		= sv39x4_make_leaf,
+	.is_leaf		= sv39x4_is_leaf,
 	.is_present		= sv39x4_is_present,
 	.entry_pa		= sv39x4_entry_pa,
 };

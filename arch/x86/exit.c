@@ -615,7 +615,9 @@ static int ept_violation(struct axvcpu_vcpu *vcpu, struct vmx_vcpu *vx,
 	/* The guest's own page walk: linear address valid, not its data. */
 	r = axvcpu_gpa_fault(vcpu, run, gpa, access,
 			     (q & BIT(7)) && !(q & BIT(8)));
-	return r ?: mmio_exit(vcpu, vx, run, gpa, access == AXVCPU_ACCESS_WRITE);
+	if (r != AXVCPU_GPA_MMIO)
+		return r;
+	return mmio_exit(vcpu, vx, run, gpa, access == AXVCPU_ACCESS_WRITE);
 }
 
 /* ------------------------------------------------------------ dispatch */

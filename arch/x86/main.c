@@ -125,9 +125,9 @@ static int read_caps(struct vmx_caps *c)
 
 	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, ept_vpid);
 	if (!(ept_vpid & VMX_EPT_PAGE_WALK_4_BIT) || !(ept_vpid & VMX_EPTP_WB_BIT) ||
-	    !(ept_vpid & VMX_EPT_INVEPT_BIT) ||
+	    !(ept_vpid & VMX_EPT_INVEPT_BIT) || !(ept_vpid & VMX_EPT_2MB_PAGE_BIT) ||
 	    !(ept_vpid & VMX_EPT_EXTENT_CONTEXT_BIT)) {
-		pr_info("EPT lacks 4-level walks, write-back or single-context INVEPT\n");
+		pr_info("EPT lacks 4-level walks, write-back, 2 MiB pages or single-context INVEPT\n");
 		return -ENODEV;
 	}
 	c->vpid = (c->proc2 & SECONDARY_EXEC_ENABLE_VPID) &&

@@ -7,7 +7,9 @@
  * The 4-level EPT format (48-bit guest-physical addresses), Intel SDM
  * vol. 3, 29.3.2: an entry is present when any of R, W, X is set; table
  * entries grant everything (permissions of the levels are ANDed), leaves
- * carry the region's permissions and the write-back memory type with the
+ * (4 KiB pages, or 2 MiB pages with bit 7 at level 1: every CPU with
+ * unrestricted guest has them, the probe checks) carry the region's
+ * permissions and the write-back memory type with the
  * guest's PAT ignored, so guest RAM is always cacheable.
  */
 #include <linux/errno.h>
@@ -19,10 +21,12 @@ static u64 ept_make_table(phys_addr_t pa)
 	return (pa & EPT_ADDR_MASK) | EPT_R | EPT_W | EPT_X;
 }
 
-static u64 ept_make_leaf(phys_addr_t pa, unsigned int prot)
+static u64 ept_make_leaf(phys_addr_t pa, unsigned int prot, unsigned int level)
 {
 	u64 e = (pa & EPT_ADDR_MASK) | EPT_MT_WB | EPT_IPAT;
 
+	if (level)
+		e |= EPT_PS;
 	if (prot & AXVCPU_S2_R)
 		e |= EPT_R;
 	if (prot & AXVCPU_S2_W)
@@ -30,6 +34,11 @@ static u64 ept_make_leaf(phys_addr_t pa, unsigned int prot)
 	if (prot & AXVCPU_S2_X)
 		e |= EPT_X;
 	return e;
+}
+
+static bool ept_is_leaf(u64 e, unsigned int level)
+{
+	return e & EPT_PS;
 }
 
 static bool ept_is_present(u64 e)
@@ -46,8 +55,10 @@ const struct axvcpu_s2_format axvcpu_x86_ept4 = {
 	.name			= "4-level EPT",
 	.levels			= 4,
 	.root_extra_bits	= 0,
+	.block_levels		= 1,
 	.make_table		= ept_make_table,
 	.make_leaf		= ept_make_leaf,
+	.is_leaf		= ept_is_leaf,
 	.is_present		= ept_is_present,
 	.entry_pa		= ept_entry_pa,
 };

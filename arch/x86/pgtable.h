@@ -16,6 +16,7 @@
 #define EPT_X			BIT(2)
 #define EPT_MT_WB		(6ULL << 3)	/* leaf memory type: write-back */
 #define EPT_IPAT		BIT(6)		/* ignore the guest's PAT */
+#define EPT_PS			BIT(7)		/* a 2 MiB leaf at level 1 */
 #define EPT_ADDR_MASK		GENMASK_ULL(51, 12)
 
 extern const struct axvcpu_s2_format axvcpu_x86_ept4;

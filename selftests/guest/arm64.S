@@ -218,6 +218,19 @@ BEGIN read_data
 	b	1b
 END read_data
 
+/* touch: store n + 1 to the first word of page n at GUEST_BIG_BASE, n < x1. */
+BEGIN touch
+	MOV64	x19, GUEST_BIG_BASE
+	mov	x20, #0
+1:	cmp	x20, x1
+	b.hs	2f
+	add	x20, x20, #1
+	str	x20, [x19]
+	add	x19, x19, #4096
+	b	1b
+2:	DONE
+END touch
+
 /*
  * psci_table: the PSCI calls of a table the VMM wrote at x1, entries of
  * four u64s {function id, x1, x2, result}, ended by a zero function id.

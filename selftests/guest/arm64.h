@@ -32,6 +32,7 @@
 #define GUEST_RO_BASE	GUEST_UL(0x40100000)	/* read-only region */
 #define GUEST_MMIO_BASE	GUEST_UL(0x10000000)	/* no region: MMIO exits */
 #define GUEST_UNMAPPED	GUEST_UL(0x50000000)	/* no region: fetch faults */
+#define GUEST_BIG_BASE		GUEST_UL(0x60000000)	/* touch: 2 MiB aligned */
 
 /* Programs start with x0 = cpu id and x1 = arg: gprs[1] is the argument. */
 #define GUEST_ARG_REG		1
@@ -120,6 +121,7 @@
 
 GUEST_PROGRAM(hypercall);
 GUEST_PROGRAM(read_data);
+GUEST_PROGRAM(touch);
 GUEST_PROGRAM(psci_table);
 GUEST_PROGRAM(psci_call);
 GUEST_PROGRAM(psci_cpu_on);

@@ -91,6 +91,19 @@ BEGIN read_data
 	j	1b
 END read_data
 
+/* touch: store n + 1 to the first word of page n at GUEST_BIG_BASE, n < a1. */
+BEGIN touch
+	li	s1, GUEST_BIG_BASE
+	li	s2, 0
+	li	t1, 4096
+1:	bgeu	s2, a1, 2f
+	addi	s2, s2, 1
+	sd	s2, 0(s1)
+	add	s1, s1, t1
+	j	1b
+2:	DONE
+END touch
+
 /*
  * sbi_base: SBI calls the module handles itself. Each result pair (a0, a1)
  * is stored at arg + 16 * n, so the whole program is one RUN ending in DONE.

@@ -56,6 +56,7 @@
 #define GUEST_RO_BASE		_UL(0x80100000)	/* read-only region */
 #define GUEST_MMIO_BASE		_UL(0x10000000)	/* no region: MMIO exits */
 #define GUEST_UNMAPPED		_UL(0x90000000)	/* no region: fetch faults */
+#define GUEST_BIG_BASE		_UL(0xc0000000)	/* touch: 2 MiB aligned */
 
 /* walk_out: its root page table in RAM, and the address it loads from. */
 #define WALK_ROOT_OFF		_UL(0x9000)
@@ -142,6 +143,7 @@
 
 GUEST_PROGRAM(hypercall);
 GUEST_PROGRAM(read_data);
+GUEST_PROGRAM(touch);
 GUEST_PROGRAM(sbi_base);
 GUEST_PROGRAM(mmio_read);
 GUEST_PROGRAM(mmio_write);

@@ -283,6 +283,19 @@ BEGIN read_data
 	jmp	1b
 END read_data
 
+/* touch: store n + 1 to the first word of page n at GUEST_BIG_BASE, n < arg. */
+BEGIN touch
+	mov	$GUEST_BIG_BASE, %rcx
+	xor	%edx, %edx
+1:	cmp	%rsi, %rdx
+	jae	2f
+	inc	%rdx
+	mov	%rdx, (%rcx)
+	add	$4096, %rcx
+	jmp	1b
+2:	DONE
+END touch
+
 /*
  * hypercall16, in real mode: vmcall with eax = HC_NR16 and ebx, ecx, edx,
  * esi, edi = 1..5; then reports eax, ebx and edi.

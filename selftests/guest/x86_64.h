@@ -50,6 +50,7 @@
 #define GUEST_MMIO_BASE		GUEST_UL(0xa0000)	/* no region: MMIO exits */
 #define GUEST_RO_BASE		GUEST_UL(0xc0000)	/* read-only region */
 #define GUEST_UNMAPPED		GUEST_UL(0xe0000)	/* no region: fetch faults */
+#define GUEST_BIG_BASE		GUEST_UL(0x400000)	/* touch: 2 MiB aligned */
 
 /*
  * 4-level page tables for AXVCPU_X86_MODE_LONG64 (cr3 = GUEST_PML4): the
@@ -155,6 +156,7 @@ void guest_ram_init(void *ram);
 GUEST_PROGRAM(rt);		/* the runtime, at RT_GPA in every VM */
 GUEST_PROGRAM(hypercall);
 GUEST_PROGRAM(read_data);
+GUEST_PROGRAM(touch);
 GUEST_PROGRAM(hypercall16);
 GUEST_PROGRAM(io);
 GUEST_PROGRAM(io16);

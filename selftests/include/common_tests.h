@@ -62,4 +62,11 @@ void common_two_vcpus_run_concurrently(struct __test_metadata *_metadata,
 void common_preempted_while_running(struct __test_metadata *_metadata,
 				    int *sys_fd);
 
+/* Guest memory is the VMM's: read_data, count_mmio, touch. */
+void common_memory_follows_vmm(struct __test_metadata *_metadata, int *sys_fd);
+void common_guest_writes_survive_swap(struct __test_metadata *_metadata,
+				      int *sys_fd);
+void common_memory_mapped_on_demand(struct __test_metadata *_metadata,
+				    int *sys_fd);
+
 #endif /* _AXVCPU_COMMON_TESTS_H */

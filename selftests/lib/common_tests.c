@@ -6,6 +6,7 @@
  */
 #include "harness.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common_tests.h"
@@ -881,4 +883,279 @@ void common_preempted_while_running(struct __test_metadata *_metadata,
 	ASSERT_LT(s[1].t_start, s[0].t_end);
 	for (i = 0; i < 2; i++)
 		vm_destroy(&vm[i]);
+}
+
+/* ------------------------------------------------- guest memory is VMM memory */
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT	21
+#endif
+
+/* The data page of @vm's RAM, in the VMM. */
+static char *data_page(const struct vm *vm)
+{
+	return (char *)vm->ram + GUEST_DATA_OFF;
+}
+
+/* Whether the VMM's page at @p is swapped out (pagemap bit 62). */
+static bool page_swapped(void *p)
+{
+	__u64 e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return false;
+	if (pread(fd, &e, sizeof(e), (unsigned long)p / getpagesize() * sizeof(e)) !=
+	    sizeof(e))
+		e = 0;
+	close(fd);
+	return e & (1ULL << 62);
+}
+
+/*
+ * Swap the VMM's page at @p out. MADV_PAGEOUT skips a page that is not on
+ * an LRU list yet (still in a CPU's batch after its fault): try again.
+ */
+static bool page_out(void *p)
+{
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		if (madvise(p, getpagesize(), MADV_PAGEOUT))
+			return false;
+		if (page_swapped(p))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/*
+ * Swap space for the tests: what is on already, else the test kernel's
+ * zram device (CONFIG_ZRAM) made a 32 MiB swap area. Returns false if the
+ * kernel has neither.
+ */
+static bool swap_available(void)
+{
+	static const char magic[] = "SWAPSPACE2";
+	size_t page = getpagesize(), size = 32U << 20;
+	char line[256], *hdr;
+	bool on = false;
+	FILE *f;
+	int fd;
+
+	f = fopen("/proc/swaps", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		on |= strncmp(line, "Filename", 8) != 0;
+	fclose(f);
+	if (on)
+		return true;
+
+	fd = open("/sys/block/zram0/disksize", O_WRONLY);
+	if (fd < 0)
+		return false;
+	snprintf(line, sizeof(line), "%zu", size);
+	on = write(fd, line, strlen(line)) > 0;
+	close(fd);
+	/* The swap header (mkswap): version 1, last page, at byte 1024. */
+	hdr = calloc(1, page);
+	fd = on && hdr ? open("/dev/zram0", O_WRONLY) : -1;
+	if (fd >= 0) {
+		((__u32 *)(hdr + 1024))[0] = 1;
+		((__u32 *)(hdr + 1024))[1] = size / page - 1;
+		memcpy(hdr + page - 10, magic, 10);
+		on = pwrite(fd, hdr, page, 0) == (ssize_t)page;
+		close(fd);
+	}
+	free(hdr);
+	return fd >= 0 && on && syscall(__NR_swapon, "/dev/zram0", 0) == 0;
+}
+
+/*
+ * The guest sees the VMM's memory as the VMM sees it now, as KVM's guests
+ * do: read_data reports the first data word at every RUN. After
+ * MADV_DONTNEED the guest reads the VMM's fresh zero page, then what the
+ * VMM writes to it; after a new mmap() over the page, the new page; with
+ * the page unmapped, RUN exits with MEMORY_FAULT (EFAULT) and runs on once
+ * the VMM maps it again; after the page was swapped out, it reads it back
+ * (if the kernel has swap). A pinned region would keep the old page.
+ */
+void common_memory_follows_vmm(struct __test_metadata *_metadata, int *sys_fd)
+{
+	size_t page = getpagesize();
+	struct vcpu *v;
+	struct vm vm;
+	char buf[256];
+	__u64 *word;
+	void *p;
+
+	vm_create(_metadata, *sys_fd, &vm, read_data_begin, read_data_end);
+	word = vm_data(&vm);
+	*word = 0xa1;
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	expect_report(_metadata, v, 0xa1);
+
+	ASSERT_EQ(0, madvise(data_page(&vm), page, MADV_DONTNEED));
+	expect_report(_metadata, v, 0);
+	*word = 0xb2;
+	expect_report(_metadata, v, 0xb2);
+
+	p = mmap(data_page(&vm), page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	ASSERT_EQ(p, (void *)data_page(&vm));
+	*word = 0xc3;
+	expect_report(_metadata, v, 0xc3);
+
+	ASSERT_EQ(0, munmap(data_page(&vm), page));
+	ASSERT_EQ(AXVCPU_EXIT_MEMORY_FAULT, __run_next(v, false))
+		TH_LOG("got %s", describe_exit(v->run, buf, sizeof(buf)));
+	ASSERT_EQ_X(GUEST_RAM_BASE + GUEST_DATA_OFF, v->run->memory_fault.addr);
+	EXPECT_EQ(AXVCPU_ACCESS_READ, v->run->memory_fault.access);
+	EXPECT_EQ(EFAULT, v->run->memory_fault.error);
+	p = mmap(data_page(&vm), page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	ASSERT_EQ(p, (void *)data_page(&vm));
+	*word = 0xd4;
+	expect_report(_metadata, v, 0xd4);
+
+	if (swap_available()) {
+		*word = 0xe5;
+		ASSERT_TRUE(page_out(data_page(&vm)));
+		expect_report(_metadata, v, 0xe5);
+	} else {
+		TH_LOG("no swap: the swap-out case did not run");
+	}
+	vm_destroy(&vm);
+}
+
+#define SWAP_ROUNDS	8U
+
+/*
+ * Guest writes survive swap-out: count_mmio increments its RAM counter
+ * before every exit and checks it after (FAIL 2 if it changed). The VMM
+ * swaps the counter's page out at every exit; the guest's next increment
+ * swaps it in, and the write after it must reach swap the next time: a
+ * write through the stage-2 never dirties the VMM's page table, so the
+ * module marks the page dirty when it maps it writable.
+ */
+void common_guest_writes_survive_swap(struct __test_metadata *_metadata,
+				      int *sys_fd)
+{
+	unsigned int i;
+	struct vcpu *v;
+	struct vm vm;
+	char buf[256];
+	int r;
+
+	if (!swap_available())
+		SKIP(return, "the kernel has no swap");
+	vm_create(_metadata, *sys_fd, &vm, count_mmio_begin, count_mmio_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, SWAP_ROUNDS);
+	for (i = 0; i < SWAP_ROUNDS; i++) {
+		r = next_count_store(v, 0, i + 1);
+		ASSERT_EQ(0, r) TH_LOG("store %u: %s", i + 1,
+				       describe_result(r, v->run, buf, sizeof(buf)));
+		ASSERT_EQ_X(i + 1, count_mmio_ram(&vm, 0));
+		ASSERT_TRUE(page_out(data_page(&vm))) TH_LOG("round %u", i);
+	}
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, SWAP_ROUNDS, SWAP_ROUNDS);
+	ASSERT_EQ_X(SWAP_ROUNDS, count_mmio_ram(&vm, 0));
+	vm_destroy(&vm);
+}
+
+#define BLOCK		(2UL << 20)
+#define BIG_PAGES(p)	(2 * BLOCK / (p))
+
+/* AnonHugePages of the VMM's mapping that starts at @start, in bytes. */
+static long anon_huge_bytes(void *start)
+{
+	char line[256], want[32];
+	bool in = false;
+	long kb = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		return 0;
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)start);
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, ' ') > strchr(line, '-') &&
+		    isxdigit((unsigned char)line[0]))
+			in = !strncmp(line, want, strlen(want));
+		else if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb * 1024;
+}
+
+/* Run touch over the big region on a new vCPU: its stage-2 faults. */
+static __u64 touch_faults(struct __test_metadata *_metadata, struct vm *vm,
+			  unsigned int id, size_t pages)
+{
+	struct vcpu *v = vcpu_add(_metadata, vm, id, GUEST_LOAD_ADDR, 0, pages);
+
+	expect_done(_metadata, v, false);
+	return v->run->kernel_exits;
+}
+
+/*
+ * Guest memory is mapped at the guest's first access, 4 KiB at a time
+ * or 2 MiB at once where the VMM has a transparent huge page. A 4 MiB
+ * region: its first 2 MiB in small pages (MADV_NOHUGEPAGE), its second a
+ * huge page (MADV_HUGEPAGE), all written by the VMM first. touch writes
+ * the first word of every page: one stage-2 fault per small page (so
+ * nothing was mapped before; a pinned region has none) and one for the
+ * whole huge page; the VMM reads what the guest wrote. MADV_DONTNEED of
+ * one small page of the huge one splits it: the block goes, and a second
+ * touch faults 4 KiB pages there again (and nowhere else).
+ */
+void common_memory_mapped_on_demand(struct __test_metadata *_metadata,
+				    int *sys_fd)
+{
+	size_t page = getpagesize(), i, n = BIG_PAGES(page);
+	bool thp = access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) == 0;
+	__u64 faults, slack = 64;
+	char *raw, *big;
+	struct vm vm;
+
+	raw = mmap(NULL, 3 * BLOCK, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, raw);
+	big = (char *)(((unsigned long)raw + BLOCK - 1) & ~(BLOCK - 1));
+	ASSERT_EQ(0, madvise(big, BLOCK, MADV_NOHUGEPAGE));
+	if (thp)
+		ASSERT_EQ(0, madvise(big + BLOCK, BLOCK, MADV_HUGEPAGE));
+	memset(big, 0xff, 2 * BLOCK);
+	if (thp && anon_huge_bytes(big + BLOCK) < (long)BLOCK) {
+		TH_LOG("no transparent huge page for the second 2 MiB");
+		thp = false;
+	}
+
+	vm_create(_metadata, *sys_fd, &vm, touch_begin, touch_end);
+	ASSERT_EQ(0, axvcpu_set_region(vm.fd, 1, 0, GUEST_BIG_BASE, 2 * BLOCK, big));
+	faults = touch_faults(_metadata, &vm, 0, n);
+	TH_LOG("%zu pages touched, small then huge: %llu stage-2 faults", n,
+	       ULL(faults));
+	EXPECT_LE(n / 2, faults);
+	if (thp)
+		EXPECT_GE(n / 2 + slack, faults)
+			TH_LOG("%llu stage-2 faults: the huge page was not one block",
+			       ULL(faults));
+	for (i = 0; i < n; i++)
+		ASSERT_EQ_X(i + 1, *(__u64 *)(big + i * page));
+
+	ASSERT_EQ(0, madvise(big + BLOCK + 7 * page, page, MADV_DONTNEED));
+	ASSERT_EQ_X(0, *(__u64 *)(big + BLOCK + 7 * page));
+	faults = touch_faults(_metadata, &vm, 1, n);
+	TH_LOG("again, after the huge page was split: %llu stage-2 faults",
+	       ULL(faults));
+	EXPECT_LE(1ULL, faults);
+	EXPECT_GE(n / 2 + slack, faults) TH_LOG("%llu stage-2 faults", ULL(faults));
+	for (i = 0; i < n; i++)
+		ASSERT_EQ_X(i + 1, *(__u64 *)(big + i * page));
+	vm_destroy(&vm);
+	munmap(raw, 3 * BLOCK);
 }

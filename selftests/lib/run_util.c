@@ -104,6 +104,11 @@ const char *describe_exit(const struct axvcpu_run *run, char *buf, size_t len)
 			 ULL(run->internal.data[1]), ULL(run->internal.data[2]),
 			 ULL(run->internal.data[3]));
 		break;
+	case AXVCPU_EXIT_MEMORY_FAULT:
+		snprintf(buf, len, "MEMORY_FAULT addr %#llx access %#x error %d",
+			 ULL(run->memory_fault.addr), run->memory_fault.access,
+			 run->memory_fault.error);
+		break;
 	default:
 		snprintf(buf, len, "exit reason %u", run->exit_reason);
 		break;

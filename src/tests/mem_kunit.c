@@ -41,7 +41,9 @@ static void region_check_rejects_bad_slot_and_flags(struct kunit *test)
 	mr.slot = AXVCPU_MAX_MEM_REGIONS;
 	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
 	mr = good();
-	mr.flags = 2;
+	mr.flags = AXVCPU_MEM_PINNED | AXVCPU_MEM_READONLY;
+	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), 0);
+	mr.flags = 4;
 	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
 	mr.flags = 0x80000000;
 	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);

@@ -139,6 +139,120 @@ static void unmap_and_remap(struct kunit *test)
 	s2_fini(test, &s2);
 }
 
+#define RX	(AXVCPU_S2_R | AXVCPU_S2_X)
+#define RWX	(RX | AXVCPU_S2_W)
+
+/* A 2 MiB block stops the walk at level 1 and maps all its pages. */
+static void block_maps_2mib(struct kunit *test)
+{
+	struct axvcpu_stage2 s2;
+	u64 e;
+
+	s2_init(test, &s2);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_install(&s2, 0x80200000, 0x40200000, RWX, 1,
+						NULL), 0);
+	/* Root and one level-1 table; no leaf table. */
+	KUNIT_EXPECT_EQ(test, s2.tables, 2);
+	KUNIT_ASSERT_TRUE(test, axvcpu_s2_lookup(&s2, 0x803ff000, &e));
+	KUNIT_EXPECT_TRUE(test, axvcpu_riscv_sv39x4.is_leaf(e, 1));
+	KUNIT_EXPECT_EQ(test, axvcpu_riscv_sv39x4.entry_pa(e), 0x40200000);
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 0x80400000, &e));
+	/* A page under the block: -EEXIST, nothing changed. */
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_install(&s2, 0x80201000, 0x1000, RX, 0, NULL),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, s2.tables, 2);
+	/* The same block again: no change; more rights: a replacement. */
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_install(&s2, 0x80200000, 0x40200000, RWX, 1,
+						NULL), 0);
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_install(&s2, 0x80200000, 0x40200000, RX, 1,
+						NULL), 1);
+	/* Misaligned block, or a level the format lacks. */
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_install(&s2, 0x80201000, 0x40200000, RX, 1,
+						NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_install(&s2, 0x80200000, 0x40201000, RX, 1,
+						NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_install(&s2, 0x80000000, 0x40000000, RX, 2,
+						NULL), -EINVAL);
+	/* Unmapping one page of it removes the whole block. */
+	KUNIT_EXPECT_TRUE(test, axvcpu_s2_unmap(&s2, 0x80300000));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 0x80200000, &e));
+	s2_fini(test, &s2);
+}
+
+/* Where tables hold pages, a block request fails and changes nothing. */
+static void block_over_pages_refused(struct kunit *test)
+{
+	struct axvcpu_stage2 s2;
+	u64 e;
+
+	s2_init(test, &s2);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x80205000, 0x5000, RX), 0);
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_install(&s2, 0x80200000, 0x40200000, RX, 1,
+						NULL), -EEXIST);
+	KUNIT_ASSERT_TRUE(test, axvcpu_s2_lookup(&s2, 0x80205000, &e));
+	KUNIT_EXPECT_EQ(test, axvcpu_riscv_sv39x4.entry_pa(e), 0x5000);
+	/* Freeing walks the leaf table but not into blocks. */
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_install(&s2, 0x80400000, 0x40400000, RX, 1,
+						NULL), 0);
+	s2_fini(test, &s2);
+}
+
+/* A range unmap clears pages and blocks that meet it, nothing else. */
+static void unmap_range_clears_what_it_meets(struct kunit *test)
+{
+	struct axvcpu_stage2 s2;
+	u64 e, a;
+
+	s2_init(test, &s2);
+	for (a = 0x80000000; a < 0x80010000; a += 0x1000)
+		KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, a, a - 0x40000000, RX), 0);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_install(&s2, 0x80400000, 0x40400000, RX, 1,
+						NULL), 0);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0xc0000000, 0x1000, RX), 0);
+
+	KUNIT_EXPECT_TRUE(test, axvcpu_s2_unmap_range(&s2, 0x80003000, 0x2000));
+	KUNIT_EXPECT_TRUE(test, axvcpu_s2_lookup(&s2, 0x80002000, &e));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 0x80003000, &e));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 0x80004000, &e));
+	KUNIT_EXPECT_TRUE(test, axvcpu_s2_lookup(&s2, 0x80005000, &e));
+	/* Nothing mapped there: false. */
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_unmap_range(&s2, 0x80003000, 0x2000));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_unmap_range(&s2, 0x100000000ULL, 1ULL << 36));
+	/* Across 1 GiB boundaries, and the last byte of a block. */
+	KUNIT_EXPECT_TRUE(test, axvcpu_s2_unmap_range(&s2, 0x805ff000, 0x40002000));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 0x80400000, &e));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 0xc0000000, &e));
+	KUNIT_EXPECT_TRUE(test, axvcpu_s2_lookup(&s2, 0x8000f000, &e));
+	/* Past the top of the space: clipped. */
+	KUNIT_EXPECT_TRUE(test, axvcpu_s2_unmap_range(&s2, 0, ~0ULL));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 0x80000000, &e));
+	s2_fini(test, &s2);
+}
+
+/* A cache holds what one mapping needs; an empty one fails with -ENOMEM. */
+static void cache_feeds_tables(struct kunit *test)
+{
+	struct axvcpu_s2_cache c = {};
+	struct axvcpu_stage2 s2;
+
+	s2_init(test, &s2);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_topup(&s2, &c), 0);
+	KUNIT_EXPECT_EQ(test, c.n, 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&axvcpu_fake_hal_frames), 4 + 2);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_install(&s2, 0x1000, 0x1000, RX, 0, &c), 0);
+	KUNIT_EXPECT_EQ(test, c.n, 0);
+	KUNIT_EXPECT_EQ(test, s2.tables, 3);
+	/* Same leaf table: nothing taken. */
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_install(&s2, 0x2000, 0x2000, RX, 0, &c), 0);
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_install(&s2, 0x40000000, 0x2000, RX, 0, &c),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, atomic_read(&axvcpu_fake_hal_frames), 4 + 2);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_topup(&s2, &c), 0);
+	axvcpu_s2_cache_free(&s2, &c);
+	KUNIT_EXPECT_EQ(test, c.n, 0);
+	s2_fini(test, &s2);
+}
+
 static struct kunit_case stage2_cases[] = {
 	KUNIT_CASE(sv39x4_covers_41_bits),
 	KUNIT_CASE(map_then_lookup_gives_leaf),
@@ -147,6 +261,10 @@ static struct kunit_case stage2_cases[] = {
 	KUNIT_CASE(wide_root_does_not_alias),
 	KUNIT_CASE(out_of_range_rejected),
 	KUNIT_CASE(unmap_and_remap),
+	KUNIT_CASE(block_maps_2mib),
+	KUNIT_CASE(block_over_pages_refused),
+	KUNIT_CASE(unmap_range_clears_what_it_meets),
+	KUNIT_CASE(cache_feeds_tables),
 	{}
 };
 

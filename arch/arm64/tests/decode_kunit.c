@@ -93,9 +93,9 @@ static void fault_ipa_from_hpfar(struct kunit *test)
 static void s2_leaf_permissions(struct kunit *test)
 {
 	const struct axvcpu_s2_format *f = &axvcpu_arm64_s2_4k;
-	u64 rwx = f->make_leaf(0x40001000, AXVCPU_S2_R | AXVCPU_S2_W | AXVCPU_S2_X);
-	u64 rx = f->make_leaf(0x40001000, AXVCPU_S2_R | AXVCPU_S2_X);
-	u64 rw = f->make_leaf(0x40001000, AXVCPU_S2_R | AXVCPU_S2_W);
+	u64 rwx = f->make_leaf(0x40001000, AXVCPU_S2_R | AXVCPU_S2_W | AXVCPU_S2_X, 0);
+	u64 rx = f->make_leaf(0x40001000, AXVCPU_S2_R | AXVCPU_S2_X, 0);
+	u64 rw = f->make_leaf(0x40001000, AXVCPU_S2_R | AXVCPU_S2_W, 0);
 
 	KUNIT_EXPECT_EQ(test, rwx, 0x40001000ULL | 0x3 | VHE_S2_MEMATTR_NORMAL |
 			VHE_S2_S2AP_R | VHE_S2_S2AP_W | VHE_S2_SH_INNER | VHE_S2_AF);
@@ -104,6 +104,12 @@ static void s2_leaf_permissions(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->make_table(0x40002000), 0x40002003ULL);
 	KUNIT_EXPECT_EQ(test, f->entry_pa(rw), 0x40001000ULL);
 	KUNIT_EXPECT_FALSE(test, f->is_present(0));
+	/* A 2 MiB block: bit 1 clear; a table at that level has it set. */
+	KUNIT_EXPECT_EQ(test, f->block_levels, 1);
+	KUNIT_EXPECT_EQ(test, f->make_leaf(0x40200000, AXVCPU_S2_R | AXVCPU_S2_W |
+					   AXVCPU_S2_X, 1), (rwx & ~0x40001002ULL) | 0x40200000);
+	KUNIT_EXPECT_TRUE(test, f->is_leaf(f->make_leaf(0x40200000, AXVCPU_S2_R, 1), 1));
+	KUNIT_EXPECT_FALSE(test, f->is_leaf(f->make_table(0x40002000), 1));
 }
 
 /* 40-bit IPA: addresses from 2^39 use the second concatenated table. */

@@ -12,15 +12,22 @@
 static void ept_entries(struct kunit *test)
 {
 	const struct axvcpu_s2_format *f = &axvcpu_x86_ept4;
-	u64 rwx = f->make_leaf(0x12345000, AXVCPU_S2_R | AXVCPU_S2_W | AXVCPU_S2_X);
+	u64 rwx = f->make_leaf(0x12345000, AXVCPU_S2_R | AXVCPU_S2_W | AXVCPU_S2_X, 0);
 
 	KUNIT_EXPECT_EQ(test, rwx, 0x12345000ULL | 0x7 | (6 << 3) | BIT(6));
-	KUNIT_EXPECT_EQ(test, f->make_leaf(0x12345000, AXVCPU_S2_R | AXVCPU_S2_X),
+	KUNIT_EXPECT_EQ(test, f->make_leaf(0x12345000, AXVCPU_S2_R | AXVCPU_S2_X, 0),
 			rwx & ~EPT_W);
 	KUNIT_EXPECT_EQ(test, f->make_table(0xabcde000), 0xabcde007ULL);
 	KUNIT_EXPECT_EQ(test, f->entry_pa(rwx), 0x12345000ULL);
 	KUNIT_EXPECT_TRUE(test, f->is_present(EPT_X));
 	KUNIT_EXPECT_FALSE(test, f->is_present(EPT_MT_WB | 0x12345000));
+	/* A 2 MiB page: bit 7 at level 1; a table never has it. */
+	KUNIT_EXPECT_EQ(test, f->block_levels, 1);
+	KUNIT_EXPECT_EQ(test, f->make_leaf(0x12200000, AXVCPU_S2_R | AXVCPU_S2_W |
+					   AXVCPU_S2_X, 1), 0x12200000ULL | 0x7 | (6 << 3) |
+			BIT(6) | BIT(7));
+	KUNIT_EXPECT_TRUE(test, f->is_leaf(f->make_leaf(0x12200000, AXVCPU_S2_R, 1), 1));
+	KUNIT_EXPECT_FALSE(test, f->is_leaf(f->make_table(0xabcde000), 1));
 }
 
 static void ept_builder_covers_48_bits(struct kunit *test)

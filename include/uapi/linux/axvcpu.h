@@ -75,24 +75,36 @@ struct axvcpu_cap {
 
 /* Flags for struct axvcpu_memory_region. */
 #define AXVCPU_MEM_READONLY	(1U << 0)
+#define AXVCPU_MEM_PINNED	(1U << 1)
 
 /**
  * struct axvcpu_memory_region - argument of %AXVCPU_VM_SET_MEMORY_REGION
  * @slot: region slot, 0 .. %AXVCPU_CAP_MAX_MEM_REGIONS - 1.
  * @flags: %AXVCPU_MEM_READONLY makes guest writes exit with
- *	%AXVCPU_EXIT_NESTED_PAGE_FAULT.
+ *	%AXVCPU_EXIT_NESTED_PAGE_FAULT. %AXVCPU_MEM_PINNED pins the backing
+ *	pages and maps them all at once (see @userspace_addr).
  * @guest_phys_addr: guest-physical base, page aligned.
  * @size: bytes, a multiple of the page size; 0 deletes the slot.
  * @userspace_addr: page-aligned address of the backing memory in the
- *	calling process. Its pages are pinned until the region is deleted or
- *	replaced, or the VM is freed.
+ *	process that created the VM: ordinary memory (anonymous, shared
+ *	memory, hugetlbfs or file pages). The guest sees that memory as the
+ *	process does, as KVM's guests do: a page is mapped for the guest at
+ *	its first access, 2 MiB at once where the process maps a transparent
+ *	or hugetlb huge page there, and unmapped again when the process's
+ *	mapping changes (munmap, mremap, MADV_DONTNEED, a new mmap over it,
+ *	swap-out, migration, copy-on-write), so the guest's next access sees
+ *	the page the process sees then. With %AXVCPU_MEM_PINNED the pages
+ *	present at the call are pinned until the region is deleted or
+ *	replaced, or the VM is freed, and the guest keeps them whatever the
+ *	process does to its mapping.
  *
  * Setting a slot that is in use replaces it; the new range may overlap only
  * the slot it replaces. Errors: -EINVAL (alignment, flags, slot out of
  * range, base + size overflows or exceeds the guest-physical address bits,
  * size over %AXVCPU_CAP_MAX_REGION_SIZE), -EEXIST (overlaps another slot),
- * -ENOENT (deleting an empty slot), -EFAULT or -ENOMEM (the backing memory
- * cannot be pinned).
+ * -ENOENT (deleting an empty slot), -EFAULT or -ENOMEM (pinned: the backing
+ * memory cannot be pinned). A guest access whose backing page cannot be
+ * brought in exits with %AXVCPU_EXIT_MEMORY_FAULT.
  */
 struct axvcpu_memory_region {
 	__u32 slot;
@@ -311,8 +323,9 @@ struct axvcpu_one_reg {
 #define AXVCPU_EXIT_FAIL_ENTRY		14
 #define AXVCPU_EXIT_SEND_IPI		15
 #define AXVCPU_EXIT_INTERNAL_ERROR	16
+#define AXVCPU_EXIT_MEMORY_FAULT	17
 
-/* Access flags of struct axvcpu_exit_npf. */
+/* Access flags of struct axvcpu_exit_npf and axvcpu_exit_memory_fault. */
 #define AXVCPU_ACCESS_READ	(1U << 0)
 #define AXVCPU_ACCESS_WRITE	(1U << 1)
 #define AXVCPU_ACCESS_EXEC	(1U << 2)
@@ -491,6 +504,26 @@ struct axvcpu_exit_internal {
 };
 
 /**
+ * struct axvcpu_exit_memory_fault - payload of %AXVCPU_EXIT_MEMORY_FAULT
+ * @addr: guest-physical address of the access.
+ * @access: AXVCPU_ACCESS_* flags of the access.
+ * @error: positive errno: EFAULT (the process no longer maps ordinary
+ *	memory with the needed access at the region's address: unmapped,
+ *	PROT_NONE, a device mapping, past the end of a file), EHWPOISON (the
+ *	page has a memory error), ENOMEM (out of memory).
+ *
+ * The access is inside a region, but the module could not bring in the
+ * page behind it (KVM 6.12 fails KVM_RUN with EFAULT and fills its
+ * memory_fault exit in that case). The instruction has not executed;
+ * running again retries it, so a VMM may repair its mapping and run on.
+ */
+struct axvcpu_exit_memory_fault {
+	__u64 addr;
+	__u32 access;
+	__s32 error;
+};
+
+/**
  * struct axvcpu_run - the run page, mmap()ed from a vCPU fd at offset 0
  * @exit_reason: out: AXVCPU_EXIT_* reason of the last %AXVCPU_VCPU_RUN.
  * @immediate_exit: in: if nonzero, %AXVCPU_VCPU_RUN completes a pending
@@ -515,6 +548,7 @@ struct axvcpu_exit_internal {
  *	entry failure reason.
  * @ipi: payload of %AXVCPU_EXIT_SEND_IPI.
  * @internal: payload of %AXVCPU_EXIT_INTERNAL_ERROR.
+ * @memory_fault: payload of %AXVCPU_EXIT_MEMORY_FAULT.
  * @padding: sizes the union.
  */
 struct axvcpu_run {
@@ -537,6 +571,7 @@ struct axvcpu_run {
 		__u64 fail_entry_reason;
 		struct axvcpu_exit_ipi ipi;
 		struct axvcpu_exit_internal internal;
+		struct axvcpu_exit_memory_fault memory_fault;
 		__u64 padding[32];
 	};
 };
