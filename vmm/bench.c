@@ -284,7 +284,8 @@ static double axvcpu_vm_phase(const char *b, const char *e)
 	double t0 = now(), t;
 	long n = 0;
 
-	(void)b, (void)e;
+	(void)b;
+	(void)e;
 	if (sys < 0)
 		die("open /dev/axvcpu");
 	do {
@@ -304,7 +305,8 @@ static double kvm_vm_phase(const char *b, const char *e)
 	double t0 = now(), t;
 	long n = 0;
 
-	(void)b, (void)e;
+	(void)b;
+	(void)e;
 	if (kvm < 0)
 		return -1;
 	do {
@@ -395,13 +397,15 @@ static double vcpu_phase(bool kvm)
 
 static double axvcpu_vcpu_phase(const char *b, const char *e)
 {
-	(void)b, (void)e;
+	(void)b;
+	(void)e;
 	return vcpu_phase(false);
 }
 
 static double kvm_vcpu_phase(const char *b, const char *e)
 {
-	(void)b, (void)e;
+	(void)b;
+	(void)e;
 	return vcpu_phase(true);
 }
 
@@ -518,8 +522,10 @@ static void bench_memory(void)
 	for (i = 0; i < ROUNDS; i++) {
 		ax_vcpu[i] = mem_phase(false, &ax_vm[i]);
 		kvm_vcpu[i] = mem_phase(true, &kvm_vm[i]);
-		if (kvm_vcpu[i] < 0)
-			kvm_vcpu[0] = kvm_vm[0] = -1;
+		if (kvm_vcpu[i] < 0) {
+			kvm_vcpu[0] = -1;
+			kvm_vm[0] = -1;
+		}
 	}
 	print_case("kernel memory per VM (MemFree)", " KiB", ax_vm, kvm_vm);
 	print_case("kernel memory per ready vCPU (MemFree)", " KiB", ax_vcpu,
