@@ -1254,6 +1254,11 @@ TEST_F(arm64, two_vcpus_run_concurrently)
 	common_two_vcpus_run_concurrently(_metadata, &self->sys_fd);
 }
 
+TEST_F_TIMEOUT(arm64, max_vcpus_each_run, 300)
+{
+	common_max_vcpus_each_run(_metadata, &self->sys_fd);
+}
+
 TEST_F(arm64, preempted_while_running)
 {
 	common_preempted_while_running(_metadata, &self->sys_fd);

@@ -850,6 +850,11 @@ TEST_F(riscv, two_vcpus_run_concurrently)
 	common_two_vcpus_run_concurrently(_metadata, &self->sys_fd);
 }
 
+TEST_F_TIMEOUT(riscv, max_vcpus_each_run, 300)
+{
+	common_max_vcpus_each_run(_metadata, &self->sys_fd);
+}
+
 TEST_F(riscv, preempted_while_running)
 {
 	common_preempted_while_running(_metadata, &self->sys_fd);

@@ -16,8 +16,12 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#include <linux/maple_tree.h>
+#include <linux/seqlock.h>
+#include <linux/srcu.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/xarray.h>
 #include <uapi/linux/axvcpu.h>
 
 /*
@@ -30,8 +34,9 @@
 #include <kunit/visibility.h>
 #endif
 
-#define AXVCPU_MAX_VCPUS	16
-#define AXVCPU_MAX_MEM_REGIONS	32
+/* KVM's orders: riscv's KVM_MAX_VCPUS, x86's KVM_USER_MEM_SLOTS. */
+#define AXVCPU_MAX_VCPUS	1024
+#define AXVCPU_MAX_MEM_REGIONS	32764
 #define AXVCPU_MAX_REGION_SIZE	BIT_ULL(32)
 
 struct axvcpu_vcpu;
@@ -153,6 +158,9 @@ bool axvcpu_s2_lookup(struct axvcpu_stage2 *s2, u64 gpa, u64 *entry);
  * @size: bytes.
  * @uaddr: the VMM's address of the backing memory.
  * @flags: AXVCPU_MEM_* flags.
+ * @retired: set under @vm->mmu_lock once the region left the VM: its
+ *	notifier no longer touches the stage-2 (a region that replaced it
+ *	may map the same addresses).
  * @npages: @size in pages.
  * @pages: the pinned pages (%AXVCPU_MEM_PINNED only).
  */
@@ -163,13 +171,15 @@ struct axvcpu_region {
 	u64 size;
 	u64 uaddr;
 	u32 flags;
+	bool retired;
 	unsigned long npages;
 	struct page **pages;
 };
 
 int axvcpu_region_check(const struct axvcpu_memory_region *mr,
 			unsigned int phys_bits);
-bool axvcpu_region_overlaps(const struct axvcpu_region *r, u64 gpa, u64 size);
+bool axvcpu_regions_conflict(struct maple_tree *mt, u64 gpa, u64 size,
+			     const struct axvcpu_region *old);
 int axvcpu_region_fault(struct axvcpu_vm *vm, struct axvcpu_region *r, u64 gpa,
 			bool write);
 
@@ -183,20 +193,29 @@ int axvcpu_region_fault(struct axvcpu_vm *vm, struct axvcpu_region *r, u64 gpa,
  * @mm: the address space of the process that created the VM (counted
  *	with mmgrab()): the regions' addresses are in it, and the VM's and
  *	vCPUs' ioctls fail with -EIO in any other (as KVM's do).
- * @lock: protects @regions and @vcpus; held by the stage-2 fault path
- *	while it brings a page in, so a region cannot go meanwhile. Never
- *	held across guest entry. Lock order: a vCPU's @mutex, then @lock
- *	(an exit handler looks up a region with its vCPU's mutex held),
- *	then the VMM's mmap_lock (faulting the VMM's pages in), then
- *	@mmu_lock.
+ * @lock: serialises region changes (@slots, @gpa_tree, @gpa_seq) and
+ *	the insertion of @vcpus. Never held across guest entry nor on the
+ *	fault path. Lock order: a vCPU's @mutex, then @lock, then the VMM's
+ *	mmap_lock (faulting the VMM's pages in), then @mmu_lock.
  * @mmu_lock: serialises changes to @s2 (the fault path, region changes,
  *	the regions' MMU notifiers). Nothing allocates memory under it:
  *	reclaim may call a notifier of this VM (tables come from a struct
  *	axvcpu_s2_cache filled before). The backend's vm_flush_s2 runs under
  *	it.
- * @regions: memory-region slots.
- * @s2: stage-2 tables built from @regions.
- * @vcpus: vCPUs by id.
+ * @srcu: a region found by axvcpu_vm_find_region() stays allocated until
+ *	the SRCU read section it was found in ends (a change waits for the
+ *	readers before it unmaps and frees the old region, as KVM's memslot
+ *	updates do).
+ * @gpa_seq: odd while @gpa_tree changes, so that a lookup that misses
+ *	meanwhile waits and looks again instead of calling an address MMIO
+ *	that a region is moving to.
+ * @slots: the regions by slot number (an xarray: slots are sparse).
+ * @gpa_tree: the regions by guest-physical range (a maple tree: RCU-safe
+ *	lookups in O(log n) of the regions, without @lock).
+ * @s2: stage-2 tables built from the regions.
+ * @vcpus: vCPUs by id (an xarray). A vCPU is only ever added, under
+ *	@lock, and freed with the VM: xa_load() and xa_for_each() need no
+ *	lock.
  * @arch: backend-private VM data.
  */
 struct axvcpu_vm {
@@ -206,9 +225,12 @@ struct axvcpu_vm {
 	struct mm_struct *mm;
 	struct mutex lock;		/* regions, vcpus */
 	struct mutex mmu_lock;		/* s2 */
-	struct axvcpu_region *regions[AXVCPU_MAX_MEM_REGIONS];
+	struct srcu_struct srcu;
+	seqcount_t gpa_seq;
+	struct xarray slots;
+	struct maple_tree gpa_tree;
 	struct axvcpu_stage2 s2;
-	struct axvcpu_vcpu *vcpus[AXVCPU_MAX_VCPUS];
+	struct xarray vcpus;
 	void *arch;
 };
 
@@ -315,6 +337,13 @@ struct axvcpu_vcpu {
  *	@vcpu->tlb_clean says they can only be its own, current ones.
  * @vcpu_unbind: save the vCPU's state off the current physical CPU.
  *	Preemption disabled.
+ * @vcpu_run_begin: optional: once per RUN, bound, before the first entry,
+ *	preemption enabled: take on state the thread keeps for the whole
+ *	RUN rather than per entry or per bind (x86: the guest's FPU state
+ *	becomes the thread's, as KVM's kvm_load_guest_fpu()). An error ends
+ *	the RUN with it, the vCPU unbound.
+ * @vcpu_run_end: optional: undo @vcpu_run_begin at the end of the RUN,
+ *	still bound, preemption enabled.
  * @vcpu_run: enter the guest until it exits. Interrupts disabled, bound;
  *	pending injected interrupts must be evaluated here, after
  *	@vcpu->in_guest was set. Returns 0, or a negative errno if the entry
@@ -363,6 +392,8 @@ struct axvcpu_arch_ops {
 			  const struct axvcpu_setup *cfg);
 	int (*vcpu_bind)(struct axvcpu_vcpu *vcpu);
 	int (*vcpu_unbind)(struct axvcpu_vcpu *vcpu);
+	int (*vcpu_run_begin)(struct axvcpu_vcpu *vcpu);
+	void (*vcpu_run_end)(struct axvcpu_vcpu *vcpu);
 	int (*vcpu_run)(struct axvcpu_vcpu *vcpu);
 	int (*vcpu_handle_exit)(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
 	int (*vcpu_complete_read)(struct axvcpu_vcpu *vcpu, u32 reason,

@@ -116,8 +116,9 @@ static int exit_memory_fault(struct axvcpu_run *run, u64 gpa, u32 access,
  * whose page is mapped already is a nested page fault. Outside every
  * region, a fetch and a walk are nested page faults, the rest is MMIO.
  *
- * Context: the vCPU's mutex held (in its exit handler); takes the VM's
- * lock; may sleep.
+ * Context: the vCPU's mutex held (in its exit handler); looks the region
+ * up in an SRCU read section of the VM's regions, without the VM's lock
+ * unless the regions are changing; may sleep.
  *
  * Return: %AXVCPU_EXIT_NOTHING if the guest can run on (the page is
  * mapped now, or the fault raced with a change); %AXVCPU_EXIT_NESTED_PAGE_FAULT
@@ -130,12 +131,11 @@ int axvcpu_gpa_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 	struct axvcpu_vm *vm = vcpu->vm;
 	bool write = walk || access == AXVCPU_ACCESS_WRITE;
 	struct axvcpu_region *r;
-	int ret = AXVCPU_EXIT_NOTHING, err;
+	int ret = AXVCPU_EXIT_NOTHING, err, idx;
 	u64 entry;
 
-	/* Lock order: the vCPU's mutex (RUN), then the VM's lock. */
 	lockdep_assert_held(&vcpu->mutex);
-	mutex_lock(&vm->lock);
+	idx = srcu_read_lock(&vm->srcu);
 	r = axvcpu_vm_find_region(vm, gpa);
 	if (!r) {
 		ret = AXVCPU_GPA_MMIO;
@@ -148,7 +148,7 @@ int axvcpu_gpa_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 		if (err)
 			ret = exit_memory_fault(run, gpa, access, err);
 	}
-	mutex_unlock(&vm->lock);
+	srcu_read_unlock(&vm->srcu, idx);
 
 	if (r)
 		return ret;

@@ -49,20 +49,6 @@ int axvcpu_region_check(const struct axvcpu_memory_region *mr,
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_region_check);
 
-/**
- * axvcpu_region_overlaps() - whether [@gpa, @gpa + @size) meets @r
- * @r: a region.
- * @gpa: base of the range.
- * @size: bytes, nonzero, with @gpa + @size not overflowing.
- *
- * Return: true if the ranges share a byte.
- */
-bool axvcpu_region_overlaps(const struct axvcpu_region *r, u64 gpa, u64 size)
-{
-	return gpa < r->gpa + r->size && r->gpa < gpa + size;
-}
-EXPORT_SYMBOL_IF_KUNIT(axvcpu_region_overlaps);
-
 /*
  * The stage-2 of a region that is not pinned follows the VMM's mapping:
  * the MMU notifier of its range removes what the VMM's changes make stale,
@@ -88,7 +74,7 @@ static bool region_invalidate(struct mmu_interval_notifier *mn,
 	else if (!mutex_trylock(&vm->mmu_lock))
 		return false;
 	mmu_interval_set_seq(mn, cur_seq);
-	removed = start < end &&
+	removed = !r->retired && start < end &&
 		  axvcpu_s2_unmap_range(&vm->s2, r->gpa + (start - r->uaddr),
 					end - start);
 	if (removed)
@@ -173,9 +159,15 @@ static unsigned int region_prot(const struct axvcpu_region *r)
 	return prot;
 }
 
-static void region_unmap(struct axvcpu_vm *vm, struct axvcpu_region *r)
+/*
+ * @r leaves the stage-2 (@retire) or comes back to it after a failed
+ * change (!@retire): either way nothing of its range stays mapped.
+ */
+static void region_unmap(struct axvcpu_vm *vm, struct axvcpu_region *r,
+			 bool retire)
 {
 	mutex_lock(&vm->mmu_lock);
+	r->retired = retire;
 	if (axvcpu_s2_unmap_range(&vm->s2, r->gpa, r->size))
 		vm->be->ops->vm_flush_s2(vm);
 	mutex_unlock(&vm->mmu_lock);
@@ -206,11 +198,117 @@ static int region_map_pinned(struct axvcpu_vm *vm, struct axvcpu_region *r)
 }
 
 /**
+ * axvcpu_regions_conflict() - whether a range meets a region but @old
+ * @mt: regions by guest-physical range.
+ * @gpa: base of the range.
+ * @size: bytes, nonzero, with @gpa + @size not overflowing.
+ * @old: the region the range replaces, or NULL.
+ *
+ * Return: true if a region other than @old has a byte of the range.
+ */
+bool axvcpu_regions_conflict(struct maple_tree *mt, u64 gpa, u64 size,
+			     const struct axvcpu_region *old)
+{
+	unsigned long index = gpa;
+	struct axvcpu_region *r;
+
+	mt_for_each(mt, r, index, gpa + size - 1)
+		if (r != old)
+			return true;
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_regions_conflict);
+
+/*
+ * Put @new in @old's place in the GPA tree (either may be NULL), under
+ * @vm->lock. The sequence count is odd meanwhile: a lookup that misses
+ * then waits and looks again. Return: 0 or -ENOMEM, the tree as it was.
+ */
+static int regions_swap(struct axvcpu_vm *vm, struct axvcpu_region *old,
+			struct axvcpu_region *new)
+{
+	int err = 0;
+
+	lockdep_assert_held(&vm->lock);
+	/*
+	 * The raw writer: readers yield while the count is odd instead of
+	 * spinning with preemption off, so the update may sleep to allocate.
+	 */
+	raw_write_seqcount_begin(&vm->gpa_seq);
+	if (old)
+		mtree_erase(&vm->gpa_tree, old->gpa);
+	if (new)
+		err = mtree_insert_range(&vm->gpa_tree, new->gpa,
+					 new->gpa + new->size - 1, new,
+					 GFP_KERNEL_ACCOUNT);
+	/*
+	 * Putting @old back needs at most the nodes erasing it freed; a
+	 * failure would leave its slot unreachable by address: warn.
+	 */
+	if (err && old)
+		WARN_ON_ONCE(mtree_insert_range(&vm->gpa_tree, old->gpa,
+						old->gpa + old->size - 1, old,
+						GFP_KERNEL));
+	raw_write_seqcount_end(&vm->gpa_seq);
+	return err;
+}
+
+/*
+ * Make @new the region of @slot in place of @old; @new or @old may be
+ * NULL. Lookups see @old or @new, never neither where both are; once no
+ * fault can use @old any more, its mappings go, then @new's pinned pages
+ * are mapped. A failure puts @old back.
+ */
+static int region_replace(struct axvcpu_vm *vm, u32 slot,
+			  struct axvcpu_region *old, struct axvcpu_region *new)
+{
+	void *prev;
+	int err;
+
+	prev = xa_store(&vm->slots, slot, new, GFP_KERNEL_ACCOUNT);
+	if (xa_is_err(prev))
+		return xa_err(prev);
+	err = regions_swap(vm, old, new);
+	if (err)
+		goto err_slot;
+	/* Faults that found @old are done: none maps it again. */
+	if (old) {
+		synchronize_srcu_expedited(&vm->srcu);
+		region_unmap(vm, old, true);
+	}
+	if (!new || !(new->flags & AXVCPU_MEM_PINNED))
+		return 0;
+	err = region_map_pinned(vm, new);
+	if (!err)
+		return 0;
+	/*
+	 * Out of table memory: put the old region back. A pinned one maps
+	 * again into the tables it had (they live as long as the VM), others
+	 * on their next fault.
+	 */
+	WARN_ON_ONCE(regions_swap(vm, new, old));
+	synchronize_srcu_expedited(&vm->srcu);
+	region_unmap(vm, new, true);
+	if (old) {
+		region_unmap(vm, old, false);
+		if (old->flags & AXVCPU_MEM_PINNED)
+			WARN_ON_ONCE(region_map_pinned(vm, old));
+	}
+err_slot:
+	/* @new is in the slot (a delete cannot fail): this allocates nothing. */
+	xa_store(&vm->slots, slot, old, GFP_KERNEL);
+	return err;
+}
+
+/**
  * axvcpu_vm_set_region() - add, replace or delete a memory region
  * @vm: the VM.
  * @mr: the request from userspace.
  *
- * A failure changes nothing: the slot keeps its old region.
+ * A failure changes nothing: the slot keeps its old region. Slots are
+ * sparse (an xarray) and regions are found by address in a maple tree, so
+ * the cost does not grow with the slot number and a lookup with the
+ * number of regions as log n.
  *
  * Context: takes @vm->lock; @vm->mm must be the caller's.
  * Return: 0 or a negative errno as documented for the ioctl.
@@ -219,7 +317,6 @@ int axvcpu_vm_set_region(struct axvcpu_vm *vm,
 			 const struct axvcpu_memory_region *mr)
 {
 	struct axvcpu_region *old, *new = NULL;
-	unsigned int i;
 	int err;
 
 	err = axvcpu_region_check(mr, axvcpu_s2_phys_bits(vm->s2.fmt));
@@ -236,41 +333,16 @@ int axvcpu_vm_set_region(struct axvcpu_vm *vm,
 	}
 
 	mutex_lock(&vm->lock);
-	old = vm->regions[mr->slot];
-	if (!new && !old) {
+	old = xa_load(&vm->slots, mr->slot);
+	if (!new && !old)
 		err = -ENOENT;
-		goto out;
-	}
-	for (i = 0; new && i < AXVCPU_MAX_MEM_REGIONS; i++) {
-		struct axvcpu_region *r = vm->regions[i];
-
-		if (r && i != mr->slot &&
-		    axvcpu_region_overlaps(r, new->gpa, new->size)) {
-			err = -EEXIST;
-			goto out;
-		}
-	}
-	if (old)
-		region_unmap(vm, old);
-	if (new && (new->flags & AXVCPU_MEM_PINNED)) {
-		err = region_map_pinned(vm, new);
-		if (err) {
-			/*
-			 * Out of table memory: put the old region back. A
-			 * pinned one maps again into the tables it had (they
-			 * live as long as the VM), others on their next fault.
-			 */
-			region_unmap(vm, new);
-			if (old && (old->flags & AXVCPU_MEM_PINNED))
-				WARN_ON_ONCE(region_map_pinned(vm, old));
-			goto out;
-		}
-	}
-	vm->regions[mr->slot] = new;
-	new = old;
-	err = 0;
-out:
+	else if (new && axvcpu_regions_conflict(&vm->gpa_tree, new->gpa, new->size, old))
+		err = -EEXIST;
+	else
+		err = region_replace(vm, mr->slot, old, new);
 	mutex_unlock(&vm->lock);
+	if (!err)
+		new = old;
 	if (new)
 		region_free(new);
 	return err;
@@ -352,8 +424,9 @@ static int region_get_page(struct axvcpu_region *r, unsigned long hva,
 
 /**
  * axvcpu_region_fault() - map the page behind a guest access to a region
- * @vm: the VM, with @vm->lock held, in the VMM's process.
- * @r: the region containing @gpa, not pinned.
+ * @vm: the VM, in the VMM's process.
+ * @r: the region containing @gpa, not pinned, found in the SRCU read
+ *	section of @vm->srcu the caller is in.
  * @gpa: guest-physical address of the access.
  * @write: the access needs write permission (never for a read-only
  *	region).
@@ -382,7 +455,6 @@ int axvcpu_region_fault(struct axvcpu_vm *vm, struct axvcpu_region *r, u64 gpa,
 	bool writable;
 	int err;
 
-	lockdep_assert_held(&vm->lock);
 	err = axvcpu_s2_topup(&vm->s2, &c);
 	if (err)
 		goto out;
@@ -431,34 +503,44 @@ out:
  */
 void axvcpu_vm_free_regions(struct axvcpu_vm *vm)
 {
-	unsigned int i;
+	struct axvcpu_region *r;
+	unsigned long slot;
 
-	for (i = 0; i < AXVCPU_MAX_MEM_REGIONS; i++) {
-		if (vm->regions[i])
-			region_free(vm->regions[i]);
-		vm->regions[i] = NULL;
-	}
+	mtree_destroy(&vm->gpa_tree);
+	xa_for_each(&vm->slots, slot, r)
+		region_free(r);
+	xa_destroy(&vm->slots);
 }
 
 /**
  * axvcpu_vm_find_region() - the region containing a guest address
- * @vm: the VM, with @vm->lock held.
+ * @vm: the VM.
  * @gpa: guest-physical address.
  *
+ * An O(log n) lookup without @vm->lock. A miss while the regions change
+ * (the sequence count is odd or moved) waits for the change and looks
+ * again, so that an address a region is moving to is never taken for
+ * MMIO. It yields rather than take @vm->lock: a change holds that across
+ * synchronize_srcu_expedited(), which waits for the caller's section.
+ *
+ * Context: inside an SRCU read section of @vm->srcu, which keeps the
+ * region allocated; may sleep.
  * Return: the region or NULL.
  */
 struct axvcpu_region *axvcpu_vm_find_region(struct axvcpu_vm *vm, u64 gpa)
 {
-	unsigned int i;
+	struct axvcpu_region *r;
+	unsigned int seq;
 
-	lockdep_assert_held(&vm->lock);
-	for (i = 0; i < AXVCPU_MAX_MEM_REGIONS; i++) {
-		struct axvcpu_region *r = vm->regions[i];
-
-		if (r && gpa >= r->gpa && gpa - r->gpa < r->size)
+	RCU_LOCKDEP_WARN(!srcu_read_lock_held(&vm->srcu),
+			 "axvcpu: region lookup outside vm->srcu");
+	for (;;) {
+		seq = raw_read_seqcount(&vm->gpa_seq);
+		r = mtree_load(&vm->gpa_tree, gpa);
+		if (r || (!(seq & 1) && !read_seqcount_retry(&vm->gpa_seq, seq)))
 			return r;
+		cond_resched();
 	}
-	return NULL;
 }
 
 /**
@@ -472,15 +554,15 @@ struct axvcpu_region *axvcpu_vm_find_region(struct axvcpu_vm *vm, u64 gpa)
  * memory at the region's address (as KVM's kvm_read_guest() does), which
  * the stage-2 follows.
  *
- * Context: may sleep; takes @vm->lock; in the VMM's process.
+ * Context: may sleep; in the VMM's process.
  * Return: 0, or -EFAULT if part of the range is outside every region or
  * its backing cannot be read.
  */
 int axvcpu_vm_read_guest(struct axvcpu_vm *vm, u64 gpa, void *buf, size_t len)
 {
-	int err = 0;
+	int err = 0, idx;
 
-	mutex_lock(&vm->lock);
+	idx = srcu_read_lock(&vm->srcu);
 	while (len) {
 		struct axvcpu_region *r = axvcpu_vm_find_region(vm, gpa);
 		size_t off = offset_in_page(gpa), n = min_t(size_t, len, PAGE_SIZE - off);
@@ -501,6 +583,6 @@ int axvcpu_vm_read_guest(struct axvcpu_vm *vm, u64 gpa, void *buf, size_t len)
 		gpa += n;
 		len -= n;
 	}
-	mutex_unlock(&vm->lock);
+	srcu_read_unlock(&vm->srcu, idx);
 	return err;
 }

@@ -61,7 +61,9 @@ static int do_complete_read(struct axvcpu_vcpu *vcpu, void *arg)
 
 static int vcpu_run(struct axvcpu_vcpu *vcpu)
 {
+	const struct axvcpu_arch_ops *ops = vcpu->be->ops;
 	struct axvcpu_run *run = vcpu->run;
+	bool begun = false;
 	int r, ur;
 
 	lockdep_assert_held(&vcpu->mutex);
@@ -95,8 +97,10 @@ static int vcpu_run(struct axvcpu_vcpu *vcpu)
 	preempt_enable();
 	if (r)
 		return r;
+	r = ops->vcpu_run_begin ? ops->vcpu_run_begin(vcpu) : 0;
+	begun = !r;
 
-	for (;;) {
+	while (begun) {
 		/*
 		 * The thread's work, before every entry; axvcpu_vcpu_run()
 		 * looks again with interrupts off and enters nothing if more
@@ -123,6 +127,8 @@ static int vcpu_run(struct axvcpu_vcpu *vcpu)
 		r = 0;
 		break;
 	}
+	if (begun && ops->vcpu_run_end)
+		ops->vcpu_run_end(vcpu);
 
 	preempt_disable();
 	preempt_notifier_unregister(&vcpu->pn);
@@ -378,19 +384,28 @@ int axvcpu_vcpu_create_fd(struct axvcpu_vm *vm, u32 id)
 		goto err_free;
 
 	mutex_lock(&vm->lock);
-	if (vm->vcpus[id]) {
+	if (xa_load(&vm->vcpus, id)) {
 		err = -EEXIST;
 		goto err_unlock;
 	}
+	/*
+	 * As KVM 6.12 does: reserve the slot, make the fd, then publish the
+	 * vCPU, which lock-free walks of @vm->vcpus see only from then on.
+	 */
+	err = xa_reserve(&vm->vcpus, id, GFP_KERNEL_ACCOUNT);
+	if (err)
+		goto err_unlock;
 	kref_get(&vm->ref);
 	fd = anon_inode_getfd("axvcpu-vcpu", &vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
+		xa_release(&vm->vcpus, id);
 		/* Not the last reference: the caller's VM fd holds one. */
 		axvcpu_vm_put(vm);
 		err = fd;
 		goto err_unlock;
 	}
-	vm->vcpus[id] = vcpu;
+	/* A reserved entry: storing allocates nothing and cannot fail. */
+	xa_store(&vm->vcpus, id, vcpu, 0);
 	mutex_unlock(&vm->lock);
 	return fd;
 

@@ -11,6 +11,8 @@
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
+#include <linux/xarray.h>
 
 #include "axvcpu.h"
 
@@ -20,17 +22,15 @@ static void vm_release(struct kref *ref)
 {
 	struct axvcpu_vm *vm = container_of(ref, struct axvcpu_vm, ref);
 	const struct axvcpu_arch_ops *ops = vm->be->ops;
-	unsigned int i;
+	struct axvcpu_vcpu *vcpu;
+	unsigned long i;
 
-	for (i = 0; i < AXVCPU_MAX_VCPUS; i++) {
-		struct axvcpu_vcpu *vcpu = vm->vcpus[i];
-
-		if (!vcpu)
-			continue;
+	xa_for_each(&vm->vcpus, i, vcpu) {
 		axvcpu_vcpu_destroy(vcpu);
 		free_page((unsigned long)vcpu->run);
 		kfree(vcpu);
 	}
+	xa_destroy(&vm->vcpus);
 	/* No vCPU can run: flush before the pages are unpinned or freed. */
 	ops->vm_flush_s2(vm);
 	axvcpu_vm_free_regions(vm);
@@ -39,6 +39,7 @@ static void vm_release(struct kref *ref)
 		ops->vm_destroy(vm);
 	kfree(vm->arch);
 	ida_free(&vm_ida, vm->id);
+	cleanup_srcu_struct(&vm->srcu);
 	mutex_destroy(&vm->mmu_lock);
 	mutex_destroy(&vm->lock);
 	mmdrop(vm->mm);
@@ -86,9 +87,20 @@ struct axvcpu_vm *axvcpu_vm_create(const struct axvcpu_backend *be)
 		axvcpu_hw_put();
 		return ERR_PTR(id);
 	}
+	err = init_srcu_struct(&vm->srcu);
+	if (err) {
+		ida_free(&vm_ida, id);
+		kfree(vm);
+		axvcpu_hw_put();
+		return ERR_PTR(err);
+	}
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	mutex_init(&vm->mmu_lock);
+	seqcount_init(&vm->gpa_seq);
+	xa_init(&vm->vcpus);
+	xa_init(&vm->slots);
+	mt_init(&vm->gpa_tree);
 	vm->id = id;
 	vm->be = be;
 	vm->mm = current->mm;
@@ -113,6 +125,7 @@ err_s2:
 	kfree(vm->arch);
 err_alloc:
 	ida_free(&vm_ida, id);
+	cleanup_srcu_struct(&vm->srcu);
 	mutex_destroy(&vm->mmu_lock);
 	mutex_destroy(&vm->lock);
 	mmdrop(vm->mm);

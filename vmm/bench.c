@@ -13,16 +13,25 @@
  *   C: first-touch stage-2 faults: a fresh VM's guest writes TOUCH_PAGES
  *      pages it never touched, each a fault handled in the kernel.
  *   D: VM create + destroy; E: vCPUs created ready to run, 16 per VM.
- *   F: kernel memory (MemFree) per empty VM and per ready vCPU, over 32
+ *   F: kernel memory (MemFree) per empty VM and per ready vCPU, over 64
  *      VMs of 16 vCPUs held open.
+ *   H: A on 1, 2, 4 and 8 vCPUs of one VM, a thread each, the threads
+ *      pinned in turn to CPUs 0 and 1: total exits per second.
+ *   I: one VM with as many vCPUs as the side allows (at most MAX_VCPUS),
+ *      each created, set up and run once to its UART exit: vCPUs/s.
+ *   G: A again with EXTRA_REGIONS one-page memory regions more in the VM
+ *      (riscv64, arm64: each MMIO exit looks the address up among them
+ *      and misses; x86_64's OUT looks nothing up).
  *
  * The vCPU thread is pinned to CPU 0; each case runs ROUNDS phases of
  * each side, alternated (axvcpu, KVM, axvcpu, ...), and prints each
  * side's median with its spread, and the ratio of the medians.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -34,6 +43,7 @@
 #define SECS	1.0	/* per phase */
 #define ROUNDS	5	/* phases of each side, alternated */
 #define BATCH	1000
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* KVM's exit for a UART write (UART_EXIT). */
 #if defined(__x86_64__)
@@ -41,6 +51,41 @@
 #else
 #define KVM_UART_EXIT	KVM_EXIT_MMIO
 #endif
+
+#define EXTRA_REGIONS	1000
+#define EXTRA_BASE	(GUEST_BASE + 0x1000000ULL)
+
+static unsigned int extra_regions;	/* case G: regions the phases add */
+static void *extra_mem;
+
+/* Case G: @n one-page regions in slots 1 .. @n, above the guest's RAM. */
+static void add_regions(bool kvm, int vm, unsigned int n)
+{
+	unsigned int i;
+
+	if (n && !extra_mem) {
+		extra_mem = mmap(NULL, n * 4096UL, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (extra_mem == MAP_FAILED)
+			die("mmap extra regions");
+	}
+	for (i = 0; i < n; i++) {
+		__u64 gpa = EXTRA_BASE + i * 4096ULL;
+		__u64 hva = (uintptr_t)extra_mem + i * 4096ULL;
+		struct kvm_userspace_memory_region kr = {
+			.slot = i + 1, .guest_phys_addr = gpa,
+			.memory_size = 4096, .userspace_addr = hva,
+		};
+		struct axvcpu_memory_region ar = {
+			.slot = i + 1, .guest_phys_addr = gpa, .size = 4096,
+			.userspace_addr = hva,
+		};
+
+		if (kvm ? ioctl(vm, KVM_SET_USER_MEMORY_REGION, &kr) :
+			  ioctl(vm, AXVCPU_VM_SET_MEMORY_REGION, &ar))
+			die("set an extra memory region");
+	}
+}
 
 static double now(void)
 {
@@ -58,6 +103,7 @@ static double axvcpu_phase(const char *b, const char *e)
 	long n = 0;
 
 	vmm_create(&v, b, e - b);
+	add_regions(false, v.vm, extra_regions);
 	t0 = now();
 	do {
 		if (ioctl(v.vcpu, AXVCPU_VCPU_RUN, 0))
@@ -222,6 +268,7 @@ static double kvm_phase(const char *b, const char *e)
 
 	if (!kvm_create(&k, b, e))
 		return -1;
+	add_regions(true, k.vm, extra_regions);
 	t0 = now();
 	do {
 		kvm_run_to_uart(&k);
@@ -322,8 +369,8 @@ static double kvm_vm_phase(const char *b, const char *e)
 	return n / t;
 }
 
-#define VCPUS_PER_VM	16	/* axvcpu's limit today (issue 14, item 5) */
-#define MEM_VMS		32
+#define VCPUS_PER_VM	16
+#define MEM_VMS		64	/* 1024 vCPUs held open */
 
 /* KVM vCPU @id, ready to run (arm64: KVM_ARM_VCPU_INIT). */
 static int kvm_vcpu_create(int vm, unsigned int id)
@@ -497,6 +544,219 @@ static void print_case(const char *what, const char *unit, double *ax,
 	       kvm[ROUNDS - 1], max / mkvm);
 }
 
+/* Case H: a vCPU thread, RUN to the UART exit until told to stop. */
+struct runner {
+	pthread_t thread;
+	int fd, cpu;
+	bool kvm;
+	void *run;
+	long n;
+};
+
+static bool runners_stop;	/* __atomic: the threads poll it */
+
+static void *runner_fn(void *arg)
+{
+	struct runner *r = arg;
+	unsigned int want = r->kvm ? KVM_UART_EXIT : UART_EXIT, got;
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(r->cpu, &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus))
+		die("sched_setaffinity");
+	while (!__atomic_load_n(&runners_stop, __ATOMIC_RELAXED)) {
+		if (ioctl(r->fd, r->kvm ? KVM_RUN : AXVCPU_VCPU_RUN, 0))
+			die("RUN");
+		got = r->kvm ? ((struct kvm_run *)r->run)->exit_reason :
+			       ((struct axvcpu_run *)r->run)->exit_reason;
+		if (got != want) {
+			fprintf(stderr, "bench: %s exit %u\n",
+				r->kvm ? "kvm" : "axvcpu", got);
+			exit(1);
+		}
+		r->n++;
+	}
+	return NULL;
+}
+
+/* Exits per second of @n threads, each running one vCPU of one VM. */
+static double threads_phase(bool kvm, unsigned int n)
+{
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+	struct runner r[8] = { 0 };
+	struct kvm_vmm k;
+	struct vmm v;
+	unsigned int i;
+	double t0, t;
+	long total = 0;
+
+	if (kvm) {
+		if (!kvm_create(&k, guest_mmio_begin, guest_mmio_end))
+			return -1;
+	} else {
+		vmm_create(&v, guest_mmio_begin, guest_mmio_end - guest_mmio_begin);
+	}
+	for (i = 0; i < n; i++) {
+		r[i].kvm = kvm;
+		r[i].cpu = i % ncpus;
+		if (!i) {
+			r[i].fd = kvm ? k.vcpu : v.vcpu;
+			r[i].run = kvm ? (void *)k.run : (void *)v.run;
+			continue;
+		}
+		if (kvm) {
+			r[i].fd = ioctl(k.vm, KVM_CREATE_VCPU, i);
+			if (r[i].fd < 0)
+				die("KVM_CREATE_VCPU");
+			kvm_vcpu_start(k.kvm, k.vm, r[i].fd);
+		} else {
+			r[i].fd = vmm_vcpu_create(v.vm, i);
+		}
+		r[i].run = mmap(NULL, kvm ? k.run_size : (long)sizeof(*v.run),
+				PROT_READ | PROT_WRITE, MAP_SHARED, r[i].fd, 0);
+		if (r[i].run == MAP_FAILED)
+			die("mmap run page");
+	}
+	__atomic_store_n(&runners_stop, false, __ATOMIC_RELAXED);
+	t0 = now();
+	for (i = 0; i < n; i++)
+		if (pthread_create(&r[i].thread, NULL, runner_fn, &r[i]))
+			die("pthread_create");
+	usleep(SECS * 1e6);
+	__atomic_store_n(&runners_stop, true, __ATOMIC_RELAXED);
+	for (i = 0; i < n; i++) {
+		pthread_join(r[i].thread, NULL);
+		total += r[i].n;
+	}
+	t = now() - t0;
+	for (i = 1; i < n; i++) {
+		munmap(r[i].run, kvm ? k.run_size : (long)sizeof(*v.run));
+		close(r[i].fd);
+	}
+	if (kvm)
+		kvm_destroy(&k);
+	else
+		vmm_destroy(&v);
+	return total / t;
+}
+
+static void bench_threads(void)
+{
+	static const unsigned int threads[] = { 1, 2, 4, 8 };
+	double ax[ROUNDS], kv[ROUNDS];
+	char what[64];
+	unsigned int j;
+	int i;
+
+	for (j = 0; j < ARRAY_SIZE(threads); j++) {
+		for (i = 0; i < ROUNDS; i++) {
+			ax[i] = threads_phase(false, threads[j]);
+			kv[i] = threads_phase(true, threads[j]);
+			if (kv[i] < 0)
+				kv[0] = -1;
+		}
+		snprintf(what, sizeof(what), "exit to userspace, %u vCPU thread%s",
+			 threads[j], threads[j] > 1 ? "s" : "");
+		print_case(what, "/s", ax, kv);
+	}
+}
+
+#define MAX_VCPUS	1024
+
+static unsigned int max_vcpus(bool kvm)
+{
+	int sys = open(kvm ? "/dev/kvm" : "/dev/axvcpu", O_RDWR | O_CLOEXEC);
+	struct axvcpu_cap cap = { .cap = AXVCPU_CAP_MAX_VCPUS };
+	long n;
+
+	if (sys < 0)
+		return 0;
+	if (kvm)
+		n = ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	else
+		n = ioctl(sys, AXVCPU_CHECK_CAP, &cap) ? -1 : (long)cap.value;
+	close(sys);
+	return n < 0 ? 0 : n < MAX_VCPUS ? n : MAX_VCPUS;
+}
+
+/* Case I: vCPUs per second, each created, set up and run once. */
+static double all_vcpus_phase(bool kvm, unsigned int n)
+{
+	unsigned int want = kvm ? KVM_UART_EXIT : UART_EXIT, got, i;
+	struct kvm_vmm k;
+	struct vmm v;
+	double t0, t;
+	void *run;
+	int fd;
+
+	if (!n)
+		return -1;
+	if (kvm) {
+		if (!kvm_create(&k, guest_mmio_begin, guest_mmio_end))
+			return -1;
+	} else {
+		vmm_create(&v, guest_mmio_begin, guest_mmio_end - guest_mmio_begin);
+	}
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		if (!i) {
+			fd = kvm ? k.vcpu : v.vcpu;
+			run = kvm ? (void *)k.run : (void *)v.run;
+		} else if (kvm) {
+			fd = ioctl(k.vm, KVM_CREATE_VCPU, i);
+			if (fd < 0)
+				die("KVM_CREATE_VCPU");
+			kvm_vcpu_start(k.kvm, k.vm, fd);
+			run = mmap(NULL, k.run_size, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, fd, 0);
+		} else {
+			fd = vmm_vcpu_create(v.vm, i);
+			run = mmap(NULL, sizeof(*v.run), PROT_READ | PROT_WRITE,
+				   MAP_SHARED, fd, 0);
+		}
+		if (run == MAP_FAILED)
+			die("mmap run page");
+		if (ioctl(fd, kvm ? KVM_RUN : AXVCPU_VCPU_RUN, 0))
+			die("RUN");
+		got = kvm ? ((struct kvm_run *)run)->exit_reason :
+			    ((struct axvcpu_run *)run)->exit_reason;
+		if (got != want) {
+			fprintf(stderr, "bench: %s vCPU %u exit %u\n",
+				kvm ? "kvm" : "axvcpu", i, got);
+			exit(1);
+		}
+		if (i) {
+			munmap(run, kvm ? k.run_size : (long)sizeof(*v.run));
+			close(fd);
+		}
+	}
+	t = now() - t0;
+	if (kvm)
+		kvm_destroy(&k);
+	else
+		vmm_destroy(&v);
+	return n / t;
+}
+
+static void bench_all_vcpus(void)
+{
+	unsigned int n_ax = max_vcpus(false), n_kvm = max_vcpus(true);
+	double ax[ROUNDS], kv[ROUNDS];
+	char what[64];
+	int i;
+
+	for (i = 0; i < ROUNDS; i++) {
+		ax[i] = all_vcpus_phase(false, n_ax);
+		kv[i] = all_vcpus_phase(true, n_kvm);
+		if (kv[i] < 0)
+			kv[0] = -1;
+	}
+	snprintf(what, sizeof(what), "VM of %u (kvm %u) vCPUs, each run once",
+		 n_ax, n_kvm);
+	print_case(what, "/s", ax, kv);
+}
+
 /* ROUNDS alternated phases of each side for one case; prints them. */
 static void bench_case(const char *what, phase_fn axvcpu, phase_fn kvm,
 		       const char *b, const char *e, int scale)
@@ -534,10 +794,14 @@ static void bench_memory(void)
 
 int main(void)
 {
+	struct rlimit nofile = { 4096, 4096 };
 	cpu_set_t cpus;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
 	alarm(900);	/* a stuck RUN must not hang the boot */
+	/* Case F holds 1024 vCPU fds open. */
+	if (setrlimit(RLIMIT_NOFILE, &nofile))
+		die("setrlimit RLIMIT_NOFILE");
 	CPU_ZERO(&cpus);
 	CPU_SET(0, &cpus);
 	if (sched_setaffinity(0, sizeof(cpus), &cpus))
@@ -555,5 +819,10 @@ int main(void)
 	bench_case("vCPU create, ready to run", axvcpu_vcpu_phase,
 		   kvm_vcpu_phase, NULL, NULL, 1);
 	bench_memory();
+	bench_threads();
+	bench_all_vcpus();
+	extra_regions = EXTRA_REGIONS;
+	bench_case("exit to userspace, 1000 regions more", axvcpu_phase,
+		   kvm_phase, guest_mmio_begin, guest_mmio_end, 1);
 	return 0;
 }

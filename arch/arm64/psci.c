@@ -56,26 +56,25 @@ static bool psci_implemented(u64 fn)
 	}
 }
 
-/* A vCPU is ON once it has run, until it executes CPU_OFF. */
+/*
+ * A vCPU is ON once it has run, until it executes CPU_OFF. vCPUs are only
+ * added, and freed with the VM: the walk needs no lock.
+ */
 static int affinity_info(struct axvcpu_vcpu *vcpu, u64 target, u64 level)
 {
-	struct axvcpu_vm *vm = vcpu->vm;
 	int ret = PSCI_RET_INVALID_PARAMS;
-	unsigned int i;
+	struct axvcpu_vcpu *v;
+	unsigned long i;
 
 	if (level)
 		return psci_ret(to_vhe(vcpu), PSCI_RET_INVALID_PARAMS);
-	mutex_lock(&vm->lock);
-	for (i = 0; i < AXVCPU_MAX_VCPUS; i++) {
-		struct axvcpu_vcpu *v = vm->vcpus[i];
-
-		if (!v || !v->arch || to_vhe(v)->mpidr != target)
+	xa_for_each(&vcpu->vm->vcpus, i, v) {
+		if (to_vhe(v)->mpidr != target)
 			continue;
 		ret = READ_ONCE(to_vhe(v)->powered_on) ? PSCI_AFF_ON :
 							  PSCI_AFF_OFF;
 		break;
 	}
-	mutex_unlock(&vm->lock);
 	return psci_ret(to_vhe(vcpu), ret);
 }
 

@@ -126,17 +126,13 @@ static void to_hart_mask(struct axvcpu_vcpu *vcpu, unsigned long mask,
 			 unsigned long base,
 			 void (*fn)(struct axvcpu_vcpu *vcpu, struct axvcpu_vcpu *t))
 {
-	struct axvcpu_vm *vm = vcpu->vm;
-	unsigned int i;
+	struct axvcpu_vcpu *t;
+	unsigned long i;
 
-	mutex_lock(&vm->lock);
-	for (i = 0; i < AXVCPU_MAX_VCPUS; i++) {
-		struct axvcpu_vcpu *t = axvcpu_riscv_hart(vm, i);
-
-		if (t && in_hart_mask(mask, base, to_rvh(t)->hartid))
+	xa_for_each(&vcpu->vm->vcpus, i, t) {
+		if (axvcpu_riscv_hart(t) && in_hart_mask(mask, base, to_rvh(t)->hartid))
 			fn(vcpu, t);
 	}
-	mutex_unlock(&vm->lock);
 }
 
 static void send_ipi(struct axvcpu_vcpu *vcpu, struct axvcpu_vcpu *t)
@@ -205,20 +201,17 @@ static int sbi_ipi(struct axvcpu_vcpu *vcpu, struct rvh_context *g,
  */
 static int hart_status(struct axvcpu_vcpu *vcpu, struct rvh_context *g)
 {
-	struct axvcpu_vm *vm = vcpu->vm;
 	unsigned long hartid = g->x[10];
 	struct axvcpu_vcpu *t;
 	long status = HSM_STARTED;
 
-	mutex_lock(&vm->lock);
-	t = axvcpu_riscv_find_hart(vm, hartid);
+	t = axvcpu_riscv_find_hart(vcpu->vm, hartid);
 	if (!t)
 		status = hartid < AXVCPU_MAX_VCPUS ? HSM_STOPPED : -1;
 	else if (READ_ONCE(to_rvh(t)->start_pending))
 		status = HSM_START_PENDING;
 	else if (READ_ONCE(to_rvh(t)->hsm_stopped))
 		status = HSM_STOPPED;
-	mutex_unlock(&vm->lock);
 	if (status < 0)
 		return sbi_ret(g, SBI_ERR_INVALID_PARAM, 0);
 	return sbi_ret(g, SBI_SUCCESS, status);
@@ -232,6 +225,7 @@ static int hart_start(struct axvcpu_vcpu *vcpu, struct rvh_context *g,
 	struct rvh_vcpu *trv;
 	long err = SBI_SUCCESS;
 
+	/* Two harts starting the same one: one of them wins. */
 	mutex_lock(&vm->lock);
 	t = axvcpu_riscv_find_hart(vm, g->x[10]);
 	if (t) {

@@ -257,20 +257,19 @@ static bool rvh_vcpu_halt_check(struct axvcpu_vcpu *vcpu, ktime_t *timer)
 }
 
 /**
- * axvcpu_riscv_hart() - vCPU @i of @vm, if it has a hart id
- * @vm: the VM.
- * @i: a vCPU id.
+ * axvcpu_riscv_hart() - @v, if it has a hart id
+ * @v: a vCPU of the VM, from its @vcpus xarray.
  *
- * Context: @vm->lock held.
- * Return: the vCPU if it is set up and not Invalid (its hart id is
- * valid), else NULL.
+ * vCPUs are only added to a VM, and freed with it: walks of @vcpus need
+ * no lock.
+ *
+ * Return: @v if it is set up and not Invalid (its hart id is valid),
+ * else NULL.
  */
-struct axvcpu_vcpu *axvcpu_riscv_hart(struct axvcpu_vm *vm, unsigned int i)
+struct axvcpu_vcpu *axvcpu_riscv_hart(struct axvcpu_vcpu *v)
 {
-	struct axvcpu_vcpu *v = vm->vcpus[i];
-	int state = v ? READ_ONCE(v->state) : AXVCPU_STATE_CREATED;
+	int state = READ_ONCE(v->state);
 
-	lockdep_assert_held(&vm->lock);
 	if (state == AXVCPU_STATE_CREATED || state == AXVCPU_STATE_INVALID)
 		return NULL;
 	smp_rmb();	/* the hart id was written before the state */
@@ -282,18 +281,16 @@ struct axvcpu_vcpu *axvcpu_riscv_hart(struct axvcpu_vm *vm, unsigned int i)
  * @vm: the VM.
  * @hartid: the hart id, as given at setup.
  *
- * Context: @vm->lock held.
  * Return: the vCPU, set up and not Invalid, or NULL.
  */
 struct axvcpu_vcpu *axvcpu_riscv_find_hart(struct axvcpu_vm *vm,
 					   unsigned long hartid)
 {
 	struct axvcpu_vcpu *v;
-	unsigned int i;
+	unsigned long i;
 
-	for (i = 0; i < AXVCPU_MAX_VCPUS; i++) {
-		v = axvcpu_riscv_hart(vm, i);
-		if (v && to_rvh(v)->hartid == hartid)
+	xa_for_each(&vm->vcpus, i, v) {
+		if (axvcpu_riscv_hart(v) && to_rvh(v)->hartid == hartid)
 			return v;
 	}
 	return NULL;

@@ -373,9 +373,6 @@ static int msr_read(struct vmx_vcpu *vx, u32 msr, u64 *val)
 	case MSR_GS_BASE:
 		*val = vmcs_read(GUEST_GS_BASE);
 		return 0;
-	case MSR_KERNEL_GS_BASE:
-		*val = vx->kernel_gs_base;
-		return 0;
 	case MSR_IA32_SYSENTER_CS:
 		*val = vmcs_read(GUEST_SYSENTER_CS);
 		return 0;
@@ -393,6 +390,7 @@ static int msr_read(struct vmx_vcpu *vx, u32 msr, u64 *val)
 	case MSR_CSTAR:
 	case MSR_SYSCALL_MASK:
 	case MSR_TSC_AUX:
+	case MSR_KERNEL_GS_BASE:
 		rdmsrl(msr, *val);	/* the guest's, loaded while bound */
 		return 0;
 	default:
@@ -412,7 +410,6 @@ static int msr_write(struct vmx_vcpu *vx, u32 msr, u64 val)
 		return 0;
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:
-	case MSR_KERNEL_GS_BASE:
 	case MSR_IA32_SYSENTER_ESP:
 	case MSR_IA32_SYSENTER_EIP:
 		if (!__is_canonical_address(val, 48))
@@ -421,8 +418,6 @@ static int msr_write(struct vmx_vcpu *vx, u32 msr, u64 val)
 			vmcs_write(GUEST_FS_BASE, val);
 		else if (msr == MSR_GS_BASE)
 			vmcs_write(GUEST_GS_BASE, val);
-		else if (msr == MSR_KERNEL_GS_BASE)
-			vx->kernel_gs_base = val;
 		else if (msr == MSR_IA32_SYSENTER_ESP)
 			vmcs_write(GUEST_SYSENTER_ESP, val);
 		else
@@ -438,9 +433,10 @@ static int msr_write(struct vmx_vcpu *vx, u32 msr, u64 val)
 		return 0;
 	case MSR_LSTAR:
 	case MSR_CSTAR:
+	case MSR_KERNEL_GS_BASE:
 		if (!__is_canonical_address(val, 48))
 			return -EINVAL;
-		wrmsrl(msr, val);
+		wrmsrl(msr, val);	/* the guest's, loaded while bound */
 		return 0;
 	case MSR_STAR:
 	case MSR_SYSCALL_MASK:

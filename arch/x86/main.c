@@ -226,6 +226,8 @@ static int vmx_hardware_enable(void)
 
 static void vmx_hardware_disable(void)
 {
+	/* Every VMCS active here written back first, loadable elsewhere. */
+	axvcpu_vmx_vmcs_clear_all();
 	vmx_cpu_off();
 	if (atomic_dec_and_test(&vmx_cpus))
 		emergency_callback(false);
@@ -357,6 +359,7 @@ static int vmx_probe(void)
 	r = read_caps(&axvcpu_vmx_caps);
 	if (r)
 		return r;
+	axvcpu_vmx_vmcs_percpu_init();
 	if (!axvcpu_vmx_caps.xsave_size) {
 		pr_info("no XSAVE: guest FPU state cannot be switched\n");
 		return -ENODEV;

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * x86 vCPU: one VMCS each. Bind makes it current on this CPU (VMPTRLD)
- * and writes the host state, unbind VMCLEARs it so that it can be loaded
- * anywhere next; between the two the guest's rip, rsp and rflags live in
- * the VMCS, otherwise in struct vmx_vcpu. Entry switches the FPU state,
- * IA32_KERNEL_GS_BASE (SWAPGS) and the segment registers a VM exit
- * clobbers, and injects pending interrupts.
+ * x86 vCPU: one VMCS each, which stays active on the CPU it last ran on
+ * (vmcs.c). Bind makes it current (VMPTRLD only if another VMCS was),
+ * writes the per-CPU host state only on a CPU change and flushes the
+ * vCPU's VPID and the EPT only when this CPU's TLB may hold stale entries;
+ * it saves the host's segment selectors and switches the syscall MSRs and
+ * IA32_KERNEL_GS_BASE, which unbind puts back (as KVM's vcpu_load/put,
+ * once per RUN or preemption). Between the two the guest's rip, rsp and
+ * rflags live in the VMCS, otherwise in struct vmx_vcpu. The guest's FPU
+ * state is the thread's for a whole RUN; entry switches XCR0 and injects
+ * pending interrupts.
  */
 #include <linux/gfp.h>
 #include <linux/sizes.h>
@@ -22,6 +26,7 @@
 #include <asm/nospec-branch.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
+#include <asm/tlbflush.h>
 
 #include "vmcs.h"
 #include "vmx.h"
@@ -35,27 +40,16 @@ static_assert(offsetof(struct vmx_vcpu, gpr) == 0);
 			 X86_EFLAGS_IOPL | X86_EFLAGS_NT | X86_EFLAGS_RF | \
 			 X86_EFLAGS_AC | X86_EFLAGS_ID | X86_EFLAGS_FIXED)
 
-static void *alloc_xsave(void)
-{
-	/* 64-byte aligned, as XSAVE wants: kmalloc of >= 64 bytes is. */
-	u8 *x = kzalloc(max(axvcpu_vmx_caps.xsave_size, 576U), GFP_KERNEL_ACCOUNT);
-
-	if (x) {
-		*(u16 *)x = 0x37f;		/* FCW: all x87 exceptions masked */
-		*(u32 *)(x + 24) = 0x1f80;	/* MXCSR: likewise for SSE */
-	}
-	return x;
-}
-
 static int vmx_vcpu_create(struct axvcpu_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
 
 	vx->vmcs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	vx->xsave = alloc_xsave();
-	if (!vx->vmcs || !vx->xsave) {
+	if (!vx->vmcs)
+		return -ENOMEM;
+	/* The reset state: x87 and SSE exceptions masked (FCW, MXCSR). */
+	if (!fpu_alloc_guest_fpstate(&vx->fpu)) {
 		free_page((unsigned long)vx->vmcs);
-		kfree(vx->xsave);
 		return -ENOMEM;
 	}
 	*(u32 *)vx->vmcs = axvcpu_vmx_caps.revision;
@@ -64,6 +58,9 @@ static int vmx_vcpu_create(struct axvcpu_vcpu *vcpu)
 	vx->dr[6] = VMX_DR6_RESET;
 	vx->dr[7] = VMX_DR7_RESET;
 	vx->vpid = axvcpu_vmx_alloc_vpid();
+	vx->loaded_cpu = -1;
+	vx->host_cpu = -1;
+	INIT_LIST_HEAD(&vx->loaded_link);
 	return 0;
 }
 
@@ -71,9 +68,11 @@ static void vmx_vcpu_destroy(struct axvcpu_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
 
+	/* Written back and off its CPU's list before the page goes. */
+	axvcpu_vmx_vmcs_clear(vx);
 	axvcpu_vmx_free_vpid(vx->vpid);
 	free_page((unsigned long)vx->vmcs);
-	kfree(vx->xsave);
+	fpu_free_guest_fpstate(&vx->fpu);
 }
 
 static int vmx_vcpu_set_entry(struct axvcpu_vcpu *vcpu, u64 entry)
@@ -106,34 +105,31 @@ static int vmx_vcpu_setup(struct axvcpu_vcpu *vcpu,
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
 	struct vmx_vm *xvm = vcpu->vm->arch;
-	unsigned long flags;
 	int r;
 
 	vx->apic_id = cfg->x86.apic_id;
 
-	/* Fill the VMCS on this CPU, then leave it clear for any CPU. */
-	local_irq_save(flags);
-	r = vmcs_clear(__pa(vx->vmcs));
-	r = r ?: vmcs_load(__pa(vx->vmcs));
-	if (!r) {
+	/* Filled on this CPU, where it stays active (never launched yet). */
+	preempt_disable();
+	r = axvcpu_vmx_vmcs_load(vx);
+	if (!r)
 		axvcpu_vmx_init_vmcs(vx, xvm->eptp, &cfg->x86);
-		r = vmcs_clear(__pa(vx->vmcs));
-	}
-	local_irq_restore(flags);
-	vx->launched = false;
+	preempt_enable();
 	return r;
 }
 
 /* ------------------------------------------------------- bind / unbind */
 
 /*
- * The SYSCALL MSRs and TSC_AUX are not in the VMCS. The host only uses
- * them in userspace, which this thread reaches only after unbinding, and
- * other threads only after the preempt notifier unbound us: so they are
- * switched at bind and unbind, not on every entry.
+ * The SYSCALL MSRs, TSC_AUX and KERNEL_GS_BASE are not in the VMCS. The
+ * host only uses them in userspace (KERNEL_GS_BASE holds its user GS base
+ * while in the kernel), which this thread reaches only after unbinding,
+ * and other threads only after the preempt notifier unbound us: so they
+ * are switched at bind and unbind, not on every entry.
  */
-static const u32 syscall_msrs[5] = {
-	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_TSC_AUX
+static const u32 syscall_msrs[VMX_NR_SYSCALL_MSRS] = {
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_TSC_AUX,
+	MSR_KERNEL_GS_BASE
 };
 
 static void switch_syscall_msrs(u64 *save, const u64 *load)
@@ -146,41 +142,114 @@ static void switch_syscall_msrs(u64 *save, const u64 *load)
 	}
 }
 
+static u16 sldt_read(void)
+{
+	u16 sel;
+
+	asm volatile("sldt %0" : "=rm" (sel));
+	return sel;
+}
+
+static void ldt_load(u16 sel)
+{
+	asm volatile("lldt %0" : : "rm" (sel) : "memory");
+}
+
+enum { HOST_DS, HOST_ES, HOST_FS, HOST_GS, HOST_LDT };
+
+/*
+ * A VM exit zeroes DS, ES, FS, GS and LDTR, sets the FS and GS bases from
+ * the VMCS, and leaves the TSS and GDT limits minimal. The kernel needs
+ * none of them, so they are put back once, at unbind (before the context
+ * switch saves them, for a preemption), as KVM's vmx_prepare_switch_to_host()
+ * does.
+ */
+static void save_host_segments(struct vmx_vcpu *vx)
+{
+	savesegment(ds, vx->host_seg[HOST_DS]);
+	savesegment(es, vx->host_seg[HOST_ES]);
+	savesegment(fs, vx->host_seg[HOST_FS]);
+	savesegment(gs, vx->host_seg[HOST_GS]);
+	vx->host_seg[HOST_LDT] = sldt_read();
+}
+
+static void restore_host_segments(struct vmx_vcpu *vx)
+{
+	u16 *seg = vx->host_seg;
+
+	if (seg[HOST_DS])
+		loadsegment(ds, seg[HOST_DS]);
+	if (seg[HOST_ES])
+		loadsegment(es, seg[HOST_ES]);
+	if (seg[HOST_FS]) {
+		loadsegment(fs, seg[HOST_FS]);
+		wrmsrl(MSR_FS_BASE, vx->host_fs_base);
+	}
+	/* Loading GS writes the user GS base: the caller restores it. */
+	if (seg[HOST_GS])
+		load_gs_index(seg[HOST_GS]);
+	if (seg[HOST_LDT])
+		ldt_load(seg[HOST_LDT]);
+	invalidate_tss_limit();
+	load_fixmap_gdt(smp_processor_id());
+}
+
 static int vmx_vcpu_bind(struct axvcpu_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
 	struct vmx_vm *xvm = vcpu->vm->arch;
+	int cpu = smp_processor_id();
+	u64 fsbase;
 	int r;
 
-	r = vmcs_load(__pa(vx->vmcs));
+	r = axvcpu_vmx_vmcs_load(vx);
 	if (r)
 		return r;
+	rdmsrl(MSR_FS_BASE, fsbase);
+	if (vx->host_cpu != cpu) {
+		axvcpu_vmx_load_host_cpu_state();
+		vx->host_cpu = cpu;
+		vx->host_fs_base = ~fsbase;
+	}
+	if (fsbase != vx->host_fs_base) {
+		vmcs_write(HOST_FS_BASE, fsbase);
+		vx->host_fs_base = fsbase;
+	}
 	axvcpu_vmx_switch_vm(xvm);
-	axvcpu_vmx_load_host_state();
+	save_host_segments(vx);
 	switch_syscall_msrs(vx->host_syscall_msrs, vx->syscall_msrs);
 	vmcs_write(GUEST_RIP, vx->rip);
 	vmcs_write(GUEST_RSP, vx->rsp);
 	vmcs_write(GUEST_RFLAGS, vx->rflags);
 	/*
-	 * KVM may have run its own guests here with VPIDs numbered like
-	 * ours; EPT translations are tagged by the EPT root, which is ours.
+	 * The vCPU's translations here are its own unless it ran elsewhere
+	 * since (its guest may have changed its tables and flushed there
+	 * only) or VMX was off meanwhile (KVM may have run guests with VPIDs
+	 * numbered like ours): src/vcpu.c tells, as tlb_clean. EPT
+	 * translations are tagged by the EPT root, flushed on every CPU at
+	 * each stage-2 change.
 	 */
-	axvcpu_vmx_invvpid(vx->vpid);
-	axvcpu_vmx_invept(xvm->eptp);
+	if (!vcpu->tlb_clean) {
+		axvcpu_vmx_invvpid(vx->vpid);
+		axvcpu_vmx_invept(xvm->eptp);
+	}
 	return 0;
 }
 
 static int vmx_vcpu_unbind(struct axvcpu_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
+	u64 *host = vx->host_syscall_msrs;
 
 	vx->rip = vmcs_read(GUEST_RIP);
 	vx->rsp = vmcs_read(GUEST_RSP);
 	vx->rflags = vmcs_read(GUEST_RFLAGS);
-	switch_syscall_msrs(vx->syscall_msrs, vx->host_syscall_msrs);
-	axvcpu_vmx_invvpid(vx->vpid);
-	vx->launched = false;
-	return vmcs_clear(__pa(vx->vmcs));
+	switch_syscall_msrs(vx->syscall_msrs, host);
+	restore_host_segments(vx);
+	if (vx->host_seg[HOST_GS])
+		wrmsrl(MSR_KERNEL_GS_BASE, host[VMX_NR_SYSCALL_MSRS - 1]);
+	/* The VMCS stays active here: no VMCLEAR, no flush. */
+	return 0;
 }
 
 /* --------------------------------------------------------- interrupts */
@@ -253,47 +322,39 @@ static void requeue_event(void)
 
 /* ---------------------------------------------------------- world switch */
 
-static u16 sldt_read(void)
+/*
+ * For the whole RUN the guest's FPU state is the thread's (KVM's
+ * fpu_swap_kvm_fpstate(), as its kvm_load_guest_fpu() and
+ * kvm_put_guest_fpu() do): in the registers from here on, saved by a
+ * context switch and reloaded before the next entry, and the task's own
+ * back at the end of the RUN, not switched at every entry and exit.
+ */
+static int vmx_vcpu_run_begin(struct axvcpu_vcpu *vcpu)
 {
-	u16 sel;
-
-	asm volatile("sldt %0" : "=rm" (sel));
-	return sel;
+	return fpu_swap_kvm_fpstate(&to_vmx(vcpu)->fpu, true);
 }
 
-static void ldt_load(u16 sel)
+static void vmx_vcpu_run_end(struct axvcpu_vcpu *vcpu)
 {
-	asm volatile("lldt %0" : : "rm" (sel) : "memory");
-}
-
-static void xsave_to(void *area, u64 mask)
-{
-	u32 lo = mask, hi = mask >> 32;
-
-	asm volatile("xsave64 %[area]" : [area] "=m" (*(u8 *)area)
-		     : "a" (lo), "d" (hi) : "memory");
-}
-
-static void xrstor_from(void *area, u64 mask)
-{
-	u32 lo = mask, hi = mask >> 32;
-
-	asm volatile("xrstor64 %[area]" : : [area] "m" (*(u8 *)area),
-		     "a" (lo), "d" (hi) : "memory");
+	fpu_swap_kvm_fpstate(&to_vmx(vcpu)->fpu, false);
 }
 
 static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
 	u64 host_xcr0 = axvcpu_vmx_caps.host_xcr0;
-	u64 gmask = vx->xcr0 | XFEATURE_MASK_SSE;
-	u64 cr3 = __read_cr3(), kgs;
-	u16 ds, es, fs, gs, ldt;
-	unsigned long fsbase;
+	u64 cr3 = __read_cr3(), cr4 = cr4_read_shadow();
 	int r;
 
-	if (vmcs_read(HOST_CR3) != cr3)
+	/* Per task (the VMM's threads differ) or changed at run time. */
+	if (cr3 != vx->host_cr3) {
 		vmcs_write(HOST_CR3, cr3);
+		vx->host_cr3 = cr3;
+	}
+	if (cr4 != vx->host_cr4) {
+		vmcs_write(HOST_CR4, cr4);
+		vx->host_cr4 = cr4;
+	}
 	/*
 	 * A guest never runs longer than a tick without an exit, even where
 	 * a host timer interrupt fails to cause one (seen under Bochs).
@@ -303,23 +364,11 @@ static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 			   axvcpu_vmx_caps.preempt_ticks);
 	inject_pending(vx);
 
-	/*
-	 * The guest's FPU state replaces the task's, which kernel_fpu_begin()
-	 * saved and the return to userspace reloads.
-	 */
-	kernel_fpu_begin();
-	xrstor_from(vx->xsave, gmask);		/* under the host's XCR0 */
+	/* A context switch since the last entry saved the guest's FPU state. */
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
 	if (vx->xcr0 != host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vx->xcr0);
-	ldt = sldt_read();
-
-	savesegment(ds, ds);
-	savesegment(es, es);
-	savesegment(fs, fs);
-	savesegment(gs, gs);
-	rdmsrl(MSR_FS_BASE, fsbase);
-	rdmsrl(MSR_KERNEL_GS_BASE, kgs);
-	wrmsrl(MSR_KERNEL_GS_BASE, vx->kernel_gs_base);
 
 	if (axvcpu_vmx_caps.l1d_flush)
 		wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
@@ -330,28 +379,8 @@ static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 		this_cpu_write(x86_ibpb_exit_to_user, true);
 #endif
 
-	rdmsrl(MSR_KERNEL_GS_BASE, vx->kernel_gs_base);
-	if (ds)
-		loadsegment(ds, ds);
-	if (es)
-		loadsegment(es, es);
-	if (fs) {
-		loadsegment(fs, fs);
-		wrmsrl(MSR_FS_BASE, fsbase);
-	}
-	if (gs)
-		load_gs_index(gs);
-	wrmsrl(MSR_KERNEL_GS_BASE, kgs);
-	/* A VM exit clears LDTR and leaves the TSS and GDT limits minimal. */
-	if (ldt)
-		ldt_load(ldt);
-	invalidate_tss_limit();
-	load_fixmap_gdt(smp_processor_id());
-
 	if (vx->xcr0 != host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
-	xsave_to(vx->xsave, gmask);
-	kernel_fpu_end();
 
 	if (r) {
 		vx->exit_reason = VMX_EXIT_VMFAIL;
@@ -359,7 +388,14 @@ static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 		return 0;
 	}
 	vx->exit_reason = vmcs_read(VM_EXIT_REASON);
-	vx->launched = !(vx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY);
+	/*
+	 * A failed entry leaves the launch state as it was (a failed
+	 * VMLAUNCH clear, a failed VMRESUME launched), and the VMCS stays
+	 * active across RUNs now: only a completed entry launches it, as in
+	 * KVM's vmx_vcpu_run().
+	 */
+	if (!(vx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+		vx->launched = true;
 	vx->exit_qual = vmcs_read(EXIT_QUALIFICATION);
 	if (!(vx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
 		requeue_event();
@@ -475,6 +511,8 @@ const struct axvcpu_arch_ops axvcpu_x86_ops = {
 	.vcpu_setup		= vmx_vcpu_setup,
 	.vcpu_bind		= vmx_vcpu_bind,
 	.vcpu_unbind		= vmx_vcpu_unbind,
+	.vcpu_run_begin		= vmx_vcpu_run_begin,
+	.vcpu_run_end		= vmx_vcpu_run_end,
 	.vcpu_run		= vmx_vcpu_run,
 	.vcpu_handle_exit	= axvcpu_x86_handle_exit,
 	.vcpu_complete_read	= vmx_vcpu_complete_read,

@@ -3,8 +3,12 @@
  * Filling a VMCS: the controls, the guest's initial state for each start
  * mode of struct axvcpu_setup_x86, and the host state the CPU returns to
  * on a VM exit (Intel SDM vol. 3, chapter 25 "Virtual Machine Control
- * Structures" and 27.3 "Checks on the guest state area").
+ * Structures" and 27.3 "Checks on the guest state area"); and which CPU
+ * each VMCS is active on.
  */
+#include <linux/list.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -131,6 +135,36 @@ static void init_guest(struct vmx_vcpu *vx, const struct axvcpu_setup_x86 *cfg)
 		   axvcpu_vmx_caps.cr4_fixed1);
 }
 
+/*
+ * Host state the same on every CPU and for every task (as KVM's
+ * vmx_set_constant_host_state()): written once, at setup. The IDT is one
+ * table for all CPUs; SYSENTER_EIP one entry point.
+ */
+static void init_host_const(void)
+{
+	struct desc_ptr idt;
+	u64 v;
+
+	vmcs_write(HOST_CR0, read_cr0());
+	vmcs_write(HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write(HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write(HOST_DS_SELECTOR, 0);
+	vmcs_write(HOST_ES_SELECTOR, 0);
+	vmcs_write(HOST_FS_SELECTOR, 0);
+	vmcs_write(HOST_GS_SELECTOR, 0);
+	vmcs_write(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	store_idt(&idt);
+	vmcs_write(HOST_IDTR_BASE, idt.address);
+	rdmsrl(MSR_IA32_SYSENTER_CS, v);
+	vmcs_write(HOST_IA32_SYSENTER_CS, v);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, v);
+	vmcs_write(HOST_IA32_SYSENTER_EIP, v);
+	rdmsrl(MSR_EFER, v);
+	vmcs_write(HOST_IA32_EFER, v);
+	rdmsrl(MSR_IA32_CR_PAT, v);
+	vmcs_write(HOST_IA32_PAT, v);
+}
+
 /**
  * axvcpu_vmx_init_vmcs() - fill the current VMCS for a new vCPU
  * @vx: the vCPU; @vx->rip holds the entry point.
@@ -144,49 +178,139 @@ void axvcpu_vmx_init_vmcs(struct vmx_vcpu *vx, u64 eptp,
 {
 	init_controls(vx, eptp);
 	init_guest(vx, cfg);
+	init_host_const();
 }
 
 /**
- * axvcpu_vmx_load_host_state() - the host state a VM exit returns to
+ * axvcpu_vmx_load_host_cpu_state() - the per-CPU host state a VM exit needs
  *
- * Per CPU (TSS, GDT, per-CPU GS base, SYSENTER) and per task (CR3, FS
- * base), so written on every bind; CR3 is checked again on every entry.
+ * The TSS, the GDT, the per-CPU GS base and the SYSENTER stack of this
+ * CPU: written when the vCPU binds on another CPU than the one whose
+ * state its VMCS holds (&struct vmx_vcpu.host_cpu). Per task, CR3 and CR4
+ * are checked before each entry and the FS base at each bind.
  *
  * Context: the VMCS is current on this CPU, preemption disabled.
  */
-void axvcpu_vmx_load_host_state(void)
+void axvcpu_vmx_load_host_cpu_state(void)
 {
 	int cpu = smp_processor_id();
-	struct desc_ptr idt;
 	u64 v;
 
-	vmcs_write(HOST_CR0, read_cr0());
-	vmcs_write(HOST_CR3, __read_cr3());
-	vmcs_write(HOST_CR4, cr4_read_shadow());
-	vmcs_write(HOST_CS_SELECTOR, __KERNEL_CS);
-	vmcs_write(HOST_SS_SELECTOR, __KERNEL_DS);
-	vmcs_write(HOST_DS_SELECTOR, 0);
-	vmcs_write(HOST_ES_SELECTOR, 0);
-	vmcs_write(HOST_FS_SELECTOR, 0);
-	vmcs_write(HOST_GS_SELECTOR, 0);
-	vmcs_write(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
 	vmcs_write(HOST_TR_BASE,
 		   (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
 	vmcs_write(HOST_GDTR_BASE, (unsigned long)get_current_gdt_ro());
-	store_idt(&idt);
-	vmcs_write(HOST_IDTR_BASE, idt.address);
-	rdmsrl(MSR_FS_BASE, v);
-	vmcs_write(HOST_FS_BASE, v);
 	rdmsrl(MSR_GS_BASE, v);
 	vmcs_write(HOST_GS_BASE, v);
-	rdmsrl(MSR_IA32_SYSENTER_CS, v);
-	vmcs_write(HOST_IA32_SYSENTER_CS, v);
 	rdmsrl(MSR_IA32_SYSENTER_ESP, v);
 	vmcs_write(HOST_IA32_SYSENTER_ESP, v);
-	rdmsrl(MSR_IA32_SYSENTER_EIP, v);
-	vmcs_write(HOST_IA32_SYSENTER_EIP, v);
-	rdmsrl(MSR_EFER, v);
-	vmcs_write(HOST_IA32_EFER, v);
-	rdmsrl(MSR_IA32_CR_PAT, v);
-	vmcs_write(HOST_IA32_PAT, v);
+}
+
+/* ------------------------------------------------------ VMCS ownership */
+
+/*
+ * As KVM's loaded_vmcss_on_cpu: a VMCS stays active (VMPTRLD done, no
+ * VMCLEAR since) on the CPU that last loaded it, across RUNs and
+ * preemptions, so that a vCPU that runs where it ran before neither
+ * clears nor reloads it. It is cleared, on that CPU, when the vCPU binds
+ * on another (by IPI: a VMCS may be active on one CPU only, SDM 25.11.1),
+ * when the vCPU is destroyed, and when the CPU leaves VMX operation
+ * (hardware_disable: suspend, CPU offline, the last VM gone). Each CPU
+ * lists its active VMCSs; current_vmcs is the one VMPTRLD made current.
+ */
+static DEFINE_PER_CPU(struct list_head, loaded_vmcss);
+static DEFINE_PER_CPU(void *, current_vmcs);
+
+/** axvcpu_vmx_vmcs_percpu_init() - empty lists, at probe */
+void axvcpu_vmx_vmcs_percpu_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		INIT_LIST_HEAD(&per_cpu(loaded_vmcss, cpu));
+		per_cpu(current_vmcs, cpu) = NULL;
+	}
+}
+
+/* On the CPU the VMCS is active on, interrupts off. */
+static void vmcs_clear_here(void *arg)
+{
+	struct vmx_vcpu *vx = arg;
+
+	if (vx->loaded_cpu != smp_processor_id())
+		return;
+	vmcs_clear(__pa(vx->vmcs));
+	if (this_cpu_read(current_vmcs) == vx->vmcs)
+		this_cpu_write(current_vmcs, NULL);
+	list_del(&vx->loaded_link);
+	vx->launched = false;
+	/* Off the list before another CPU may put it on its own. */
+	smp_wmb();
+	WRITE_ONCE(vx->loaded_cpu, -1);
+}
+
+/**
+ * axvcpu_vmx_vmcs_clear() - VMCLEAR the vCPU's VMCS where it is active
+ * @vx: a vCPU that is not bound.
+ *
+ * Context: may wait for an IPI (interrupts enabled).
+ */
+void axvcpu_vmx_vmcs_clear(struct vmx_vcpu *vx)
+{
+	int cpu = READ_ONCE(vx->loaded_cpu);
+
+	/* An offline CPU cleared its VMCSs on its way down. */
+	if (cpu >= 0)
+		smp_call_function_single(cpu, vmcs_clear_here, vx, 1);
+}
+
+/**
+ * axvcpu_vmx_vmcs_load() - make the vCPU's VMCS active and current here
+ * @vx: the vCPU, being bound on this CPU.
+ *
+ * Clears it first where it was active on another CPU (which then reports
+ * it not launched).
+ *
+ * Context: preemption disabled, interrupts enabled.
+ * Return: 0 or -EIO (VMPTRLD failed).
+ */
+int axvcpu_vmx_vmcs_load(struct vmx_vcpu *vx)
+{
+	int cpu = smp_processor_id();
+	unsigned long flags;
+	int r;
+
+	if (vx->loaded_cpu != cpu) {
+		axvcpu_vmx_vmcs_clear(vx);
+		local_irq_save(flags);
+		smp_rmb();	/* pairs with vmcs_clear_here() */
+		list_add(&vx->loaded_link, this_cpu_ptr(&loaded_vmcss));
+		vx->loaded_cpu = cpu;
+		local_irq_restore(flags);
+	}
+	if (this_cpu_read(current_vmcs) == vx->vmcs)
+		return 0;
+	r = vmcs_load(__pa(vx->vmcs));
+	if (!r)
+		this_cpu_write(current_vmcs, vx->vmcs);
+	return r;
+}
+
+/**
+ * axvcpu_vmx_vmcs_clear_all() - clear every VMCS active on this CPU
+ *
+ * Before VMXOFF: the VMCSs' data is written back to memory, so they can be
+ * loaded anywhere next.
+ *
+ * Context: on the CPU, preemption disabled.
+ */
+void axvcpu_vmx_vmcs_clear_all(void)
+{
+	struct vmx_vcpu *vx, *tmp;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	list_for_each_entry_safe(vx, tmp, this_cpu_ptr(&loaded_vmcss), loaded_link)
+		vmcs_clear_here(vx);
+	this_cpu_write(current_vmcs, NULL);
+	local_irq_restore(flags);
 }

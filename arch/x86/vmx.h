@@ -6,6 +6,9 @@
 #ifndef _AXVCPU_X86_VMX_H
 #define _AXVCPU_X86_VMX_H
 
+#include <linux/list.h>
+#include <asm/page.h>		/* for fpu/types.h before 6.2 */
+#include <asm/fpu/types.h>
 #include <linux/types.h>
 
 #include "axvcpu.h"
@@ -56,6 +59,8 @@ int axvcpu_x86_decode_mmio(const u8 *insn, unsigned int avail,
 /* Vectors an injected external interrupt may use. */
 #define VMX_FIRST_VECTOR	32
 #define VMX_NR_VECTORS		256
+/* STAR, LSTAR, CSTAR, SFMASK, TSC_AUX, KERNEL_GS_BASE (vcpu.c). */
+#define VMX_NR_SYSCALL_MSRS	6
 
 /* General-purpose register numbers (UAPI and ModRM order). */
 enum vmx_gpr {
@@ -68,6 +73,15 @@ enum vmx_gpr {
  * @gpr: guest rax..r15 (rsp unused: it lives in the VMCS); first, for
  *	vmenter.S.
  * @vmcs: the VMCS page.
+ * @loaded_cpu: the CPU the VMCS is active on (loaded and not cleared since),
+ *	or -1; it stays active there across RUNs (see vmcs.c).
+ * @loaded_link: in that CPU's list of active VMCSs.
+ * @host_cpu: the CPU whose per-CPU host state the VMCS holds, or -1.
+ * @host_cr3: HOST_CR3 as written (checked before each entry).
+ * @host_cr4: HOST_CR4 as written (likewise).
+ * @host_fs_base: HOST_FS_BASE as written (checked at each bind).
+ * @host_seg: the host's DS, ES, FS, GS and LDT selectors, saved at bind:
+ *	a VM exit zeroes them, unbind puts them back.
  * @launched: VMLAUNCH done since the last VMCLEAR: VMRESUME next.
  * @rip: guest rip while unbound (the VMCS holds it while bound).
  * @rsp: guest rsp while unbound.
@@ -77,15 +91,14 @@ enum vmx_gpr {
  * @cr8: guest TPR as CR8.
  * @efer: guest IA32_EFER.
  * @xcr0: guest XCR0.
- * @kernel_gs_base: guest IA32_KERNEL_GS_BASE (SWAPGS swaps with it).
  * @dr: guest DR0..DR3, DR6 and DR7 (indexes 0..3, 6, 7): emulated only,
  *	the hardware breakpoints stay the host's.
- * @syscall_msrs: guest STAR, LSTAR, CSTAR, SFMASK and TSC_AUX, loaded
- *	while bound.
+ * @syscall_msrs: guest STAR, LSTAR, CSTAR, SFMASK, TSC_AUX and
+ *	KERNEL_GS_BASE (SWAPGS swaps with it), loaded while bound.
  * @host_syscall_msrs: the host's, while bound.
  * @apic_id: x2APIC id (CPUID), from setup.
  * @vpid: VPID, or 0.
- * @xsave: guest x87/SSE/AVX state (XSAVE area).
+ * @fpu: guest x87/SSE/AVX state, the thread's during a RUN.
  * @pending: vectors injected and not delivered yet (atomic bits).
  * @exit_reason: VM_EXIT_REASON of the last exit, or VMX_EXIT_VMFAIL.
  * @exit_qual: its exit qualification.
@@ -96,6 +109,13 @@ enum vmx_gpr {
 struct vmx_vcpu {
 	u64 gpr[VMX_NR_GPRS];
 	void *vmcs;
+	int loaded_cpu;
+	struct list_head loaded_link;
+	int host_cpu;
+	u64 host_cr3;
+	u64 host_cr4;
+	u64 host_fs_base;
+	u16 host_seg[5];
 	bool launched;
 	u64 rip;
 	u64 rsp;
@@ -105,13 +125,12 @@ struct vmx_vcpu {
 	u64 cr8;
 	u64 efer;
 	u64 xcr0;
-	u64 kernel_gs_base;
 	u64 dr[8];
-	u64 syscall_msrs[5];
-	u64 host_syscall_msrs[5];
+	u64 syscall_msrs[VMX_NR_SYSCALL_MSRS];
+	u64 host_syscall_msrs[VMX_NR_SYSCALL_MSRS];
 	u32 apic_id;
 	u16 vpid;
-	void *xsave;
+	struct fpu_guest fpu;
 	unsigned long pending[BITS_TO_LONGS(VMX_NR_VECTORS)];
 	u32 exit_reason;
 	u64 exit_qual;
@@ -193,7 +212,11 @@ void axvcpu_x86_vm_flush_s2(struct axvcpu_vm *vm);
 
 void axvcpu_vmx_init_vmcs(struct vmx_vcpu *vx, u64 eptp,
 			  const struct axvcpu_setup_x86 *cfg);
-void axvcpu_vmx_load_host_state(void);
+void axvcpu_vmx_load_host_cpu_state(void);
+void axvcpu_vmx_vmcs_percpu_init(void);
+int axvcpu_vmx_vmcs_load(struct vmx_vcpu *vx);
+void axvcpu_vmx_vmcs_clear(struct vmx_vcpu *vx);
+void axvcpu_vmx_vmcs_clear_all(void);
 void axvcpu_vmx_switch_vm(const struct vmx_vm *xvm);
 int axvcpu_x86_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
 bool axvcpu_vmx_irq_pending(struct vmx_vcpu *vx);

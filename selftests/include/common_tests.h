@@ -57,6 +57,7 @@ void common_vcpu_migrates_between_cpus(struct __test_metadata *_metadata,
 				       int *sys_fd);
 void common_vms_in_turns_read_own_memory(struct __test_metadata *_metadata,
 					 int *sys_fd);
+void common_max_vcpus_each_run(struct __test_metadata *_metadata, int *sys_fd);
 void common_two_vcpus_run_concurrently(struct __test_metadata *_metadata,
 				       int *sys_fd);
 void common_preempted_while_running(struct __test_metadata *_metadata,

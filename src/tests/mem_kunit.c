@@ -93,17 +93,33 @@ static void region_check_delete_ignores_addresses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, axvcpu_region_check(&mr, 41), -EINVAL);
 }
 
-static void region_overlaps_cases(struct kunit *test)
+/* The overlap check of SET_MEMORY_REGION, on a maple tree of two regions. */
+static void regions_conflict_cases(struct kunit *test)
 {
-	struct axvcpu_region r = { .gpa = 4 * GB, .size = GB };
+	struct axvcpu_region a = { .gpa = 4 * GB, .size = GB };
+	struct axvcpu_region b = { .gpa = 6 * GB, .size = 4096 };
+	struct maple_tree mt;
 
-	KUNIT_EXPECT_FALSE(test, axvcpu_region_overlaps(&r, 3 * GB, GB));
-	KUNIT_EXPECT_FALSE(test, axvcpu_region_overlaps(&r, 5 * GB, GB));
-	KUNIT_EXPECT_TRUE(test, axvcpu_region_overlaps(&r, 3 * GB, GB + 4096));
-	KUNIT_EXPECT_TRUE(test, axvcpu_region_overlaps(&r, 5 * GB - 4096, GB));
-	KUNIT_EXPECT_TRUE(test, axvcpu_region_overlaps(&r, 4 * GB + 4096, 4096));
-	KUNIT_EXPECT_TRUE(test, axvcpu_region_overlaps(&r, 0, 8 * GB));
-	KUNIT_EXPECT_TRUE(test, axvcpu_region_overlaps(&r, 4 * GB, GB));
+	mt_init(&mt);
+	KUNIT_ASSERT_EQ(test, mtree_insert_range(&mt, a.gpa, a.gpa + a.size - 1,
+						 &a, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, mtree_insert_range(&mt, b.gpa, b.gpa + b.size - 1,
+						 &b, GFP_KERNEL), 0);
+	KUNIT_EXPECT_FALSE(test, axvcpu_regions_conflict(&mt, 3 * GB, GB, NULL));
+	KUNIT_EXPECT_FALSE(test, axvcpu_regions_conflict(&mt, 5 * GB, GB, NULL));
+	KUNIT_EXPECT_FALSE(test, axvcpu_regions_conflict(&mt, 6 * GB + 4096, GB, NULL));
+	KUNIT_EXPECT_TRUE(test, axvcpu_regions_conflict(&mt, 3 * GB, GB + 4096, NULL));
+	KUNIT_EXPECT_TRUE(test, axvcpu_regions_conflict(&mt, 5 * GB - 4096, GB, NULL));
+	KUNIT_EXPECT_TRUE(test, axvcpu_regions_conflict(&mt, 4 * GB + 4096, 4096, NULL));
+	KUNIT_EXPECT_TRUE(test, axvcpu_regions_conflict(&mt, 0, 8 * GB, NULL));
+	KUNIT_EXPECT_TRUE(test, axvcpu_regions_conflict(&mt, 4 * GB, GB, NULL));
+	KUNIT_EXPECT_TRUE(test, axvcpu_regions_conflict(&mt, 5 * GB, GB + 4096, NULL));
+	/* The region a change replaces is no conflict; the others still are. */
+	KUNIT_EXPECT_FALSE(test, axvcpu_regions_conflict(&mt, 4 * GB, GB, &a));
+	KUNIT_EXPECT_FALSE(test, axvcpu_regions_conflict(&mt, 3 * GB, 2 * GB, &a));
+	KUNIT_EXPECT_TRUE(test, axvcpu_regions_conflict(&mt, 4 * GB, 2 * GB + 4096, &a));
+	KUNIT_EXPECT_TRUE(test, axvcpu_regions_conflict(&mt, 0, 8 * GB, &b));
+	mtree_destroy(&mt);
 }
 
 static struct kunit_case mem_cases[] = {
@@ -112,7 +128,7 @@ static struct kunit_case mem_cases[] = {
 	KUNIT_CASE(region_check_rejects_unaligned),
 	KUNIT_CASE(region_check_rejects_overflow_and_limits),
 	KUNIT_CASE(region_check_delete_ignores_addresses),
-	KUNIT_CASE(region_overlaps_cases),
+	KUNIT_CASE(regions_conflict_cases),
 	{}
 };
 
