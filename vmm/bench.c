@@ -182,9 +182,14 @@ static void kvm_vcpu_start(int kvm, int vm, int vcpu)
 	reg.id = KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |
 		 KVM_REG_ARM_CORE_REG(regs.pc);
 #else
+	struct kvm_mp_state mp = { KVM_MP_STATE_RUNNABLE };
+
 	(void)vm;
 	reg.id = KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CORE |
 		 KVM_REG_RISCV_CORE_REG(regs.pc);
+	/* KVM powers vCPUs other than 0 off at creation (SBI HSM). */
+	if (ioctl(vcpu, KVM_SET_MP_STATE, &mp))
+		die("KVM_SET_MP_STATE");
 #endif
 	if (ioctl(vcpu, KVM_SET_ONE_REG, &reg))
 		die("KVM_SET_ONE_REG pc");
