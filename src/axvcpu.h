@@ -146,6 +146,7 @@ int axvcpu_s2_map(struct axvcpu_stage2 *s2, u64 gpa, phys_addr_t pa,
 		  unsigned int prot);
 bool axvcpu_s2_unmap(struct axvcpu_stage2 *s2, u64 gpa);
 bool axvcpu_s2_lookup(struct axvcpu_stage2 *s2, u64 gpa, u64 *entry);
+bool axvcpu_s2_translate(struct axvcpu_stage2 *s2, u64 gpa, phys_addr_t *pa);
 
 /* -------------------------------------------------------- memory regions */
 

@@ -316,6 +316,33 @@ bool axvcpu_s2_unmap(struct axvcpu_stage2 *s2, u64 gpa)
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_s2_unmap);
 
 /**
+ * axvcpu_s2_translate() - the host-physical address a guest address maps to
+ * @s2: the tables.
+ * @gpa: guest-physical address.
+ * @pa: out: the host-physical address of @gpa (within a page or a block).
+ *
+ * Context: the caller keeps the mapping from changing (the VM's mmu_lock).
+ * Return: whether @gpa is mapped.
+ */
+bool axvcpu_s2_translate(struct axvcpu_stage2 *s2, u64 gpa, phys_addr_t *pa)
+{
+	unsigned int level;
+	u64 *e, entry;
+
+	if (gpa >> axvcpu_s2_phys_bits(s2->fmt))
+		return false;
+	e = walk(s2, gpa, 0, false, NULL, &level);
+	if (!e)
+		return false;
+	entry = READ_ONCE(*e);
+	if (!s2->fmt->is_present(entry))
+		return false;
+	*pa = s2->fmt->entry_pa(entry) + (gpa & (level_size(level) - 1));
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_s2_translate);
+
+/**
  * axvcpu_s2_lookup() - the leaf entry mapping a guest address
  * @s2: the tables.
  * @gpa: guest-physical address.

@@ -180,6 +180,26 @@ static void block_maps_2mib(struct kunit *test)
 }
 
 /* Where tables hold pages, a block request fails and changes nothing. */
+/* The host address of a guest address, inside a page and inside a block. */
+static void translate_pages_and_blocks(struct kunit *test)
+{
+	struct axvcpu_stage2 s2;
+	phys_addr_t pa = 0;
+
+	s2_init(test, &s2);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_install(&s2, 0x80001000, 0x7000, RWX, 0,
+						NULL), 0);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_install(&s2, 0x80200000, 0x40200000, RWX, 1,
+						NULL), 0);
+	KUNIT_EXPECT_TRUE(test, axvcpu_s2_translate(&s2, 0x80001abc, &pa));
+	KUNIT_EXPECT_EQ(test, pa, 0x7abc);
+	KUNIT_EXPECT_TRUE(test, axvcpu_s2_translate(&s2, 0x803fe123, &pa));
+	KUNIT_EXPECT_EQ(test, pa, 0x403fe123);
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_translate(&s2, 0x80002000, &pa));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_translate(&s2, 1ULL << 41, &pa));
+	s2_fini(test, &s2);
+}
+
 static void block_over_pages_refused(struct kunit *test)
 {
 	struct axvcpu_stage2 s2;
@@ -262,6 +282,7 @@ static struct kunit_case stage2_cases[] = {
 	KUNIT_CASE(out_of_range_rejected),
 	KUNIT_CASE(unmap_and_remap),
 	KUNIT_CASE(block_maps_2mib),
+	KUNIT_CASE(translate_pages_and_blocks),
 	KUNIT_CASE(block_over_pages_refused),
 	KUNIT_CASE(unmap_range_clears_what_it_meets),
 	KUNIT_CASE(cache_feeds_tables),
