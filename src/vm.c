@@ -76,24 +76,18 @@ struct axvcpu_vm *axvcpu_vm_create(const struct axvcpu_backend *be)
 	err = axvcpu_hw_get();
 	if (err)
 		return ERR_PTR(err);
+	err = -ENOMEM;
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
-	if (!vm) {
-		axvcpu_hw_put();
-		return ERR_PTR(-ENOMEM);
-	}
+	if (!vm)
+		goto err_hw;
 	id = ida_alloc(&vm_ida, GFP_KERNEL);
 	if (id < 0) {
-		kfree(vm);
-		axvcpu_hw_put();
-		return ERR_PTR(id);
+		err = id;
+		goto err_vm;
 	}
 	err = init_srcu_struct(&vm->srcu);
-	if (err) {
-		ida_free(&vm_ida, id);
-		kfree(vm);
-		axvcpu_hw_put();
-		return ERR_PTR(err);
-	}
+	if (err)
+		goto err_id;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	mutex_init(&vm->mmu_lock);
@@ -124,12 +118,15 @@ err_arch:
 err_s2:
 	kfree(vm->arch);
 err_alloc:
-	ida_free(&vm_ida, id);
 	cleanup_srcu_struct(&vm->srcu);
 	mutex_destroy(&vm->mmu_lock);
 	mutex_destroy(&vm->lock);
 	mmdrop(vm->mm);
+err_id:
+	ida_free(&vm_ida, id);
+err_vm:
 	kfree(vm);
+err_hw:
 	axvcpu_hw_put();
 	return ERR_PTR(err);
 }

@@ -95,6 +95,21 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* One RUN of vCPU @fd (run page @run) of either side, to its UART exit. */
+static void run_to_uart(bool kvm, int fd, void *run)
+{
+	unsigned int got;
+
+	if (ioctl(fd, kvm ? KVM_RUN : AXVCPU_VCPU_RUN, 0))
+		die(kvm ? "KVM_RUN" : "AXVCPU_VCPU_RUN");
+	got = kvm ? ((struct kvm_run *)run)->exit_reason :
+		    ((struct axvcpu_run *)run)->exit_reason;
+	if (got != (kvm ? KVM_UART_EXIT : UART_EXIT)) {
+		fprintf(stderr, "bench: %s exit %u\n", kvm ? "kvm" : "axvcpu", got);
+		exit(1);
+	}
+}
+
 /* Exits to the VMM per second through /dev/axvcpu. */
 static double axvcpu_phase(const char *b, const char *e)
 {
@@ -106,12 +121,7 @@ static double axvcpu_phase(const char *b, const char *e)
 	add_regions(false, v.vm, extra_regions);
 	t0 = now();
 	do {
-		if (ioctl(v.vcpu, AXVCPU_VCPU_RUN, 0))
-			die("AXVCPU_VCPU_RUN");
-		if (v.run->exit_reason != UART_EXIT) {
-			fprintf(stderr, "bench: axvcpu exit %u\n", v.run->exit_reason);
-			exit(1);
-		}
+		run_to_uart(false, v.vcpu, v.run);
 		n++;
 	} while ((t = now() - t0) < SECS);
 	vmm_destroy(&v);
@@ -254,16 +264,6 @@ static void kvm_destroy(struct kvm_vmm *k)
 	close(k->kvm);
 }
 
-static void kvm_run_to_uart(struct kvm_vmm *k)
-{
-	if (ioctl(k->vcpu, KVM_RUN, 0))
-		die("KVM_RUN");
-	if (k->run->exit_reason != KVM_UART_EXIT) {
-		fprintf(stderr, "bench: kvm exit %u\n", k->run->exit_reason);
-		exit(1);
-	}
-}
-
 /* The same through /dev/kvm: vCPU 0 of a fresh VM, pc at GUEST_BASE. */
 static double kvm_phase(const char *b, const char *e)
 {
@@ -276,7 +276,7 @@ static double kvm_phase(const char *b, const char *e)
 	add_regions(true, k.vm, extra_regions);
 	t0 = now();
 	do {
-		kvm_run_to_uart(&k);
+		run_to_uart(true, k.vcpu, k.run);
 		n++;
 	} while ((t = now() - t0) < SECS);
 	kvm_destroy(&k);
@@ -298,13 +298,8 @@ static double axvcpu_touch_phase(const char *b, const char *e)
 	do {
 		vmm_create(&v, b, e - b);
 		t0 = now();
-		if (ioctl(v.vcpu, AXVCPU_VCPU_RUN, 0))
-			die("AXVCPU_VCPU_RUN");
+		run_to_uart(false, v.vcpu, v.run);
 		busy += now() - t0;
-		if (v.run->exit_reason != UART_EXIT) {
-			fprintf(stderr, "bench: axvcpu exit %u\n", v.run->exit_reason);
-			exit(1);
-		}
 		pages += TOUCH_PAGES;
 		vmm_destroy(&v);
 	} while (busy < SECS);
@@ -321,7 +316,7 @@ static double kvm_touch_phase(const char *b, const char *e)
 		if (!kvm_create(&k, b, e))
 			return -1;
 		t0 = now();
-		kvm_run_to_uart(&k);
+		run_to_uart(true, k.vcpu, k.run);
 		busy += now() - t0;
 		pages += TOUCH_PAGES;
 		kvm_destroy(&k);
@@ -549,6 +544,72 @@ static void print_case(const char *what, const char *unit, double *ax,
 	       kvm[ROUNDS - 1], max / mkvm);
 }
 
+/* Cases H and I: a VM of either side running guest_mmio, more vCPUs. */
+struct either_vm {
+	bool kvm;
+	struct kvm_vmm k;
+	struct vmm v;
+};
+
+static bool either_create(struct either_vm *x, bool kvm)
+{
+	x->kvm = kvm;
+	if (kvm)
+		return kvm_create(&x->k, guest_mmio_begin, guest_mmio_end);
+	vmm_create(&x->v, guest_mmio_begin, guest_mmio_end - guest_mmio_begin);
+	return true;
+}
+
+static void either_destroy(struct either_vm *x)
+{
+	if (x->kvm)
+		kvm_destroy(&x->k);
+	else
+		vmm_destroy(&x->v);
+}
+
+static long either_run_size(const struct either_vm *x)
+{
+	return x->kvm ? x->k.run_size : (long)sizeof(*x->v.run);
+}
+
+/*
+ * vCPU @i's fd, its run page in *@run: vCPU 0 is the VM's own, the others
+ * are created, set up at GUEST_BASE and mapped here.
+ */
+static int either_vcpu(struct either_vm *x, unsigned int i, void **run)
+{
+	int fd;
+
+	if (!i) {
+		*run = x->kvm ? (void *)x->k.run : (void *)x->v.run;
+		return x->kvm ? x->k.vcpu : x->v.vcpu;
+	}
+	if (x->kvm) {
+		fd = ioctl(x->k.vm, KVM_CREATE_VCPU, i);
+		if (fd < 0)
+			die("KVM_CREATE_VCPU");
+		kvm_vcpu_start(x->k.kvm, x->k.vm, fd);
+	} else {
+		fd = vmm_vcpu_create(x->v.vm, i);
+	}
+	*run = mmap(NULL, either_run_size(x), PROT_READ | PROT_WRITE,
+		    MAP_SHARED, fd, 0);
+	if (*run == MAP_FAILED)
+		die("mmap run page");
+	return fd;
+}
+
+/* Undo either_vcpu() for vCPU @i (vCPU 0 goes with the VM). */
+static void either_vcpu_put(struct either_vm *x, unsigned int i, int fd,
+			    void *run)
+{
+	if (!i)
+		return;
+	munmap(run, either_run_size(x));
+	close(fd);
+}
+
 /* Case H: a vCPU thread, RUN to the UART exit until told to stop. */
 struct runner {
 	pthread_t thread;
@@ -563,7 +624,6 @@ static bool runners_stop;	/* __atomic: the threads poll it */
 static void *runner_fn(void *arg)
 {
 	struct runner *r = arg;
-	unsigned int want = r->kvm ? KVM_UART_EXIT : UART_EXIT, got;
 	cpu_set_t cpus;
 
 	CPU_ZERO(&cpus);
@@ -571,15 +631,7 @@ static void *runner_fn(void *arg)
 	if (sched_setaffinity(0, sizeof(cpus), &cpus))
 		die("sched_setaffinity");
 	while (!__atomic_load_n(&runners_stop, __ATOMIC_RELAXED)) {
-		if (ioctl(r->fd, r->kvm ? KVM_RUN : AXVCPU_VCPU_RUN, 0))
-			die("RUN");
-		got = r->kvm ? ((struct kvm_run *)r->run)->exit_reason :
-			       ((struct axvcpu_run *)r->run)->exit_reason;
-		if (got != want) {
-			fprintf(stderr, "bench: %s exit %u\n",
-				r->kvm ? "kvm" : "axvcpu", got);
-			exit(1);
-		}
+		run_to_uart(r->kvm, r->fd, r->run);
 		r->n++;
 	}
 	return NULL;
@@ -590,38 +642,17 @@ static double threads_phase(bool kvm, unsigned int n)
 {
 	long ncpus = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 	struct runner r[8] = { 0 };
-	struct kvm_vmm k;
-	struct vmm v;
+	struct either_vm x;
 	unsigned int i;
 	double t0, t;
 	long total = 0;
 
-	if (kvm) {
-		if (!kvm_create(&k, guest_mmio_begin, guest_mmio_end))
-			return -1;
-	} else {
-		vmm_create(&v, guest_mmio_begin, guest_mmio_end - guest_mmio_begin);
-	}
+	if (!either_create(&x, kvm))
+		return -1;
 	for (i = 0; i < n; i++) {
 		r[i].kvm = kvm;
 		r[i].cpu = i % ncpus;
-		if (!i) {
-			r[i].fd = kvm ? k.vcpu : v.vcpu;
-			r[i].run = kvm ? (void *)k.run : (void *)v.run;
-			continue;
-		}
-		if (kvm) {
-			r[i].fd = ioctl(k.vm, KVM_CREATE_VCPU, i);
-			if (r[i].fd < 0)
-				die("KVM_CREATE_VCPU");
-			kvm_vcpu_start(k.kvm, k.vm, r[i].fd);
-		} else {
-			r[i].fd = vmm_vcpu_create(v.vm, i);
-		}
-		r[i].run = mmap(NULL, kvm ? k.run_size : (long)sizeof(*v.run),
-				PROT_READ | PROT_WRITE, MAP_SHARED, r[i].fd, 0);
-		if (r[i].run == MAP_FAILED)
-			die("mmap run page");
+		r[i].fd = either_vcpu(&x, i, &r[i].run);
 	}
 	__atomic_store_n(&runners_stop, false, __ATOMIC_RELAXED);
 	t0 = now();
@@ -635,35 +666,38 @@ static double threads_phase(bool kvm, unsigned int n)
 		total += r[i].n;
 	}
 	t = now() - t0;
-	for (i = 1; i < n; i++) {
-		munmap(r[i].run, kvm ? k.run_size : (long)sizeof(*v.run));
-		close(r[i].fd);
-	}
-	if (kvm)
-		kvm_destroy(&k);
-	else
-		vmm_destroy(&v);
+	for (i = 0; i < n; i++)
+		either_vcpu_put(&x, i, r[i].fd, r[i].run);
+	either_destroy(&x);
 	return total / t;
+}
+
+/* ROUNDS alternated phases of @fn with @n_ax and @n_kvm; prints them. */
+static void bench_case_n(const char *what, double (*fn)(bool kvm, unsigned int n),
+			 unsigned int n_ax, unsigned int n_kvm)
+{
+	double ax[ROUNDS], kv[ROUNDS];
+	int i;
+
+	for (i = 0; i < ROUNDS; i++) {
+		ax[i] = fn(false, n_ax);
+		kv[i] = fn(true, n_kvm);
+		if (kv[i] < 0)
+			kv[0] = -1;
+	}
+	print_case(what, "/s", ax, kv);
 }
 
 static void bench_threads(void)
 {
 	static const unsigned int threads[] = { 1, 2, 4, 8 };
-	double ax[ROUNDS], kv[ROUNDS];
 	char what[64];
 	unsigned int j;
-	int i;
 
 	for (j = 0; j < ARRAY_SIZE(threads); j++) {
-		for (i = 0; i < ROUNDS; i++) {
-			ax[i] = threads_phase(false, threads[j]);
-			kv[i] = threads_phase(true, threads[j]);
-			if (kv[i] < 0)
-				kv[0] = -1;
-		}
 		snprintf(what, sizeof(what), "exit to userspace, %u vCPU thread%s",
 			 threads[j], threads[j] > 1 ? "s" : "");
-		print_case(what, "/s", ax, kv);
+		bench_case_n(what, threads_phase, threads[j], threads[j]);
 	}
 }
 
@@ -688,78 +722,33 @@ static unsigned int max_vcpus(bool kvm)
 /* Case I: vCPUs per second, each created, set up and run once. */
 static double all_vcpus_phase(bool kvm, unsigned int n)
 {
-	unsigned int want = kvm ? KVM_UART_EXIT : UART_EXIT, got, i;
-	struct kvm_vmm k;
-	struct vmm v;
+	struct either_vm x;
 	double t0, t;
+	unsigned int i;
 	void *run;
 	int fd;
 
-	if (!n)
+	if (!n || !either_create(&x, kvm))
 		return -1;
-	if (kvm) {
-		if (!kvm_create(&k, guest_mmio_begin, guest_mmio_end))
-			return -1;
-	} else {
-		vmm_create(&v, guest_mmio_begin, guest_mmio_end - guest_mmio_begin);
-	}
 	t0 = now();
 	for (i = 0; i < n; i++) {
-		if (!i) {
-			fd = kvm ? k.vcpu : v.vcpu;
-			run = kvm ? (void *)k.run : (void *)v.run;
-		} else if (kvm) {
-			fd = ioctl(k.vm, KVM_CREATE_VCPU, i);
-			if (fd < 0)
-				die("KVM_CREATE_VCPU");
-			kvm_vcpu_start(k.kvm, k.vm, fd);
-			run = mmap(NULL, k.run_size, PROT_READ | PROT_WRITE,
-				   MAP_SHARED, fd, 0);
-		} else {
-			fd = vmm_vcpu_create(v.vm, i);
-			run = mmap(NULL, sizeof(*v.run), PROT_READ | PROT_WRITE,
-				   MAP_SHARED, fd, 0);
-		}
-		if (run == MAP_FAILED)
-			die("mmap run page");
-		if (ioctl(fd, kvm ? KVM_RUN : AXVCPU_VCPU_RUN, 0))
-			die("RUN");
-		got = kvm ? ((struct kvm_run *)run)->exit_reason :
-			    ((struct axvcpu_run *)run)->exit_reason;
-		if (got != want) {
-			fprintf(stderr, "bench: %s vCPU %u exit %u\n",
-				kvm ? "kvm" : "axvcpu", i, got);
-			exit(1);
-		}
-		if (i) {
-			munmap(run, kvm ? k.run_size : (long)sizeof(*v.run));
-			close(fd);
-		}
+		fd = either_vcpu(&x, i, &run);
+		run_to_uart(kvm, fd, run);
+		either_vcpu_put(&x, i, fd, run);
 	}
 	t = now() - t0;
-	if (kvm)
-		kvm_destroy(&k);
-	else
-		vmm_destroy(&v);
+	either_destroy(&x);
 	return n / t;
 }
 
 static void bench_all_vcpus(void)
 {
 	unsigned int n_ax = max_vcpus(false), n_kvm = max_vcpus(true);
-	double ax[ROUNDS], kv[ROUNDS];
 	char what[64];
-	int i;
 
-	for (i = 0; i < ROUNDS; i++) {
-		ax[i] = all_vcpus_phase(false, n_ax);
-		kv[i] = all_vcpus_phase(true, n_kvm);
-		if (kv[i] < 0)
-			kv[0] = -1;
-	}
 	snprintf(what, sizeof(what), "VM of %u (kvm %u) vCPUs, each run once",
 		 n_ax, n_kvm);
-	print_case(what, "/s", ax, kv);
+	bench_case_n(what, all_vcpus_phase, n_ax, n_kvm);
 }
 
 /* ROUNDS alternated phases of each side for one case; prints them. */

@@ -230,7 +230,7 @@ int axvcpu_riscv_sbi_ecall(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
 unsigned long axvcpu_riscv_pending(struct rvh_vcpu *rv, unsigned long vstimecmp);
 bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu);
 int axvcpu_riscv_inject(struct axvcpu_vcpu *vcpu, u32 vector);
-struct axvcpu_vcpu *axvcpu_riscv_hart(struct axvcpu_vcpu *v);
+bool axvcpu_riscv_has_hartid(struct axvcpu_vcpu *v);
 struct axvcpu_vcpu *axvcpu_riscv_find_hart(struct axvcpu_vm *vm,
 					   unsigned long hartid);
 

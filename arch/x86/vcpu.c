@@ -127,9 +127,11 @@ static int vmx_vcpu_setup(struct axvcpu_vcpu *vcpu,
  * and other threads only after the preempt notifier unbound us: so they
  * are switched at bind and unbind, not on every entry.
  */
+#define SYSCALL_MSR_KGS	5	/* KERNEL_GS_BASE, which loading GS clobbers */
+
 static const u32 syscall_msrs[VMX_NR_SYSCALL_MSRS] = {
 	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_TSC_AUX,
-	MSR_KERNEL_GS_BASE
+	[SYSCALL_MSR_KGS] = MSR_KERNEL_GS_BASE
 };
 
 static void switch_syscall_msrs(u64 *save, const u64 *load)
@@ -205,12 +207,12 @@ static int vmx_vcpu_bind(struct axvcpu_vcpu *vcpu)
 	r = axvcpu_vmx_vmcs_load(vx);
 	if (r)
 		return r;
-	rdmsrl(MSR_FS_BASE, fsbase);
 	if (vx->host_cpu != cpu) {
 		axvcpu_vmx_load_host_cpu_state();
 		vx->host_cpu = cpu;
-		vx->host_fs_base = ~fsbase;
 	}
+	/* Per task: setup wrote 0, the value host_fs_base starts with. */
+	rdmsrl(MSR_FS_BASE, fsbase);
 	if (fsbase != vx->host_fs_base) {
 		vmcs_write(HOST_FS_BASE, fsbase);
 		vx->host_fs_base = fsbase;
@@ -247,7 +249,7 @@ static int vmx_vcpu_unbind(struct axvcpu_vcpu *vcpu)
 	switch_syscall_msrs(vx->syscall_msrs, host);
 	restore_host_segments(vx);
 	if (vx->host_seg[HOST_GS])
-		wrmsrl(MSR_KERNEL_GS_BASE, host[VMX_NR_SYSCALL_MSRS - 1]);
+		wrmsrl(MSR_KERNEL_GS_BASE, host[SYSCALL_MSR_KGS]);
 	/* The VMCS stays active here: no VMCLEAR, no flush. */
 	return 0;
 }

@@ -153,6 +153,8 @@ static void init_host_const(void)
 	vmcs_write(HOST_FS_SELECTOR, 0);
 	vmcs_write(HOST_GS_SELECTOR, 0);
 	vmcs_write(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	/* Per task: 0 as the vCPU's cache says; bind writes the thread's. */
+	vmcs_write(HOST_FS_BASE, 0);
 	store_idt(&idt);
 	vmcs_write(HOST_IDTR_BASE, idt.address);
 	rdmsrl(MSR_IA32_SYSENTER_CS, v);
