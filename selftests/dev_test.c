@@ -48,7 +48,9 @@ struct arch_profile {
 	__u32 good_vectors[4];		/* INJECT_INTERRUPT accepts */
 	__u32 bad_vectors[16];		/* and rejects (0-terminated after [0]) */
 	__u64 setup_flags;		/* AXVCPU_CAP_SETUP_FLAGS */
-	bool irq_line;			/* AXVCPU_CAP_IRQ_LINE: line 9 */
+	bool irq_line;			/* AXVCPU_CAP_IRQ_LINE */
+	__u32 line_min, line_max;	/* the lines: these vectors, */
+	__u32 line_not;			/* but this one (0: none) */
 	bool one_reg;			/* AXVCPU_CAP_ONE_REG */
 };
 
@@ -63,7 +65,8 @@ static const struct arch_profile profiles[] = {
 		.bad_vectors = { 0, 2, 3, 4, 6, 7, 8, 10, 11, 13, 16, 32, 255,
 				 0x80000001, ~0U },
 		.setup_flags = AXVCPU_SETUP_KERNEL_HALT | AXVCPU_SETUP_KERNEL_IPI,
-		.irq_line = true, .one_reg = true,
+		.irq_line = true, .line_min = 9, .line_max = 9,
+		.one_reg = true,
 	},
 	{
 		.backend = AXVCPU_BACKEND_ARM64_VHE, .phys_bits = 40, .pt_levels = 3,
@@ -75,6 +78,9 @@ static const struct arch_profile profiles[] = {
 		.bad_flags = { 0x3c9, 0x3d0, 1ULL << 63, 0x3cd },
 		.good_vectors = { 0, 15, 27, 1019 },
 		.bad_vectors = { 1020, 1023, 4096, 0x80000001, ~0U },
+		.setup_flags = AXVCPU_SETUP_KERNEL_HALT | AXVCPU_SETUP_KERNEL_IPI,
+		/* PPIs and SPIs but the virtual timer's, the module's own. */
+		.irq_line = true, .line_min = 16, .line_max = 1019, .line_not = 27,
 	},
 	{
 		/* SETUP as PROT32 (vcpu_setup()): the entry is the pc. */
@@ -1524,21 +1530,26 @@ static long irq_line(int vcpu, __u32 vector, __u32 level)
 }
 
 /*
- * IRQ_LINE: where the backend has lines (riscv64: vector 9), that one
- * takes levels 0 and 1, on a Created or a set-up vCPU; any other vector or
- * level fails with EINVAL. Without lines every call fails with EINVAL.
+ * IRQ_LINE: where the backend has lines (riscv64: vector 9; arm64: INTIDs
+ * 16 .. 1019 but 27), those take levels 0 and 1, on a Created or a set-up
+ * vCPU; any other vector or level fails with EINVAL. Without lines every
+ * call fails with EINVAL.
  */
 TEST_F(axvcpu, irq_line_vectors_and_levels)
 {
-	static const __u32 vectors[] = { 0, 1, 5, 9, 10, 32, 0x80000009, ~0U };
+	static const __u32 vectors[] = { 0, 1, 5, 9, 10, 15, 16, 27, 32, 1019,
+					 1020, 0x80000009, ~0U };
 	static const __u32 levels[] = { 0, 1, 2, 0x80000001, ~0U };
 	size_t i, j, pass;
 
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < ARRAY_SIZE(vectors); i++) {
 			for (j = 0; j < ARRAY_SIZE(levels); j++) {
-				bool ok = self->arch && self->arch->irq_line &&
-					  vectors[i] == 9 && levels[j] <= 1;
+				const struct arch_profile *a = self->arch;
+				bool ok = a && a->irq_line && levels[j] <= 1 &&
+					  vectors[i] >= a->line_min &&
+					  vectors[i] <= a->line_max &&
+					  vectors[i] != a->line_not;
 
 				EXPECT_EQ(ok ? 0 : -EINVAL,
 					  irq_line(self->vcpu, vectors[i], levels[j]))

@@ -10,6 +10,7 @@
  * arch-neutral tests are in lib/ (include/run_util.h,
  * include/common_tests.h).
  */
+#include <pthread.h>
 #include <sys/syscall.h>
 
 #include "run_util.h"
@@ -35,10 +36,13 @@
 #define GUEST_DATA		(GUEST_RAM_BASE + GUEST_DATA_OFF)
 #define SECOND_PROGRAM_OFF	0x4000
 
-/* SET_ENTRY @entry, then SETUP with MPIDR @mpidr and x0..x3 = @x. */
+/*
+ * SET_ENTRY @entry, then SETUP with MPIDR @mpidr, x0..x3 = @x and the
+ * AXVCPU_SETUP_* @flags.
+ */
 static void vcpu_setup_arm64(struct __test_metadata *_metadata,
 			     struct vcpu *v, __u64 entry, __u64 mpidr,
-			     const __u64 *x)
+			     const __u64 *x, __u32 flags)
 {
 	struct axvcpu_setup setup;
 	unsigned int i;
@@ -46,6 +50,7 @@ static void vcpu_setup_arm64(struct __test_metadata *_metadata,
 	/* An initializer need not zero the union's bytes past .arm64. */
 	memset(&setup, 0, sizeof(setup));
 	setup.arch = AXVCPU_BACKEND_ARM64_VHE;
+	setup.flags = flags;
 	setup.arm64.mpidr = mpidr;
 	for (i = 0; i < 4; i++)
 		setup.arm64.x[i] = x[i];
@@ -54,12 +59,12 @@ static void vcpu_setup_arm64(struct __test_metadata *_metadata,
 }
 
 /* The cpu id is the MPIDR affinity and x0; the argument goes in x1. */
-void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
-		__u64 entry, __u64 cpu, __u64 arg)
+void vcpu_setup_flags(struct __test_metadata *_metadata, struct vcpu *v,
+		      __u64 entry, __u64 cpu, __u64 arg, __u32 flags)
 {
 	const __u64 x[4] = { cpu, arg, 0, 0 };
 
-	vcpu_setup_arm64(_metadata, v, entry, cpu, x);
+	vcpu_setup_arm64(_metadata, v, entry, cpu, x, flags);
 }
 
 /* vCPU @id entering @entry with MPIDR @mpidr and x0..x3 = @x. */
@@ -69,7 +74,7 @@ static struct vcpu *vcpu_add_arm64(struct __test_metadata *_metadata,
 {
 	struct vcpu *v = vcpu_create(_metadata, vm, id);
 
-	vcpu_setup_arm64(_metadata, v, entry, mpidr, x);
+	vcpu_setup_arm64(_metadata, v, entry, mpidr, x, 0);
 	return v;
 }
 
@@ -204,6 +209,9 @@ static const struct psci_case {
 	  1, PSCI_ERR_INVALID_PARAMS },
 	{ "AFFINITY_INFO64(no such MPIDR)", PSCI_FN64_AFFINITY_INFO, 0x0204,
 	  0, PSCI_ERR_INVALID_PARAMS },
+	/* vCPU 2 is created, not set up: it has no MPIDR yet, not 0. */
+	{ "AFFINITY_INFO64(MPIDR 0, no vCPU set up with it)",
+	  PSCI_FN64_AFFINITY_INFO, 0, 0, PSCI_ERR_INVALID_PARAMS },
 	{ "CPU_SUSPEND", PSCI_FN_CPU_SUSPEND, 0, 0, PSCI_ERR_NOT_SUPPORTED },
 	{ "CPU_SUSPEND64", PSCI_FN64_CPU_SUSPEND, 0, 0,
 	  PSCI_ERR_NOT_SUPPORTED },
@@ -242,6 +250,7 @@ static void run_psci_table(struct __test_metadata *_metadata, int sys_fd,
 	table[4 * n] = 0;
 	v = vcpu_add_arm64(_metadata, &vm, 0, GUEST_RAM_BASE, PSCI_SELF, x);
 	vcpu_add_arm64(_metadata, &vm, 1, GUEST_RAM_BASE, PSCI_OTHER, other_x);
+	vcpu_create(_metadata, &vm, 2);
 
 	expect_done(_metadata, v, false);
 	ASSERT_EQ(0U, v->nr_reports);
@@ -832,6 +841,253 @@ TEST_F(arm64, vtimer_fires)
 
 	expect_done(_metadata, v, true);
 	EXPECT_REPORTS(v, INTID_VTIMER, 1, 1);
+	vm_destroy(&vm);
+}
+
+/*
+ * The virtual counter is the VM's: a vCPU set up 100 ms after another
+ * reads it 100 ms further on, not from zero (one CNTVOFF_EL2 per VM), so
+ * the guest's CPUs agree on the time.
+ */
+TEST_F(arm64, counter_shared_by_vcpus)
+{
+	__u64 freq, c0, c1;
+	struct vcpu *v;
+	struct vm vm;
+
+	asm volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	vm_create(_metadata, self->sys_fd, &vm, counter_begin, counter_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	expect_done(_metadata, v, false);
+	ASSERT_EQ(1U, v->nr_reports);
+	c0 = v->reports[0];
+	usleep(100000);
+	v = vcpu_add(_metadata, &vm, 1, GUEST_RAM_BASE, 1, 0);
+	expect_done(_metadata, v, false);
+	ASSERT_EQ(1U, v->nr_reports);
+	c1 = v->reports[0];
+	ASSERT_LE(c0 + freq / 1000 * 90, c1)
+		TH_LOG("vCPU 0 read %llu, vCPU 1 100 ms later %llu (%llu Hz)",
+		       ULL(c0), ULL(c1), ULL(freq));
+	vm_destroy(&vm);
+}
+
+/* ---------------------------------------- halts, lines and SGIs in the kernel */
+
+#define LINE_INTID	33	/* an SPI */
+
+/*
+ * AXVCPU_SETUP_KERNEL_HALT: a WFI with nothing pending blocks inside RUN
+ * until a second thread injects an SPI 100 ms later; the guest takes it.
+ */
+TEST_F(arm64, kernel_halt_woken_by_injection)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
+	v = vcpu_add_flags(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0, KERNEL_HALT);
+	ASSERT_LE(WAKE_DELAY_MS, run_woken(_metadata, v, 42, false));
+	expect_irq_taken(_metadata, v, 42);
+	ASSERT_EQ(3U, v->nr_runs);
+	vm_destroy(&vm);
+}
+
+/*
+ * AXVCPU_SETUP_KERNEL_HALT: the guest arms its virtual timer 50 ms ahead
+ * and waits in WFI; RUN sleeps until the timer fires (an hrtimer at the
+ * guest's deadline) and returns only at the guest's REPORTs of it.
+ */
+TEST_F(arm64, kernel_halt_woken_by_guest_timer)
+{
+	struct vcpu *v;
+	struct vm vm;
+	__u64 start, ms;
+
+	vm_create(_metadata, self->sys_fd, &vm, vtimer_begin, vtimer_end);
+	v = vcpu_add_flags(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 50, KERNEL_HALT);
+	start = now_ms();
+	expect_done(_metadata, v, false);
+	ms = now_ms() - start;
+	EXPECT_REPORTS(v, INTID_VTIMER, 1, 1);
+	ASSERT_EQ(4U, v->nr_runs);
+	ASSERT_LE(1ULL, v->run->halts);
+	ASSERT_GT(20ULL, v->run->kernel_exits)
+		TH_LOG("%llu kernel exits for %llu halts", ULL(v->run->kernel_exits),
+		       ULL(v->run->halts));
+	ASSERT_LE(45ULL, ms);
+	vm_destroy(&vm);
+}
+
+/* A signal ends an in-kernel halt (common_tests.c). */
+TEST_F(arm64, kernel_halt_interrupted_by_signal)
+{
+	common_kernel_halt_interrupted_by_signal(_metadata, &self->sys_fd, wfi_begin,
+						 wfi_end, wfi_ret);
+}
+
+static long irq_line(struct vcpu *v, __u32 intid, __u32 level)
+{
+	struct axvcpu_irq_line line = { .vector = intid, .level = level };
+
+	return axvcpu_ioctl(v->fd, AXVCPU_VCPU_IRQ_LINE, &line);
+}
+
+/*
+ * IRQ_LINE is level-triggered: while SPI 33's line is asserted the guest
+ * takes it again after each EOI (three times here, its handler doing
+ * nothing about the source); once deasserted, not any more, and the
+ * guest runs to its end.
+ */
+TEST_F(arm64, irq_line_level_triggered)
+{
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, self->sys_fd, &vm, irq_level_begin, irq_level_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	expect_report(_metadata, v, 0);
+	ASSERT_EQ(0, irq_line(v, LINE_INTID, 1));
+	for (i = 0; i < 3; i++)
+		expect_report(_metadata, v, LINE_INTID);
+	ASSERT_EQ(0, irq_line(v, LINE_INTID, 0));
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 3);
+	vm_destroy(&vm);
+}
+
+/*
+ * A line asserted and deasserted between two RUNs, before the guest could
+ * take it, is withdrawn: nothing is taken, where an injection would be.
+ */
+TEST_F(arm64, irq_line_withdrawn_before_taken)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, irq_level_begin, irq_level_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	ASSERT_EQ(0, irq_line(v, LINE_INTID, 1));
+	ASSERT_EQ(0, irq_line(v, LINE_INTID, 0));
+	expect_report(_metadata, v, 0);
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 0);
+	vm_destroy(&vm);
+}
+
+/* An asserted line wakes a vCPU halted in the kernel from another thread. */
+TEST_F(arm64, irq_line_wakes_kernel_halt)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
+	v = vcpu_add_flags(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0, KERNEL_HALT);
+	run_woken(_metadata, v, LINE_INTID, true);
+	ASSERT_EQ(0, irq_line(v, LINE_INTID, 0));
+	/* Taken at least once: the line stays asserted while the guest waits. */
+	ASSERT_EQ(2U, v->nr_reports);
+	ASSERT_LE(1ULL, v->reports[0]);
+	ASSERT_EQ(LINE_INTID, v->reports[1]);
+	ASSERT_EQ(3U, v->nr_runs);
+	vm_destroy(&vm);
+}
+
+/*
+ * IRQ_LINE takes PPIs and SPIs other than the virtual timer's, levels 0
+ * and 1: SGIs, INTID 27, 1020 and up, and other levels fail with EINVAL
+ * and assert nothing (the guest halts); then SPI 33 is taken.
+ */
+TEST_F(arm64, irq_line_invalid)
+{
+	static const struct axvcpu_irq_line bad[] = {
+		{ 0, 1 }, { 15, 1 }, { INTID_VTIMER, 1 }, { 1020, 1 },
+		{ 1023, 1 }, { 8192, 1 }, { ~0U, 1 }, { LINE_INTID, 2 },
+		{ LINE_INTID, ~0U }, { 1, 0 },
+	};
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, self->sys_fd, &vm, irq_begin, irq_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_ERRNO(irq_line(v, bad[i].vector, bad[i].level), EINVAL)
+			TH_LOG("vector %u level %#x", bad[i].vector,
+			       bad[i].level);
+	}
+	expect_exit(_metadata, v, AXVCPU_EXIT_HALT, false);
+	ASSERT_EQ(0, irq_line(v, LINE_INTID, 1));
+	expect_done(_metadata, v, false);
+	ASSERT_EQ(0, irq_line(v, LINE_INTID, 0));
+	ASSERT_EQ(2U, v->nr_reports);
+	ASSERT_LE(1ULL, v->reports[0]);
+	ASSERT_EQ(LINE_INTID, v->reports[1]);
+	vm_destroy(&vm);
+}
+
+/* A thread running one vCPU to its next non-REPORT exit. */
+struct runner {
+	struct vcpu *v;
+	int result;
+};
+
+static void *runner_fn(void *arg)
+{
+	struct runner *r = arg;
+
+	r->result = __run_next(r->v, false);
+	return NULL;
+}
+
+/*
+ * AXVCPU_SETUP_KERNEL_IPI: vCPU 0's ICC_SGI1R_EL1 writes are carried out
+ * in the module, with no SEND_IPI exit: one to a target list that names
+ * vCPU 1 (MPIDR 1) and an MPIDR no vCPU has, one with IRM (every vCPU but
+ * the sender). vCPU 1, asleep in WFI on its own thread
+ * (AXVCPU_SETUP_KERNEL_HALT), is woken and takes SGI 3 and SGI 4; the
+ * sender takes none.
+ */
+TEST_F(arm64, kernel_sgi_wakes_halted_vcpu)
+{
+	__u64 x0[4] = { 0, GUEST_DATA, 2, 0 };
+	__u64 x1[4] = { 1, 0, 0, 0 };
+	struct runner r = { 0 };
+	struct vcpu *v0, *v1;
+	pthread_t thread;
+	__u64 entry1;
+	struct vm vm;
+	char buf[256];
+
+	vm_create(_metadata, self->sys_fd, &vm, sgi_begin, sgi_end);
+	vm_data(&vm)[0] = SGI1R(0, 0, 0, 0, 0, SGI_INTID, 1U << 1 | 1U << 7);
+	vm_data(&vm)[1] = SGI1R(0, 0, 0, 0, 1, SGI_INTID + 1, 0);
+	entry1 = vm_load_second(_metadata, &vm, sgi_begin, sgi_end,
+				irq_begin, irq_end);
+	v0 = vcpu_create(_metadata, &vm, 0);
+	vcpu_setup_arm64(_metadata, v0, GUEST_RAM_BASE, 0, x0,
+			 KERNEL_IPI | KERNEL_HALT);
+	v1 = vcpu_create(_metadata, &vm, 1);
+	vcpu_setup_arm64(_metadata, v1, entry1, 1, x1,
+			 KERNEL_IPI | KERNEL_HALT);
+	r.v = v1;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, runner_fn, &r));
+	/* Let vCPU 1 reach its WFI first (it need not for the result). */
+	usleep(50000);
+	expect_done(_metadata, v0, false);
+	ASSERT_EQ(0U, v0->nr_reports);
+	ASSERT_EQ(1U, v0->nr_runs);
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_TRUE(r.result == AXVCPU_EXIT_HYPERCALL &&
+		    is_test_call(v1->run, TEST_FID_DONE))
+		TH_LOG("vCPU 1: want DONE, got %s",
+		       describe_result(r.result, v1->run, buf, sizeof(buf)));
+	/* Both SGIs, within the 10 ms the program waits after the first. */
+	ASSERT_EQ(2U, v1->nr_reports);
+	ASSERT_EQ(2ULL, v1->reports[0]);
+	ASSERT_TRUE(v1->reports[1] == SGI_INTID || v1->reports[1] == SGI_INTID + 1)
+		TH_LOG("last INTID %llu", ULL(v1->reports[1]));
 	vm_destroy(&vm);
 }
 

@@ -27,12 +27,9 @@
 #define CSR_SIP		0x144
 #define CSR_SATP	0x180
 
-#define KERNEL_HALT	AXVCPU_SETUP_KERNEL_HALT
-#define KERNEL_IPI	AXVCPU_SETUP_KERNEL_IPI
-
 /* SET_ENTRY and SETUP as hart @cpu with a1 = @arg and setup @flags. */
-static void setup_flags(struct __test_metadata *_metadata, struct vcpu *v,
-			__u64 entry, __u64 cpu, __u64 arg, __u32 flags)
+void vcpu_setup_flags(struct __test_metadata *_metadata, struct vcpu *v,
+		      __u64 entry, __u64 cpu, __u64 arg, __u32 flags)
 {
 	struct axvcpu_setup setup;
 
@@ -44,24 +41,6 @@ static void setup_flags(struct __test_metadata *_metadata, struct vcpu *v,
 	setup.riscv.arg = arg;
 	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SET_ENTRY, &entry));
 	ASSERT_EQ(0, axvcpu_ioctl(v->fd, AXVCPU_VCPU_SETUP, &setup));
-}
-
-/* The cpu id is the hart id (a0), the argument goes in a1. */
-void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
-		__u64 entry, __u64 cpu, __u64 arg)
-{
-	setup_flags(_metadata, v, entry, cpu, arg, 0);
-}
-
-/* vcpu_add() with AXVCPU_SETUP_* @flags. */
-static struct vcpu *vcpu_add_flags(struct __test_metadata *_metadata,
-				   struct vm *vm, unsigned int id, __u64 entry,
-				   __u64 cpu, __u64 arg, __u32 flags)
-{
-	struct vcpu *v = vcpu_create(_metadata, vm, id);
-
-	setup_flags(_metadata, v, entry, cpu, arg, flags);
-	return v;
 }
 
 /* The host's time CSR, the guest's time base (htimedelta is 0). */
@@ -238,21 +217,34 @@ TEST_F(riscv, mmio_write_widths)
 }
 
 /* c.lw/c.ld/c.sw/c.sd and the sp-relative forms decode like their 32-bit twins. */
+static const struct mmio_access mmio_compressed_acc[] = {
+	MMIO_R(0, 4, 12, 1, 0x00000000deadbeefULL, 0xffffffffdeadbeefULL),
+	MMIO_R(8, 8, 13, 0, 0x0123456789abcdefULL, 0x0123456789abcdefULL),
+	MMIO_W(16, 4, 0x8badf00d),
+	MMIO_W(24, 8, 0x0123456789abcdefULL),
+	MMIO_R(32, 4, 28, 1, 0xffffffff00000001ULL, 1),
+	MMIO_R(40, 8, 18, 0, 0x8000000000000000ULL, 0x8000000000000000ULL),
+	MMIO_W(48, 4, 0xfffffffe),
+	MMIO_W(56, 8, 0xfffffffffffffffeULL),
+};
+
 TEST_F(riscv, mmio_compressed)
 {
-	static const struct mmio_access acc[] = {
-		MMIO_R(0, 4, 12, 1, 0x00000000deadbeefULL, 0xffffffffdeadbeefULL),
-		MMIO_R(8, 8, 13, 0, 0x0123456789abcdefULL, 0x0123456789abcdefULL),
-		MMIO_W(16, 4, 0x8badf00d),
-		MMIO_W(24, 8, 0x0123456789abcdefULL),
-		MMIO_R(32, 4, 28, 1, 0xffffffff00000001ULL, 1),
-		MMIO_R(40, 8, 18, 0, 0x8000000000000000ULL, 0x8000000000000000ULL),
-		MMIO_W(48, 4, 0xfffffffe),
-		MMIO_W(56, 8, 0xfffffffffffffffeULL),
-	};
-
 	run_mmio(_metadata, self->sys_fd, mmio_compressed_begin,
-		 mmio_compressed_end, acc, ARRAY_SIZE(acc));
+		 mmio_compressed_end, mmio_compressed_acc,
+		 ARRAY_SIZE(mmio_compressed_acc));
+}
+
+/*
+ * The same accesses from code the guest runs at another virtual address
+ * (Sv39, ALIAS_VA): the module fetches each instruction it decodes through
+ * the guest's page tables (QEMU leaves htinst 0), not at the pc as a
+ * guest-physical address, where nothing is.
+ */
+TEST_F(riscv, mmio_through_guest_paging)
+{
+	run_mmio(_metadata, self->sys_fd, mmio_alias_begin, mmio_alias_end,
+		 mmio_compressed_acc, ARRAY_SIZE(mmio_compressed_acc));
 }
 
 /* immediate_exit, on the first two loads of mmio_read. */
@@ -923,74 +915,6 @@ static __u64 guest_isa(struct __test_metadata *_metadata, int sys_fd)
 #define ISA_BIT(c)	(1ULL << ((c) - 'a'))
 
 /*
- * A thread that waits until the guest has set its HALT_READY word (it is
- * about to halt), then @delay_ms more, and then injects @vector or, if
- * @line, asserts that interrupt line.
- */
-struct waker {
-	int fd;
-	const __u64 *ready;
-	unsigned int delay_ms;
-	__u32 vector;
-	bool line;
-	bool saw_ready;
-	long ret;
-};
-
-static void *waker_fn(void *arg)
-{
-	struct waker *w = arg;
-	struct axvcpu_interrupt irq = { .vector = w->vector };
-	struct axvcpu_irq_line line = { .vector = w->vector, .level = 1 };
-	unsigned int i;
-
-	for (i = 0; i < 10000 && !w->saw_ready; i++) {
-		w->saw_ready = __atomic_load_n(w->ready, __ATOMIC_ACQUIRE);
-		if (!w->saw_ready)
-			usleep(1000);
-	}
-	usleep(w->delay_ms * 1000);
-	if (w->line)
-		w->ret = axvcpu_ioctl(w->fd, AXVCPU_VCPU_IRQ_LINE, &line);
-	else
-		w->ret = axvcpu_ioctl(w->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq);
-	return NULL;
-}
-
-#define WAKE_DELAY_MS	100ULL
-
-/*
- * Run @v, a halt_wait or kipi vCPU set up with AXVCPU_SETUP_KERNEL_HALT,
- * to its DONE while a second thread wakes it WAKE_DELAY_MS after it set
- * HALT_READY (see struct waker): RUN returns no HALT, only the REPORT and
- * DONE, and the halt was waited out in the kernel once, asleep (a handful
- * of kernel exits, not one per WFI). Returns how long it took in ms.
- */
-static __u64 run_woken(struct __test_metadata *_metadata, struct vm *vm,
-		       struct vcpu *v, __u32 vector, bool line)
-{
-	struct waker w = {
-		.fd = v->fd, .ready = &vm_data(vm)[HALT_READY / 8],
-		.delay_ms = (unsigned int)WAKE_DELAY_MS, .vector = vector, .line = line,
-	};
-	pthread_t thread;
-	__u64 start = now_ms();
-
-	ASSERT_EQ(0, pthread_create(&thread, NULL, waker_fn, &w));
-	expect_done(_metadata, v, false);
-	ASSERT_EQ(0, pthread_join(thread, NULL));
-	ASSERT_TRUE(w.saw_ready);
-	ASSERT_EQ(0, w.ret) TH_LOG("wake: %s", strerror(-w.ret));
-	EXPECT_REPORTS(v, SCAUSE_INTERRUPT | vector);
-	ASSERT_EQ(2U, v->nr_runs);
-	ASSERT_LE(1ULL, v->run->halts);
-	ASSERT_GT(20ULL, v->run->kernel_exits)
-		TH_LOG("%llu kernel exits for %llu halts", ULL(v->run->kernel_exits),
-		       ULL(v->run->halts));
-	return now_ms() - start;
-}
-
-/*
  * AXVCPU_SETUP_KERNEL_HALT: a WFI with the software interrupt enabled and
  * none pending blocks inside RUN until a second thread injects it 100 ms
  * later; the guest's handler then takes it.
@@ -1004,8 +928,10 @@ TEST_F(riscv, kernel_halt_woken_by_injection)
 	vm_create(_metadata, self->sys_fd, &vm, halt_wait_begin, halt_wait_end);
 	v = vcpu_add_flags(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, SIE_SSIE,
 			   KERNEL_HALT);
-	ms = run_woken(_metadata, &vm, v, 1, false);
+	ms = run_woken(_metadata, v, 1, false);
 	ASSERT_LE(WAKE_DELAY_MS, ms);
+	EXPECT_REPORTS(v, SCAUSE_INTERRUPT | 1);
+	ASSERT_EQ(2U, v->nr_runs);
 	vm_destroy(&vm);
 }
 
@@ -1039,35 +965,11 @@ TEST_F(riscv, kernel_halt_woken_by_guest_timer)
 	vm_destroy(&vm);
 }
 
-/*
- * A signal ends an in-kernel halt: RUN fails with EINTR after the signal
- * (a WFI with nothing enabled would sleep for ever), the pc is past the
- * WFI, and the next RUN goes on from there without halting again.
- */
+/* A signal ends an in-kernel halt (common_tests.c). */
 TEST_F(riscv, kernel_halt_interrupted_by_signal)
 {
-	struct axvcpu_regs regs;
-	struct vcpu *v;
-	struct vm vm;
-	__u64 start;
-
-	install_noop_handler(SIGALRM);
-	vm_create(_metadata, self->sys_fd, &vm, wfi_begin, wfi_end);
-	v = vcpu_add_flags(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0,
-			   KERNEL_HALT);
-	start = now_ms();
-	alarm_ms(100);
-	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
-	ASSERT_LE(90ULL, now_ms() - start);
-	ASSERT_EQ(1ULL, v->run->halts);
-	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
-	get_regs(_metadata, v, &regs);
-	ASSERT_EQ_X(guest_addr(wfi_begin, wfi_ret), regs.pc);
-
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, 0x77);
-	ASSERT_EQ(1ULL, v->run->halts);
-	vm_destroy(&vm);
+	common_kernel_halt_interrupted_by_signal(_metadata, &self->sys_fd, wfi_begin,
+						 wfi_end, wfi_ret);
 }
 
 /*
@@ -1103,7 +1005,9 @@ TEST_F(riscv, irq_line_wakes_kernel_halt)
 	vm_create(_metadata, self->sys_fd, &vm, halt_wait_begin, halt_wait_end);
 	v = vcpu_add_flags(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, SIE_SEIE,
 			   KERNEL_HALT);
-	run_woken(_metadata, &vm, v, 9, true);
+	run_woken(_metadata, v, 9, true);
+	EXPECT_REPORTS(v, SCAUSE_INTERRUPT | 9);
+	ASSERT_EQ(2U, v->nr_runs);
 	ASSERT_EQ(0, irq_line(v, 9, 0));
 	vm_destroy(&vm);
 }

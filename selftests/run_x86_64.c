@@ -122,15 +122,20 @@ void guest_ram_init(void *ram)
 	/* IDTR0_GPA stays zero: a zero-limit IDT. */
 }
 
-/* SET_ENTRY @entry, then SETUP in @mode with @apic_id and rsi = @rsi. */
+/*
+ * SET_ENTRY @entry, then SETUP in @mode with @apic_id, rsi = @rsi and the
+ * AXVCPU_SETUP_* @flags.
+ */
 static void vcpu_setup_x86(struct __test_metadata *_metadata, struct vcpu *v,
-			   __u64 entry, __u32 mode, __u32 apic_id, __u64 rsi)
+			   __u64 entry, __u32 mode, __u32 apic_id, __u64 rsi,
+			   __u32 flags)
 {
 	struct axvcpu_setup setup;
 
 	/* An initializer need not zero the union's bytes past .x86. */
 	memset(&setup, 0, sizeof(setup));
 	setup.arch = AXVCPU_BACKEND_X86_VMX;
+	setup.flags = flags;
 	setup.x86.mode = mode;
 	setup.x86.apic_id = apic_id;
 	setup.x86.cr3 = mode == LONG64 ? GUEST_PML4 : 0;
@@ -140,10 +145,10 @@ static void vcpu_setup_x86(struct __test_metadata *_metadata, struct vcpu *v,
 }
 
 /* The shared programs run in 64-bit mode: the cpu id is the APIC id. */
-void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
-		__u64 entry, __u64 cpu, __u64 arg)
+void vcpu_setup_flags(struct __test_metadata *_metadata, struct vcpu *v,
+		      __u64 entry, __u64 cpu, __u64 arg, __u32 flags)
 {
-	vcpu_setup_x86(_metadata, v, entry, LONG64, cpu, arg);
+	vcpu_setup_x86(_metadata, v, entry, LONG64, cpu, arg, flags);
 }
 
 /* vCPU @id entering @entry in @mode with @apic_id and rsi = @rsi. */
@@ -153,7 +158,7 @@ static struct vcpu *vcpu_add_x86(struct __test_metadata *_metadata,
 {
 	struct vcpu *v = vcpu_create(_metadata, vm, id);
 
-	vcpu_setup_x86(_metadata, v, entry, mode, apic_id, rsi);
+	vcpu_setup_x86(_metadata, v, entry, mode, apic_id, rsi, 0);
 	return v;
 }
 

@@ -182,7 +182,7 @@ int axvcpu_region_check(const struct axvcpu_memory_region *mr,
 bool axvcpu_regions_conflict(struct maple_tree *mt, u64 gpa, u64 size,
 			     const struct axvcpu_region *old);
 int axvcpu_region_fault(struct axvcpu_vm *vm, struct axvcpu_region *r, u64 gpa,
-			bool write);
+			bool write, struct axvcpu_s2_cache *c);
 
 /* ----------------------------------------------------------------- VM */
 
@@ -302,6 +302,7 @@ struct axvcpu_vcpu {
 	struct hrtimer halt_timer;
 	struct axvcpu_run *run;
 	struct preempt_notifier pn;
+	struct axvcpu_s2_cache s2_cache;	/* tables for its faults */
 	void *arch;
 };
 
@@ -481,6 +482,7 @@ int axvcpu_entry_work(void);
 int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu);
 int axvcpu_vcpu_call(struct axvcpu_vcpu *vcpu,
 		     int (*fn)(struct axvcpu_vcpu *vcpu, void *arg), void *arg);
+bool axvcpu_vcpu_is_set_up(struct axvcpu_vcpu *v);
 void axvcpu_vcpu_kick(struct axvcpu_vcpu *vcpu);
 void axvcpu_vcpu_kick_sync(struct axvcpu_vcpu *vcpu);
 int axvcpu_vcpu_halt(struct axvcpu_vcpu *vcpu);

@@ -144,7 +144,8 @@ int axvcpu_gpa_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 		ret = axvcpu_exit_npf(run, gpa, AXVCPU_ACCESS_WRITE);
 	} else if (!(r->flags & AXVCPU_MEM_PINNED)) {
 		err = axvcpu_region_fault(vm, r, gpa,
-					  write && !(r->flags & AXVCPU_MEM_READONLY));
+					  write && !(r->flags & AXVCPU_MEM_READONLY),
+					  &vcpu->s2_cache);
 		if (err)
 			ret = exit_memory_fault(run, gpa, access, err);
 	}

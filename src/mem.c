@@ -430,6 +430,9 @@ static int region_get_page(struct axvcpu_region *r, unsigned long hva,
  * @gpa: guest-physical address of the access.
  * @write: the access needs write permission (never for a read-only
  *	region).
+ * @c: the faulting vCPU's table cache, topped up here and kept across
+ *	faults (as KVM's per-vCPU mmu memory caches), so that a fault that
+ *	adds no table allocates nothing.
  *
  * Brings the VMM's page in (a page fault of the VMM's own, which may
  * allocate, swap in or break copy-on-write) and maps it for the guest: a
@@ -444,24 +447,23 @@ static int region_get_page(struct axvcpu_region *r, unsigned long hva,
  * Return: 0, or -EFAULT, -EHWPOISON or -ENOMEM (the page cannot be had).
  */
 int axvcpu_region_fault(struct axvcpu_vm *vm, struct axvcpu_region *r, u64 gpa,
-			bool write)
+			bool write, struct axvcpu_s2_cache *c)
 {
 	unsigned long hva = r->uaddr + (gpa - r->gpa), seq;
 	unsigned int prot = AXVCPU_S2_R | AXVCPU_S2_X, level = 0;
-	struct axvcpu_s2_cache c = {};
 	struct page *page;
 	u64 base = ALIGN_DOWN(gpa, PAGE_SIZE);
 	phys_addr_t pa;
 	bool writable;
 	int err;
 
-	err = axvcpu_s2_topup(&vm->s2, &c);
+	err = axvcpu_s2_topup(&vm->s2, c);
 	if (err)
-		goto out;
+		return err;
 	seq = mmu_interval_read_begin(&r->mn);
 	err = region_get_page(r, hva, write, &page, &writable);
 	if (err)
-		goto out;
+		return err;
 	if (writable)
 		prot |= AXVCPU_S2_W;
 	pa = page_to_phys(page);
@@ -473,11 +475,11 @@ int axvcpu_region_fault(struct axvcpu_vm *vm, struct axvcpu_region *r, u64 gpa,
 
 	mutex_lock(&vm->mmu_lock);
 	if (!mmu_interval_read_retry(&r->mn, seq)) {
-		err = axvcpu_s2_install(&vm->s2, base, pa, prot, level, &c);
+		err = axvcpu_s2_install(&vm->s2, base, pa, prot, level, c);
 		/* Tables under the block's range: map the page alone. */
 		if (err == -EEXIST && level)
 			err = axvcpu_s2_install(&vm->s2, ALIGN_DOWN(gpa, PAGE_SIZE),
-						page_to_phys(page), prot, 0, &c);
+						page_to_phys(page), prot, 0, c);
 		/* A block maps the page already (another vCPU's fault). */
 		if (err == -EEXIST)
 			err = 0;
@@ -492,8 +494,6 @@ int axvcpu_region_fault(struct axvcpu_vm *vm, struct axvcpu_region *r, u64 gpa,
 		set_page_dirty_lock(page);
 	mark_page_accessed(page);
 	put_page(page);
-out:
-	axvcpu_s2_cache_free(&vm->s2, &c);
 	return err < 0 ? err : 0;
 }
 

@@ -126,7 +126,8 @@ static int transition(struct axvcpu_vcpu *vcpu, int from, int to,
 	if (vcpu->state != from)
 		return state_errno(vcpu->state, from) ?: -EINVAL;
 	r = fn ? fn(vcpu, arg) : 0;
-	WRITE_ONCE(vcpu->state, r ? AXVCPU_STATE_INVALID : to);
+	/* What @fn wrote first: axvcpu_vcpu_is_set_up() reads it without a lock. */
+	smp_store_release(&vcpu->state, r ? AXVCPU_STATE_INVALID : to);
 	return r;
 }
 
@@ -181,12 +182,33 @@ int axvcpu_vcpu_init(struct axvcpu_vcpu *vcpu, const struct axvcpu_backend *be,
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_init);
 
 /**
+ * axvcpu_vcpu_is_set_up() - whether @v's setup (hart id, MPIDR) is valid
+ * @v: a vCPU of the VM, from its @vcpus xarray.
+ *
+ * vCPUs are only added to a VM, and freed with it: walks of @vcpus need
+ * no lock.
+ *
+ * Return: true if @v is set up and not Invalid; what its setup wrote may
+ * then be read.
+ */
+bool axvcpu_vcpu_is_set_up(struct axvcpu_vcpu *v)
+{
+	/* Pairs with the release in transition(). */
+	int state = smp_load_acquire(&v->state);
+
+	return state != AXVCPU_STATE_CREATED && state != AXVCPU_STATE_INVALID;
+}
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_is_set_up);
+
+/**
  * axvcpu_vcpu_destroy() - free the arch vCPU
  * @vcpu: a vCPU that is not bound.
  */
 void axvcpu_vcpu_destroy(struct axvcpu_vcpu *vcpu)
 {
 	hrtimer_cancel(&vcpu->halt_timer);
+	if (vcpu->s2_cache.n)
+		axvcpu_s2_cache_free(&vcpu->vm->s2, &vcpu->s2_cache);
 	if (vcpu->be->ops->vcpu_destroy)
 		vcpu->be->ops->vcpu_destroy(vcpu);
 	kfree(vcpu->arch);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PID 1 of the Linux guest that axvm boots in the emulated riscv64 machine
- * (testing/init.c, modes "linux" and "demo"); the guest kernel is the
- * host's own test kernel. Every line it prints starts with "axvm-guest: ",
+ * PID 1 of the Linux guest that axvm boots in the emulated riscv64 or arm64
+ * machine (testing/init.c, modes "linux" and "demo"); the guest kernel is
+ * the host's own test kernel. Every line it prints starts with "axvm-guest: ",
  * for testing/vm.py:
  *
  *   Linux <release> up, <N> CPUs online
@@ -11,19 +11,21 @@
  *   idle-begin, then 10 s of sleep, then idle-end
  *
  * and "FAIL <what>" for each check that fails; it powers off in any case
- * (reboot(RB_POWER_OFF): SBI SRST, which ends axvm).
+ * (reboot(RB_POWER_OFF): SBI SRST or PSCI SYSTEM_OFF, which ends axvm).
  *
  * The two threads, pinned to CPU 0 and CPU 1 of one mm, take turns
  * ("moves") through a mutex and a condition variable: a futex wake-up of
  * a sleeping thread on the other CPU, an IPI. Each move remaps a window
- * page to the other page of a memfd (a TLB shootdown: SBI RFENCE
- * sfence.vma to the other CPU) and writes a new function into an
- * executable page (__builtin___clear_cache: a remote fence.i); the next
+ * page to the other page of a memfd (a TLB shootdown: riscv64 SBI RFENCE
+ * sfence.vma to the other CPU, arm64 a broadcast TLBI) and writes a new
+ * function into an executable page (__builtin___clear_cache: riscv64 a
+ * remote fence.i, arm64 IC IVAU broadcast); the next
  * move, on the other CPU, reads the window and calls the function: a
  * stale translation or stale code gives the previous move's value. Before
  * that, an FP-only thread joins each of them on its CPU and all four do
  * exact double arithmetic with their own rounding mode, yielding the CPU
- * to each other: the FP registers and fcsr must survive context switches.
+ * to each other: the FP registers and fcsr (arm64: FPCR) must survive
+ * context switches.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -144,7 +146,11 @@ static long long ipis(void)
 /* 1/3, rounded by the current rounding mode, computed now. */
 static double third(double k)
 {
+#ifdef __riscv
 	asm volatile ("" : "+f" (k));
+#else
+	asm volatile ("" : "+w" (k));
+#endif
 	return k / (3 * k);
 }
 
@@ -278,8 +284,13 @@ static int make_move(struct worker *w, int m)
 		werr(w, "mmap of the window on CPU %d: %s", w->cpu, strerror(errno));
 		return 1;
 	}
-	sh->code[0] = (unsigned int)move_value(m) << 20 | 10 << 7 | 0x13;
-	sh->code[1] = 0x00008067;
+#ifdef __riscv
+	sh->code[0] = (unsigned int)move_value(m) << 20 | 10 << 7 | 0x13; /* li a0 */
+	sh->code[1] = 0x00008067;					   /* ret */
+#else
+	sh->code[0] = 0x52800000 | (unsigned int)move_value(m) << 5;	/* mov w0 */
+	sh->code[1] = 0xd65f03c0;					/* ret */
+#endif
 	__builtin___clear_cache((char *)sh->code, (char *)(sh->code + 2));
 	if (*sh->window != (unsigned int)m + 1 || call_code(sh) != move_value(m)) {
 		werr(w, "CPU %d does not see its own move %d", w->cpu, m);

@@ -305,12 +305,18 @@ static int run_shown(char *const argv[])
  * stopped after "axlimit=" seconds (default 600): axvm then still prints
  * its summary, and the teardown, unload and leak scan still run.
  */
+#ifdef __riscv
+#define GUEST_CONSOLE	"console=ttyS0 earlycon=sbi"
+#else
+#define GUEST_CONSOLE	"console=ttyS0 earlycon"
+#endif
+
 static int run_linux(void)
 {
 	char *const argv[] = {
 		"/bin/axvm", "run", "--kernel", "/guest/Image",
 		"--initrd", "/guest/initrd.cpio", "--cpus", "2", "--mem", "256M",
-		"--cmdline", "console=ttyS0 earlycon=sbi panic=-1 kmemleak=off",
+		"--cmdline", GUEST_CONSOLE " panic=-1 kmemleak=off",
 		"--boot-marker", "axvm-guest:",
 		"--measure", "idle-begin,idle-end", NULL
 	};

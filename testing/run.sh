@@ -3,7 +3,7 @@
 # Build everything for one arch and run it in the emulated machine.
 #
 # usage: testing/run.sh test|demo|bench|linux [ARCH]
-#        (ARCH: riscv64, arm64, x86_64; linux: riscv64 only)
+#        (ARCH: riscv64, arm64, x86_64; linux: riscv64 and arm64)
 #
 # test: boot, load axvcpu.ko and axvcpu_kunit.ko (KUnit runs at load),
 #       run the kselftests, check kmemleak, unload; judged by testing/vm.py.
@@ -11,7 +11,7 @@
 #       vCPUs: the release build of the test kernel (AXV_GUEST_KVARIANT=
 #       debug for the host's), with testing/guest-init.c as its /init;
 #       then unload, check kmemleak.
-# demo: riscv64: that Linux guest; arm64, x86_64: a demo guest that prints
+# demo: riscv64, arm64: that Linux guest; x86_64: a demo guest that prints
 #       a line through the VMM. Shows only the guest's console and the
 #       VMM's output (the whole console with AXV_VERBOSE=1, its tail on
 #       failure), then a verdict.
@@ -28,10 +28,10 @@ test|demo|bench|linux) ;;
 *) die "unknown mode '$mode' (test, demo, bench, linux)" ;;
 esac
 axv_arch_vars "$arch"
-# The Linux guest: riscv64 only so far (axvm's machine is riscv64's).
+# The Linux guest under axvm: riscv64 and arm64 (their demo too).
 guest=0
-if [ "$mode" = linux ] || { [ "$mode" = demo ] && [ "$arch" = riscv64 ]; }; then
-	[ "$arch" = riscv64 ] || die "mode linux: not yet on $arch (riscv64 only)"
+if [ "$mode" = linux ] || { [ "$mode" = demo ] && [ "$arch" != x86_64 ]; }; then
+	[ "$arch" != x86_64 ] || die "mode linux: not on x86_64 (axvm runs riscv64 and arm64 guests)"
 	guest=1
 fi
 "$AXV_TOP/testing/deps.sh"
@@ -99,7 +99,7 @@ if [ ${#QEMU[@]} = 0 ] && [ "$variant" = debug ]; then
 	export AXV_BOCHS_IPS=${AXV_BOCHS_IPS:-100000000}
 	timeout=3600
 fi
-# vm.py judges the riscv64 demo as the Linux guest it runs.
+# vm.py judges the riscv64 and arm64 demo as the Linux guest it runs.
 vm_mode=$mode; [ $guest = 1 ] && vm_mode=linux
 VM=(--log "$OUT/console-$mode.log" --mode "$vm_mode" --timeout "${AXV_TIMEOUT:-$timeout}")
 case $mode in

@@ -29,6 +29,7 @@ stage "riscv64 emulated boot" "$AXV_TOP/testing/run.sh" test riscv64
 # vmm/axvm.
 stage "riscv64 Linux guest under axvm" "$AXV_TOP/testing/run.sh" linux riscv64
 stage "arm64 emulated boot" "$AXV_TOP/testing/run.sh" test arm64
+stage "arm64 Linux guest under axvm" "$AXV_TOP/testing/run.sh" linux arm64
 stage "arm64 load checks (nVHE, KVM)" "$AXV_TOP/testing/probe.sh"
 # x86_64 runs under Bochs on its release kernel (testing/lib.sh).
 stage "x86_64 emulated boot (Bochs)" "$AXV_TOP/testing/run.sh" test x86_64

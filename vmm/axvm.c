@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * axvm: a VMM that boots a riscv64 Linux Image on /dev/axvcpu, with an
- * ns16550a UART on the terminal and a PLIC. This file: options, the
- * module's capabilities, the VM and its vCPUs, stopping, the summary.
+ * axvm: a VMM that boots a Linux Image on /dev/axvcpu (riscv64, arm64),
+ * with an ns16550a UART on the terminal and the arch's interrupt
+ * controller. This file: options, the module's capabilities, the VM and
+ * its vCPUs, stopping, the summary.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,10 +25,8 @@
 #include "axvm.h"
 
 #define DEFAULT_MEM	(256 * MIB)
-#define DEFAULT_CMDLINE	"console=ttyS0 earlycon=sbi"
 #define DT_SPACE	(64 * KIB)
 #define RAM_ALIGN	(2 * MIB)	/* a transparent huge page */
-#define TIMEBASE_PATH	"/proc/device-tree/cpus/timebase-frequency"
 #define SETUP_FLAGS	(AXVCPU_SETUP_KERNEL_HALT | AXVCPU_SETUP_KERNEL_IPI)
 
 struct axvm vm = {
@@ -38,36 +37,40 @@ struct axvm vm = {
 	.dev_lock = PTHREAD_MUTEX_INITIALIZER,
 	.ncpus = 1,
 	.mem_size = DEFAULT_MEM,
-	.cmdline = DEFAULT_CMDLINE,
 };
 
-static const char usage[] =
+/* --help: %s the arch, its Image, the default command line, the machine. */
+static const char help[] =
 "usage: axvm run --kernel Image [options]\n"
 "       axvm --help\n"
 "\n"
-"Boots a riscv64 Linux Image on virtual CPUs of /dev/axvcpu (axvcpu.ko),\n"
+"Boots a %s Linux Image on virtual CPUs of /dev/axvcpu (axvcpu.ko),\n"
 "with an ns16550a UART on stdin and stdout.\n"
 "\n"
 "Options of run:\n"
-"  --kernel FILE        the uncompressed kernel (arch/riscv/boot/Image)\n"
+"  --kernel FILE        the uncompressed kernel (%s)\n"
 "  --initrd FILE        an initramfs for it\n"
-"  --cpus N             harts (default 1)\n"
+"  --cpus N             CPUs (default 1)\n"
 "  --mem SIZE           guest RAM, suffix K, M or G (default 256M)\n"
-"  --cmdline STR        kernel command line (default \"" DEFAULT_CMDLINE "\")\n"
+"  --cmdline STR        kernel command line (default \"%s\")\n"
 "  --dump-dtb FILE      write the device tree to FILE and exit, not running\n"
 "  --boot-marker STR    report when a console line containing STR is first\n"
 "                       complete, counted from the first RUN\n"
 "  --measure BEGIN,END  report wall-clock and host CPU time from the console\n"
 "                       line containing BEGIN to the one containing END\n"
 "\n"
-"The machine: RAM at 0x80000000, a PLIC at 0xc000000, the ns16550a at\n"
-"0x10000000 (PLIC source 10), poweroff through SBI SRST. On a terminal,\n"
+"The machine: %s. On a terminal,\n"
 "stdin is raw while the guest runs: Ctrl-C goes to the guest, Ctrl-A x\n"
 "stops axvm. The summary goes to stderr, each line starting with \"axvm: \".\n"
 "\n"
 "Exit status: 0 when the guest powers off (or asks for a reboot), 1 on an\n"
 "error, 2 on bad usage, 128 + the signal's number when stopped by SIGINT,\n"
 "SIGTERM or SIGHUP (130 for Ctrl-A x).\n";
+
+static void print_help(FILE *f)
+{
+	fprintf(f, help, arch.name, arch.image, arch.default_cmdline, arch.machine);
+}
 
 static void vmsg(const char *fmt, va_list ap)
 {
@@ -320,7 +323,7 @@ static int parse_run(int argc, char **argv)
 				return -1;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			print_help(stdout);
 			return 1;
 		case ':':
 			axvm_err("%s needs a value (see axvm --help)", argv[optind - 1]);
@@ -356,7 +359,7 @@ static const char *backend_name(u64 b)
 	return "unknown";
 }
 
-static int check_cap(u32 cap, const char *name, u64 *val)
+int check_cap(u32 cap, const char *name, u64 *val)
 {
 	struct axvcpu_cap c = { .cap = cap };
 
@@ -372,8 +375,6 @@ static int check_cap(u32 cap, const char *name, u64 *val)
 	return 0;
 }
 
-#define CAP(c, val)	check_cap(c, #c, val)
-
 static int open_device(void)
 {
 	u64 backend, max_vcpus, max_region, phys_bits, flags, irq_line, one_reg;
@@ -388,9 +389,10 @@ static int open_device(void)
 	}
 	if (CAP(AXVCPU_CAP_BACKEND, &backend))
 		return -1;
-	if (backend != AXVCPU_BACKEND_RISCV_H) {
-		axvm_err("/dev/axvcpu has the %s backend (%llu); axvm runs riscv64 guests on the riscv64 H backend",
-			 backend_name(backend), (unsigned long long)backend);
+	if (backend != arch.backend) {
+		axvm_err("/dev/axvcpu has the %s backend (%llu); this axvm runs %s guests on the %s backend",
+			 backend_name(backend), (unsigned long long)backend,
+			 arch.name, backend_name(arch.backend));
 		return -1;
 	}
 	if (CAP(AXVCPU_CAP_MAX_VCPUS, &max_vcpus) ||
@@ -399,8 +401,7 @@ static int open_device(void)
 	    CAP(AXVCPU_CAP_RUN_PAGE_SIZE, &vm.run_page_size) ||
 	    CAP(AXVCPU_CAP_SETUP_FLAGS, &flags) ||
 	    CAP(AXVCPU_CAP_IRQ_LINE, &irq_line) ||
-	    CAP(AXVCPU_CAP_ONE_REG, &one_reg) ||
-	    CAP(AXVCPU_CAP_RISCV_ISA, &vm.isa))
+	    CAP(AXVCPU_CAP_ONE_REG, &one_reg))
 		return -1;
 	if (vm.ncpus > max_vcpus) {
 		axvm_err("--cpus %u: the module allows at most %llu vCPU%s", vm.ncpus,
@@ -425,7 +426,7 @@ static int open_device(void)
 		return -1;
 	}
 	vm.setup_flags = SETUP_FLAGS;
-	if (!irq_line || !one_reg) {
+	if (!irq_line || (arch.one_reg && !one_reg)) {
 		axvm_err("the module lacks %s",
 			 !irq_line ? "AXVCPU_VCPU_IRQ_LINE (AXVCPU_CAP_IRQ_LINE is 0)" :
 			 "AXVCPU_VCPU_GET/SET_ONE_REG (AXVCPU_CAP_ONE_REG is 0)");
@@ -436,35 +437,7 @@ static int open_device(void)
 			 (unsigned long long)vm.run_page_size);
 		return -1;
 	}
-	return 0;
-}
-
-/* The guest gets the host's timebase: it reads the host's time CSR. */
-static int read_timebase(u32 *tb)
-{
-	u8 b[8];
-	ssize_t n = -1;
-	u64 v = 0;
-	int fd, i;
-
-	fd = open(TIMEBASE_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, b, sizeof(b));
-		close(fd);
-	}
-	if (n < 0) {
-		axvm_err("%s: %s (axvm gives the guest the host's timebase frequency)",
-			 TIMEBASE_PATH, strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		v = v << 8 | b[i];
-	if ((n != 4 && n != 8) || !v || v > UINT32_MAX) {
-		axvm_err("%s: not a 32-bit frequency (%zd bytes)", TIMEBASE_PATH, n);
-		return -1;
-	}
-	*tb = v;
-	return 0;
+	return arch_open();
 }
 
 static int write_dtb(const void *dtb, size_t size)
@@ -500,7 +473,7 @@ static void uart_tx(void *opaque, u8 c)
 static void uart_irq(void *opaque, bool level)
 {
 	(void)opaque;
-	plic_set_level(&vm.plic, UART_IRQ, level);
+	arch_uart_irq(level);
 }
 
 static int create_vm(const struct image *kernel, const struct image *initrd,
@@ -559,12 +532,12 @@ static int create_vm(const struct image *kernel, const struct image *initrd,
 			return -1;
 		}
 	}
-	/* The boot hart: a0 = hart id 0, a1 = the device tree. */
+	/* The boot CPU, given the device tree (riscv64 a1, arm64 x0). */
+	arch_devices_init();
+	ns16550_init(&vm.uart, uart_tx, uart_irq, NULL);
 	if (vcpu_setup(&vm.vcpus[0], l->kernel, l->dtb))
 		return -1;
 	vm.vcpus[0].state = VCPU_RUNNING;
-	ns16550_init(&vm.uart, uart_tx, uart_irq, NULL);
-	plic_init(&vm.plic, vm.ncpus, plic_irq_out, NULL);
 	return 0;
 }
 
@@ -643,8 +616,8 @@ static void print_exits(void)
 		halts += v->run->halts;
 		hirq += v->run->host_irq_exits;
 		n.mmio += v->n.mmio;
-		n.sbi_console += v->n.sbi_console;
-		n.sbi_other += v->n.sbi_other;
+		n.console += v->n.console;
+		n.hypercall += v->n.hypercall;
 		n.cpu_up += v->n.cpu_up;
 		n.cpu_down += v->n.cpu_down;
 		n.halt += v->n.halt;
@@ -652,20 +625,21 @@ static void print_exits(void)
 		n.sysreg += v->n.sysreg;
 		n.other += v->n.other;
 	}
-	to_vmm = n.mmio + n.sbi_console + n.sbi_other + n.cpu_up + n.cpu_down +
+	to_vmm = n.mmio + n.console + n.hypercall + n.cpu_up + n.cpu_down +
 		 n.halt + n.ipi + n.sysreg + n.other;
 	/* The rare kinds only when they happened. */
-	len = add_count(extra, len, sizeof(extra), "other sbi", n.sbi_other);
+	len = add_count(extra, len, sizeof(extra), "console", n.console);
+	len = add_count(extra, len, sizeof(extra), "other hypercalls", n.hypercall);
 	len = add_count(extra, len, sizeof(extra), "halts", n.halt);
 	len = add_count(extra, len, sizeof(extra), "ipis", n.ipi);
-	len = add_count(extra, len, sizeof(extra), "csr", n.sysreg);
+	len = add_count(extra, len, sizeof(extra), "system registers", n.sysreg);
 	add_count(extra, len, sizeof(extra), "other", n.other);
 	axvm_msg("exits: %llu (in the module %llu: halts %llu, host interrupts %llu; "
-		 "to axvm %llu: mmio %llu, sbi console %llu, cpu up %llu, cpu down %llu%s)",
+		 "to axvm %llu: mmio %llu, cpu up %llu, cpu down %llu%s)",
 		 (unsigned long long)total, (unsigned long long)(kern + hirq),
 		 (unsigned long long)halts, (unsigned long long)hirq,
 		 (unsigned long long)to_vmm, (unsigned long long)n.mmio,
-		 (unsigned long long)n.sbi_console, (unsigned long long)n.cpu_up,
+		 (unsigned long long)n.cpu_up,
 		 (unsigned long long)n.cpu_down, extra);
 }
 
@@ -762,8 +736,8 @@ static int run_vm(const sigset_t *sigs)
 
 static int run(void)
 {
+	struct dt_config *dc = &vm.dt;
 	struct image kernel, initrd;
-	struct dt_config dc = { 0 };
 	struct layout l;
 	sigset_t sigs;
 	void *dtb;
@@ -783,19 +757,16 @@ static int run(void)
 	if (open_device())
 		return 1;
 
-	dc.ncpus = vm.ncpus;
-	dc.isa = vm.isa;
-	dc.mem_size = vm.mem_size;
-	dc.cmdline = vm.cmdline;
+	dc->ncpus = vm.ncpus;
+	dc->mem_size = vm.mem_size;
+	dc->cmdline = vm.cmdline;
 	if (vm.initrd_path) {
-		dc.initrd_start = l.initrd;
-		dc.initrd_end = l.initrd_end;
+		dc->initrd_start = l.initrd;
+		dc->initrd_end = l.initrd_end;
 	}
-	if (read_timebase(&dc.timebase))
-		return 1;
 	dtb_space = DT_SPACE + strlen(vm.cmdline);
 	dtb = malloc(dtb_space);
-	if (!dtb || dt_build(dtb, dtb_space, &dc))
+	if (!dtb || dt_build(dtb, dtb_space, dc))
 		return 1;
 	l.dtb_end = l.dtb + dt_size(dtb);
 	if (layout_fit(&l, vm.mem_size))
@@ -822,13 +793,14 @@ int main(int argc, char **argv)
 {
 	int r;
 
+	vm.cmdline = arch.default_cmdline;
 	if (argc < 2) {
-		fputs(usage, stderr);
+		print_help(stderr);
 		return 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
-		fputs(usage, stdout);
+		print_help(stdout);
 		return 0;
 	}
 	if (strcmp(argv[1], "run")) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * axvm: a VMM that boots Linux on /dev/axvcpu (riscv64 for now).
+ * axvm: a VMM that boots Linux on /dev/axvcpu (riscv64 and arm64).
  * Declarations shared by its files.
  */
 #ifndef AXVM_H
@@ -21,6 +21,8 @@ typedef __s64 s64;
 #define MIB		(1024 * KIB)
 #define GIB		(1024 * MIB)
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define BIT(n)		(1U << (n))
+#define BIT_ULL(n)	(1ULL << (n))
 /*
  * printf format checking, as the kernel's __printf(): the Makefile defines
  * it (checkpatch rejects a bare format attribute in the source).
@@ -34,18 +36,33 @@ static inline u64 align_up(u64 x, u64 a)
 	return (x + a - 1) & ~(a - 1);
 }
 
-/* The machine, modelled on QEMU's riscv virt. */
+/*
+ * The machine, modelled on QEMU's virt for each arch: RAM, an ns16550a
+ * UART and the interrupt controller (a PLIC on riscv64, a GICv3 on arm64).
+ */
+#if defined(__riscv)
 #define RAM_BASE	0x80000000ULL
+#define UART_BASE	0x10000000ULL
 #define PLIC_BASE	0x0c000000ULL
 #define PLIC_SIZE	0x600000ULL
-#define UART_BASE	0x10000000ULL
-#define UART_SIZE	0x100ULL
-#define UART_IRQ	10
-#define UART_CLOCK	3686400
+#define UART_IRQ	10		/* PLIC source */
 #define PLIC_NDEV	31
-#define IRQ_S_EXT	9	/* supervisor external interrupt */
+#define IRQ_S_EXT	9		/* supervisor external interrupt */
+#elif defined(__aarch64__)
+#define RAM_BASE	0x40000000ULL
+#define UART_BASE	0x09000000ULL
+#define GICD_BASE	0x08000000ULL
+#define GICD_SIZE	0x10000ULL
+#define GICR_BASE	0x080a0000ULL
+#define GICR_STRIDE	0x20000ULL	/* RD_base and SGI_base frames */
+#define UART_SPI	1		/* INTID 33 */
+#else
+#error "axvm runs riscv64 and arm64 guests"
+#endif
+#define UART_SIZE	0x100ULL
+#define UART_CLOCK	3686400
 
-/* The most harts axvm models (PLIC contexts), whatever the module allows. */
+/* The most vCPUs axvm models, whatever the module allows. */
 #define AXVM_MAX_CPUS	64
 
 /* SBI error codes the VMM returns. */
@@ -63,6 +80,8 @@ const char *size_str(char buf[SIZE_STR], u64 n);
 double cpu_time(void);
 double guest_time(void);
 void vm_counters(u64 *exits, u64 *halts);
+int check_cap(u32 cap, const char *name, u64 *val);
+#define CAP(c, val)	check_cap(c, #c, val)
 
 /*
  * ns16550a UART (uart.c). Registers by offset (0..7, register shift 0),
@@ -90,6 +109,7 @@ void ns16550_write(struct ns16550 *u, unsigned int off, u8 val);
 unsigned int ns16550_rx_room(const struct ns16550 *u);
 void ns16550_rx_push(struct ns16550 *u, u8 c);
 
+#if defined(__riscv)
 /*
  * SiFive PLIC (plic.c): sources 1..PLIC_NDEV, level-triggered, one
  * context per hart (context n = hart n's S-mode). @set_irq is called
@@ -111,6 +131,44 @@ void plic_init(struct plic *p, unsigned int nctx,
 void plic_set_level(struct plic *p, unsigned int src, bool level);
 u32 plic_read(struct plic *p, u64 off);
 void plic_write(struct plic *p, u64 off, u32 val);
+#endif
+
+#if defined(__aarch64__)
+/*
+ * GICv3 distributor and redistributors (gicv3.c), without LPIs or
+ * security states: GIC_NR_SPIS SPIs, level-triggered, each driven into
+ * the vCPU its GICD_IROUTER names through @set_line; SGIs and PPIs are
+ * the module's (delivered in the kernel), their registers kept for the
+ * guest to read back. Not locked, as the UART.
+ */
+#define GIC_NR_SPIS	32
+
+struct gicv3_cpu {
+	u32 waker, igroupr0, ienable0, icfgr1, igrpmodr0;
+	u8 ipriority[32];
+};
+
+struct gicv3 {
+	unsigned int ncpus;
+	u32 ctlr;
+	u32 igroupr, ienable, igrpmodr, level;
+	u32 icfgr[GIC_NR_SPIS / 16];
+	u8 ipriority[GIC_NR_SPIS];
+	u64 irouter[GIC_NR_SPIS];
+	int out[GIC_NR_SPIS];		/* the vCPU a line is driven to, or -1 */
+	struct gicv3_cpu cpu[AXVM_MAX_CPUS];
+	void (*set_line)(void *opaque, unsigned int cpu, u32 intid, bool level);
+	void *opaque;
+};
+
+void gicv3_init(struct gicv3 *g, unsigned int ncpus,
+		void (*set_line)(void *, unsigned int, u32, bool), void *opaque);
+void gicv3_set_spi(struct gicv3 *g, unsigned int spi, bool level);
+u64 gicv3_dist_read(struct gicv3 *g, u64 off, unsigned int width);
+void gicv3_dist_write(struct gicv3 *g, u64 off, unsigned int width, u64 val);
+u64 gicv3_redist_read(struct gicv3 *g, u64 off, unsigned int width);
+void gicv3_redist_write(struct gicv3 *g, u64 off, unsigned int width, u64 val);
+#endif
 
 /* Linux Image loading and placement (boot.c). */
 struct image {
@@ -133,19 +191,33 @@ void layout_plan(const struct image *kernel, const struct image *initrd,
 		 struct layout *l);
 int layout_fit(const struct layout *l, u64 mem_size);
 
-/* The device tree (fdt.c). */
+/* The device tree (fdt.c, and the arch's nodes in arch-<arch>.c). */
 struct dt_config {
 	unsigned int ncpus;
-	u64 isa;		/* AXVCPU_CAP_RISCV_ISA */
-	u32 timebase;
+	u64 isa;		/* riscv64: AXVCPU_CAP_RISCV_ISA */
+	u32 timebase;		/* riscv64: the host's timebase-frequency */
 	u64 mem_size;
 	u64 initrd_start, initrd_end;
 	const char *cmdline;
 };
 
+/* A sticky error: after the first failure every call is a no-op. */
+struct dt {
+	void *fdt;
+	int err;
+};
+
 int dt_build(void *buf, size_t size, const struct dt_config *c);
-void dt_isa_string(u64 isa, char *buf, size_t size);
 size_t dt_size(const void *buf);
+void dt_begin(struct dt *d, const char *name);
+void dt_end(struct dt *d);
+void dt_prop(struct dt *d, const char *name, const void *val, int len);
+void dt_prop_u32(struct dt *d, const char *name, u32 val);
+void dt_prop_u64(struct dt *d, const char *name, u64 val);
+void dt_prop_str(struct dt *d, const char *name, const char *val);
+void dt_prop_reg(struct dt *d, u64 addr, u64 size);
+void dt_prop_cells(struct dt *d, const char *name, const u32 *cells,
+		   unsigned int n);
 
 /* The console (console.c): the host terminal, guest output and input. */
 struct marker {
@@ -171,16 +243,16 @@ enum { MARK_BOOT, MARK_BEGIN, MARK_END, MARK_NR };
 enum vcpu_state {
 	VCPU_CREATED,	/* not set up yet: waits for a CPU_UP naming it */
 	VCPU_RUNNING,
-	VCPU_STOPPED,	/* after SBI HSM hart_stop, until the next CPU_UP */
+	VCPU_STOPPED,	/* after SBI HSM hart_stop or PSCI CPU_OFF, until CPU_UP */
 };
 
 struct exit_counts {
-	u64 mmio, sbi_console, sbi_other, cpu_up, cpu_down, halt, ipi;
+	u64 mmio, console, hypercall, cpu_up, cpu_down, halt, ipi;
 	u64 sysreg, other;
 };
 
 struct vcpu {
-	unsigned int id;	/* vCPU id and hart id */
+	unsigned int id;	/* vCPU id; the hart id, or the MPIDR */
 	int fd;
 	struct axvcpu_run *run;
 	pthread_t thread;
@@ -199,7 +271,8 @@ struct axvm {
 
 	/* The module. */
 	int sys_fd, vm_fd;
-	u64 isa, run_page_size;
+	u64 run_page_size;
+	struct dt_config dt;		/* what the device tree describes */
 	u32 setup_flags;
 	u8 *ram;
 	struct vcpu vcpus[AXVM_MAX_CPUS];
@@ -207,7 +280,11 @@ struct axvm {
 	pthread_mutex_t cpu_lock;	/* vCPU states */
 	pthread_mutex_t dev_lock;	/* devices and the console */
 	struct ns16550 uart;
+#if defined(__riscv)
 	struct plic plic;
+#else
+	struct gicv3 gic;
+#endif
 
 	/* Stopping: the first reason wins (vm_stop()). */
 	int stop;			/* read and written atomically */
@@ -231,6 +308,53 @@ int vcpu_setup(struct vcpu *v, u64 entry, u64 arg);
 int vcpu_start_threads(void);
 void vcpu_kick_all(void);
 void vcpu_join_all(void);
-void plic_irq_out(void *opaque, unsigned int ctx, bool level);
+void vcpu_fail(struct vcpu *v, const char *what);
+void vcpu_set_ret(struct vcpu *v, s64 val);
+bool warn_once(u64 key);
+u8 *guest_ptr(u64 gpa, u64 len);
+
+/* Keys of warn_once(): an MMIO page address, or one of these. */
+#define WARN_IRQ_LINE	0x1000000000000000ULL	/* | vCPU id */
+#define WARN_INJECT	0x2000000000000000ULL	/* | vCPU id */
+#define WARN_SYSREG	0x3000000000000000ULL	/* | register */
+
+/*
+ * What differs by architecture: arch-riscv64.c or arch-arm64.c, the one
+ * the Makefile builds. @name and the rest describe the guest; the
+ * functions are called from the shared files.
+ */
+struct cpu_status {
+	s64 ok, invalid, failed, already_on;	/* CPU_UP results for the guest */
+};
+
+struct arch_desc {
+	const char *name;		/* "riscv64" */
+	u64 backend;			/* AXVCPU_BACKEND_* */
+	const char *image;		/* the kernel build's Image path */
+	const char *magic;		/* at offset 0x38 of the Image header */
+	unsigned int magic_len;
+	const char *magic_name;		/* for messages */
+	const char *default_cmdline;
+	const char *machine;		/* --help: the machine's devices */
+	const char *uart_path;		/* the UART's device tree node */
+	const char *compatible;		/* the root node's stringlist */
+	unsigned int compatible_len;
+	u32 interrupt_parent;		/* the root node's phandle, or 0 */
+	struct cpu_status cpu_up;
+	bool one_reg;			/* needs AXVCPU_VCPU_GET/SET_ONE_REG */
+};
+
+extern const struct arch_desc arch;
+
+int arch_open(void);
+void arch_dt_nodes(struct dt *d, const struct dt_config *c);
+void arch_devices_init(void);
+void arch_uart_irq(bool level);
+bool arch_mmio(u64 addr, unsigned int width, bool write, u64 *val);
+int arch_vcpu_setup(struct vcpu *v, u64 entry, u64 arg);
+int arch_vcpu_restart(struct vcpu *v, u64 entry, u64 arg);
+int arch_cpu_index(u64 target_cpu);
+void arch_hypercall(struct vcpu *v);
+void arch_describe_regs(struct vcpu *v, char *buf, size_t size);
 
 #endif

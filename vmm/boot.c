@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loading a riscv64 Linux Image and an initrd, and where they go in guest
- * RAM (Documentation/arch/riscv/boot-image-header.rst in Linux): the
- * kernel at RAM base + text_offset with image_size bytes reserved, the
- * initrd page aligned after it, the device tree on the next 2 MiB
- * boundary after that.
+ * Loading a Linux Image and an initrd, and where they go in guest RAM
+ * (Documentation/arch/riscv/boot-image-header.rst and
+ * Documentation/arch/arm64/booting.rst in Linux; both ports share the
+ * header's layout): the kernel at RAM base (2 MiB aligned) + text_offset
+ * with image_size bytes reserved, the initrd page aligned after it, the
+ * device tree on the next 2 MiB boundary after that.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,10 +20,9 @@
 #define HDR_TEXT_OFFSET	0x08
 #define HDR_IMAGE_SIZE	0x10
 #define HDR_FLAGS	0x18
-#define HDR_MAGIC	0x30	/* "RISCV\0\0\0", deprecated but still there */
-#define HDR_MAGIC2	0x38	/* "RSC\x05" */
+#define HDR_MAGIC	0x38	/* riscv64 "RSC\x05", arm64 "ARM\x64" */
 #define HDR_SIZE	0x40
-#define HDR_FLAG_BE	1
+#define HDR_FLAG_BE	1	/* both: bit 0, a big-endian kernel */
 
 static u64 get_le64(const u8 *p)
 {
@@ -90,19 +90,17 @@ int image_check(struct image *img)
 	const u8 *h = img->data;
 
 	if (img->size >= 4 && !memcmp(h, "\177ELF", 4)) {
-		axvm_err("kernel %s: an ELF file (vmlinux?), not a riscv64 Linux Image (arch/riscv/boot/Image)",
-			 img->path);
+		axvm_err("kernel %s: an ELF file (vmlinux?), not a %s Linux Image (%s)",
+			 img->path, arch.name, arch.image);
 		return -1;
 	}
 	if (img->size >= 2 && h[0] == 0x1f && h[1] == 0x8b) {
 		axvm_err("kernel %s: gzip-compressed; pass the uncompressed Image", img->path);
 		return -1;
 	}
-	if (img->size < HDR_SIZE ||
-	    (memcmp(h + HDR_MAGIC2, "RSC\x05", 4) &&
-	     memcmp(h + HDR_MAGIC, "RISCV\0\0\0", 8))) {
-		axvm_err("kernel %s: not a riscv64 Linux Image (no RISCV/RSC\\x05 magic in its header)",
-			 img->path);
+	if (img->size < HDR_SIZE || memcmp(h + HDR_MAGIC, arch.magic, arch.magic_len)) {
+		axvm_err("kernel %s: not a %s Linux Image (no %s magic in its header)",
+			 img->path, arch.name, arch.magic_name);
 		return -1;
 	}
 	if (get_le64(h + HDR_FLAGS) & HDR_FLAG_BE) {

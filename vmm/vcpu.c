@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vCPU threads and the exits they handle: MMIO to the UART and the PLIC,
- * the SBI console calls the module forwards, hart start and stop, and the
- * end of the guest. One thread per vCPU; a hart not started yet, or
- * stopped with SBI HSM hart_stop, has its thread wait for a CPU_UP that
- * names it.
+ * vCPU threads and the exits they handle: MMIO to the UART and the
+ * interrupt controller, the hypercalls the module forwards (the arch's),
+ * CPU start and stop, and the end of the guest. One thread per vCPU; a
+ * CPU not started yet, or stopped (SBI HSM hart_stop, PSCI CPU_OFF), has
+ * its thread wait for a CPU_UP that names it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -15,27 +15,10 @@
 
 #include "axvm.h"
 
-#define EID_LEGACY_PUTCHAR	0x01
-#define EID_LEGACY_GETCHAR	0x02
-#define EID_DBCN		0x4442434E
-#define DBCN_WRITE		0
-#define DBCN_READ		1
-#define DBCN_WRITE_BYTE		2
-
-#define CSR_SSTATUS	0x100
-#define CSR_SEPC	0x141
-#define CSR_SCAUSE	0x142
-#define CSR_STVAL	0x143
-#define CSR_SATP	0x180
-
-/* Keys of warn_once(): an MMIO page address, or one of these. */
 #define MAX_WARNED	32
-#define WARN_IRQ_LINE	0x1000000000000000ULL	/* | vCPU id */
-#define WARN_INJECT	0x2000000000000000ULL	/* | vCPU id */
-#define WARN_CSR	0x3000000000000000ULL	/* | CSR number */
 
 /* A misbehaving guest must not flood stderr: each key warns once. */
-static bool warn_once(u64 key)
+bool warn_once(u64 key)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	static u64 warned[MAX_WARNED];
@@ -54,13 +37,13 @@ static bool warn_once(u64 key)
 	return first;
 }
 
-static void vcpu_fail(struct vcpu *v, const char *what)
+void vcpu_fail(struct vcpu *v, const char *what)
 {
 	axvm_err("vCPU %u: %s: %s", v->id, what, strerror(errno));
 	vm_stop(1, "stopped on an error");
 }
 
-static void set_ret(struct vcpu *v, s64 val)
+void vcpu_set_ret(struct vcpu *v, s64 val)
 {
 	u64 x = val;
 
@@ -68,55 +51,24 @@ static void set_ret(struct vcpu *v, s64 val)
 		vcpu_fail(v, "AXVCPU_VCPU_SET_RETURN_VALUE");
 }
 
-static void set_reg(struct vcpu *v, u64 id, u64 val)
-{
-	struct axvcpu_one_reg r = { .id = id, .value = val };
-
-	if (ioctl(v->fd, AXVCPU_VCPU_SET_ONE_REG, &r))
-		vcpu_fail(v, "AXVCPU_VCPU_SET_ONE_REG");
-}
-
 int vcpu_setup(struct vcpu *v, u64 entry, u64 arg)
 {
-	struct axvcpu_setup s;
-
-	memset(&s, 0, sizeof(s));
-	s.arch = AXVCPU_BACKEND_RISCV_H;
-	s.flags = vm.setup_flags;
-	s.riscv.hartid = v->id;
-	s.riscv.arg = arg;
 	if (ioctl(v->fd, AXVCPU_VCPU_SET_ENTRY, &entry)) {
 		axvm_err("vCPU %u: AXVCPU_VCPU_SET_ENTRY 0x%llx: %s", v->id,
 			 (unsigned long long)entry, strerror(errno));
 		return -1;
 	}
-	if (ioctl(v->fd, AXVCPU_VCPU_SETUP, &s)) {
-		axvm_err("vCPU %u: AXVCPU_VCPU_SETUP: %s", v->id, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return arch_vcpu_setup(v, entry, arg);
 }
 
 /* Guest RAM at @gpa for @len bytes, or NULL if not all of it is RAM. */
-static u8 *guest_ptr(u64 gpa, u64 len)
+u8 *guest_ptr(u64 gpa, u64 len)
 {
 	u64 off = gpa - RAM_BASE;
 
 	if (gpa < RAM_BASE || off > vm.mem_size || len > vm.mem_size - off)
 		return NULL;
 	return vm.ram + off;
-}
-
-/* The PLIC's output for context @ctx: hart @ctx's external interrupt line. */
-void plic_irq_out(void *opaque, unsigned int ctx, bool level)
-{
-	struct axvcpu_irq_line line = { .vector = IRQ_S_EXT, .level = level };
-
-	(void)opaque;
-	if (ioctl(vm.vcpus[ctx].fd, AXVCPU_VCPU_IRQ_LINE, &line) &&
-	    warn_once(WARN_IRQ_LINE | ctx))
-		axvm_err("vCPU %u: AXVCPU_VCPU_IRQ_LINE %d: %s", ctx, level,
-			 strerror(errno));
 }
 
 static void mmio_unknown(struct vcpu *v, const struct axvcpu_exit_mmio *m,
@@ -144,13 +96,7 @@ static void mmio(struct vcpu *v, bool write)
 				val = ns16550_read(&vm.uart, m->addr - UART_BASE);
 			console_pump();
 		}
-	} else if (m->addr >= PLIC_BASE && m->addr < PLIC_BASE + PLIC_SIZE &&
-		   m->width == 4 && !(m->addr & 3)) {
-		if (write)
-			plic_write(&vm.plic, m->addr - PLIC_BASE, m->data);
-		else
-			val = plic_read(&vm.plic, m->addr - PLIC_BASE);
-	} else {
+	} else if (!arch_mmio(m->addr, m->width, write, write ? &m->data : &val)) {
 		mmio_unknown(v, m, write);
 	}
 	pthread_mutex_unlock(&vm.dev_lock);
@@ -158,112 +104,48 @@ static void mmio(struct vcpu *v, bool write)
 		m->data = val;
 }
 
-/* DBCN console_write_byte and the legacy console_putchar. */
-static void put_byte(struct vcpu *v, u8 c)
-{
-	v->n.sbi_console++;
-	pthread_mutex_lock(&vm.dev_lock);
-	console_out(&c, 1);
-	pthread_mutex_unlock(&vm.dev_lock);
-	set_ret(v, SBI_SUCCESS);
-}
-
-/* SBI debug console: bytes in guest memory, base_hi must be 0 on rv64. */
-static void sbi_dbcn(struct vcpu *v, const struct axvcpu_exit_hypercall *h)
-{
-	u8 *p;
-	u64 n;
-
-	switch (h->fid) {
-	case DBCN_WRITE:
-	case DBCN_READ:
-		v->n.sbi_console++;
-		p = h->args[2] ? NULL : guest_ptr(h->args[1], h->args[0]);
-		if (!p) {
-			set_ret(v, SBI_ERR_INVALID_PARAM);
-			return;
-		}
-		pthread_mutex_lock(&vm.dev_lock);
-		if (h->fid == DBCN_WRITE) {
-			console_out(p, h->args[0]);
-			n = h->args[0];
-		} else {
-			n = console_read(p, h->args[0]);
-		}
-		pthread_mutex_unlock(&vm.dev_lock);
-		set_ret(v, SBI_SUCCESS);
-		set_reg(v, AXVCPU_REG_RISCV_GPR(11), n);
-		return;
-	case DBCN_WRITE_BYTE:
-		put_byte(v, h->args[0]);
-		return;
-	}
-	v->n.sbi_other++;
-	set_ret(v, SBI_ERR_NOT_SUPPORTED);
-}
-
-static void hypercall(struct vcpu *v)
-{
-	const struct axvcpu_exit_hypercall *h = &v->run->hypercall;
-	int in;
-
-	switch (h->nr) {
-	case EID_DBCN:
-		sbi_dbcn(v, h);
-		return;
-	case EID_LEGACY_PUTCHAR:
-		put_byte(v, h->args[0]);
-		return;
-	case EID_LEGACY_GETCHAR:
-		v->n.sbi_console++;
-		pthread_mutex_lock(&vm.dev_lock);
-		in = console_getc();
-		pthread_mutex_unlock(&vm.dev_lock);
-		set_ret(v, in);
-		return;
-	}
-	v->n.sbi_other++;
-	set_ret(v, SBI_ERR_NOT_SUPPORTED);
-}
-
-/* SBI HSM hart_start from @v: set the target up, or restart it. */
+/* CPU_UP from @v (SBI HSM hart_start, PSCI CPU_ON): start the target. */
 static void cpu_up(struct vcpu *v)
 {
 	const struct axvcpu_exit_cpu_up *up = &v->run->cpu_up;
-	s64 ret = SBI_SUCCESS;
+	int i = arch_cpu_index(up->target_cpu);
+	s64 ret = arch.cpu_up.ok;
 	struct vcpu *t;
 
 	v->n.cpu_up++;
-	if (up->target_cpu >= vm.ncpus) {
-		set_ret(v, SBI_ERR_INVALID_PARAM);
+	if (i < 0) {
+		vcpu_set_ret(v, arch.cpu_up.invalid);
 		return;
 	}
-	t = &vm.vcpus[up->target_cpu];
+	t = &vm.vcpus[i];
 	pthread_mutex_lock(&vm.cpu_lock);
 	switch (t->state) {
 	case VCPU_CREATED:
 		if (vcpu_setup(t, up->entry_point, up->arg)) {
-			ret = SBI_ERR_FAILED;
+			ret = arch.cpu_up.failed;
 			break;
 		}
 		t->state = VCPU_RUNNING;
 		pthread_cond_signal(&t->wake);
 		break;
 	case VCPU_STOPPED:
-		/* The module reset the hart at its hart_stop; it starts afresh. */
+		if (arch_vcpu_restart(t, up->entry_point, up->arg)) {
+			ret = arch.cpu_up.failed;
+			break;
+		}
 		t->state = VCPU_RUNNING;
 		pthread_cond_signal(&t->wake);
 		break;
 	case VCPU_RUNNING:
-		ret = SBI_ERR_ALREADY_AVAILABLE;
+		ret = arch.cpu_up.already_on;
 		break;
 	}
 	pthread_mutex_unlock(&vm.cpu_lock);
-	if (ret != SBI_SUCCESS)
-		set_ret(v, ret);
+	if (ret != arch.cpu_up.ok)
+		vcpu_set_ret(v, ret);
 }
 
-/* Wait while the hart is not started; false if axvm is stopping. */
+/* Wait while the CPU is not started; false if axvm is stopping. */
 static bool wait_started(struct vcpu *v)
 {
 	pthread_mutex_lock(&vm.cpu_lock);
@@ -282,20 +164,24 @@ static void cpu_down(struct vcpu *v)
 	wait_started(v);
 }
 
-/* Only without in-kernel IPIs: raise the software interrupt of each target. */
+/*
+ * Only without in-kernel IPIs: inject the vector into each target, the
+ * vCPUs @target_cpu + n for each bit n of @target_cpu_aux (riscv64: hart
+ * ids; arm64: MPIDRs, which are the vCPU ids here).
+ */
 static void send_ipi(struct vcpu *v)
 {
 	const struct axvcpu_exit_ipi *ipi = &v->run->ipi;
 	struct axvcpu_interrupt irq = { .vector = ipi->vector };
 	unsigned int i;
-	u64 hart;
+	u64 bit;
 
 	v->n.ipi++;
 	for (i = 0; i < vm.ncpus; i++) {
-		hart = i - ipi->target_cpu;
+		bit = i - ipi->target_cpu;
 		if (!ipi->send_to_all &&
-		    (i < ipi->target_cpu || hart >= 64 ||
-		     !(ipi->target_cpu_aux & (1ULL << hart))))
+		    (i < ipi->target_cpu || bit >= 64 ||
+		     !(ipi->target_cpu_aux & (1ULL << bit))))
 			continue;
 		if (ioctl(vm.vcpus[i].fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq) &&
 		    errno != ENOEXEC && warn_once(WARN_INJECT | i))
@@ -309,8 +195,8 @@ static void sysreg(struct vcpu *v, bool write)
 	struct axvcpu_exit_sysreg *s = &v->run->sysreg;
 
 	v->n.sysreg++;
-	if (warn_once(WARN_CSR | s->addr))
-		axvm_err("vCPU %u: %s of CSR 0x%llx, which nothing emulates (reads 0, writes ignored)",
+	if (warn_once(WARN_SYSREG | s->addr))
+		axvm_err("vCPU %u: %s of system register 0x%llx, which nothing emulates (reads 0, writes ignored)",
 			 v->id, write ? "write" : "read", (unsigned long long)s->addr);
 	if (!write)
 		s->value = 0;
@@ -319,30 +205,9 @@ static void sysreg(struct vcpu *v, bool write)
 /* A guest the VMM cannot continue: say why and where, and stop. */
 static void guest_fault(struct vcpu *v, const char *what)
 {
-	static const struct {
-		const char *name;
-		u64 id;
-	} regs[] = {
-		{ "pc", AXVCPU_REG_RISCV_PC },
-		{ "sstatus", AXVCPU_REG_RISCV_CSR(CSR_SSTATUS) },
-		{ "sepc", AXVCPU_REG_RISCV_CSR(CSR_SEPC) },
-		{ "scause", AXVCPU_REG_RISCV_CSR(CSR_SCAUSE) },
-		{ "stval", AXVCPU_REG_RISCV_CSR(CSR_STVAL) },
-		{ "satp", AXVCPU_REG_RISCV_CSR(CSR_SATP) },
-	};
-	struct axvcpu_one_reg r;
-	char buf[256];
-	size_t i, n = 0;
+	char buf[256] = "";
 
-	for (i = 0; i < ARRAY_SIZE(regs) && n < sizeof(buf); i++) {
-		r.id = regs[i].id;
-		r.value = 0;
-		if (ioctl(v->fd, AXVCPU_VCPU_GET_ONE_REG, &r))
-			n += snprintf(buf + n, sizeof(buf) - n, " %s ?", regs[i].name);
-		else
-			n += snprintf(buf + n, sizeof(buf) - n, " %s 0x%llx",
-				      regs[i].name, (unsigned long long)r.value);
-	}
+	arch_describe_regs(v, buf, sizeof(buf));
 	axvm_err("vCPU %u: %s;%s", v->id, what, buf);
 	vm_stop(1, "stopped on a guest fault");
 }
@@ -410,7 +275,7 @@ static void handle_exit(struct vcpu *v)
 		mmio(v, true);
 		break;
 	case AXVCPU_EXIT_HYPERCALL:
-		hypercall(v);
+		arch_hypercall(v);
 		break;
 	case AXVCPU_EXIT_CPU_UP:
 		cpu_up(v);

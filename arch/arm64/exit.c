@@ -137,15 +137,21 @@ static int sgi_exit(struct vhe_vcpu *vv, struct axvcpu_run *run, u64 val)
 	return AXVCPU_EXIT_SEND_IPI;
 }
 
-static int sysreg_exit(struct vhe_vcpu *vv, struct axvcpu_run *run)
+static int sysreg_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 {
+	struct vhe_vcpu *vv = to_vhe(vcpu);
 	struct vhe_sysreg s;
 	u64 val;
 
 	axvcpu_arm64_decode_sysreg(vv->sw.esr, &s);
 	val = s.reg == 31 ? 0 : vv->sw.x[s.reg];
-	if (!s.read && s.addr == VHE_SYSREG_ICC_SGI1R)
-		return sgi_exit(vv, run, val);
+	if (!s.read && s.addr == VHE_SYSREG_ICC_SGI1R) {
+		if (!(vcpu->flags & AXVCPU_SETUP_KERNEL_IPI))
+			return sgi_exit(vv, run, val);
+		axvcpu_vgic_send_sgi(vcpu, val);
+		skip_insn(vv);
+		return AXVCPU_EXIT_NOTHING;
+	}
 
 	memset(&run->sysreg, 0, sizeof(run->sysreg));
 	run->sysreg.addr = s.addr;
@@ -203,7 +209,7 @@ int axvcpu_arm64_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 		skip_insn(vv);
 		return axvcpu_arm64_hvc(vcpu, run, esr & ESR_ELx_xVC_IMM_MASK);
 	case ESR_ELx_EC_SYS64:
-		return sysreg_exit(vv, run);
+		return sysreg_exit(vcpu, run);
 	case ESR_ELx_EC_IABT_LOW:
 		return abort_exit(vcpu, run, true);
 	case ESR_ELx_EC_DABT_LOW:

@@ -22,6 +22,8 @@
 #include <asm/tlbflush.h>
 #include <asm/virt.h>
 
+#include <clocksource/arm_arch_timer.h>
+
 #include "vhe.h"
 
 static bool kvm_coexist;
@@ -143,6 +145,12 @@ int axvcpu_arm64_vm_init(struct axvcpu_vm *vm)
 	struct vhe_vm *vvm = vm->arch;
 
 	vvm->vttbr = vm->s2.root;
+	/*
+	 * One virtual counter for the VM, zero at its creation: every vCPU
+	 * has the same CNTVOFF_EL2, whenever it is set up, so the guest's
+	 * CPUs agree on the time (KVM: one offset per VM, kvm_timer_init_vm()).
+	 */
+	vvm->cntvoff = arch_timer_read_counter();
 	return 0;
 }
 
@@ -267,6 +275,7 @@ const struct axvcpu_backend axvcpu_arm64_backend = {
 	.s2_format	= &axvcpu_arm64_s2_4k,
 	.hal		= &axvcpu_linux_hal,
 	.setup_size	= sizeof(struct axvcpu_setup_arm64),
+	.setup_flags	= AXVCPU_SETUP_KERNEL_HALT | AXVCPU_SETUP_KERNEL_IPI,
 	.vcpu_size	= sizeof(struct vhe_vcpu),
 	.vm_size	= sizeof(struct vhe_vm),
 };

@@ -69,7 +69,7 @@ static int affinity_info(struct axvcpu_vcpu *vcpu, u64 target, u64 level)
 	if (level)
 		return psci_ret(to_vhe(vcpu), PSCI_RET_INVALID_PARAMS);
 	xa_for_each(&vcpu->vm->vcpus, i, v) {
-		if (to_vhe(v)->mpidr != target)
+		if (!axvcpu_vcpu_is_set_up(v) || to_vhe(v)->mpidr != target)
 			continue;
 		ret = READ_ONCE(to_vhe(v)->powered_on) ? PSCI_AFF_ON :
 							  PSCI_AFF_OFF;

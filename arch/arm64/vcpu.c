@@ -10,8 +10,10 @@
  * VBAR_EL2, SP_EL0, FP/SIMD) is switched around every entry.
  */
 #include <linux/interrupt.h>
+#include <linux/math64.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
+#include <asm/arch_timer.h>
 #include <asm/debug-monitors.h>
 #include <asm/kvm_arm.h>
 #include <asm/ptrace.h>
@@ -117,10 +119,15 @@ static int vhe_vcpu_set_entry(struct axvcpu_vcpu *vcpu, u64 entry)
 	return 0;
 }
 
+static struct vhe_vm *to_vhe_vm(struct axvcpu_vcpu *vcpu)
+{
+	return vcpu->vm->arch;
+}
+
 /* VTTBR_EL2 of the vCPU's VM: its stage-2 root and VMID. */
 static u64 vm_vttbr(struct axvcpu_vcpu *vcpu)
 {
-	return ((struct vhe_vm *)vcpu->vm->arch)->vttbr;
+	return to_vhe_vm(vcpu)->vttbr;
 }
 
 static int vhe_vcpu_check_setup(struct axvcpu_vcpu *vcpu,
@@ -138,8 +145,6 @@ static int vhe_vcpu_setup(struct axvcpu_vcpu *vcpu,
 	vv->mpidr = cfg->arm64.mpidr;
 	for (i = 0; i < ARRAY_SIZE(cfg->arm64.x); i++)
 		vv->sw.x[i] = cfg->arm64.x[i];
-	/* The guest's virtual counter starts at zero. */
-	vv->cntvoff = arch_timer_read_counter();
 	return 0;
 }
 
@@ -220,7 +225,7 @@ static int vhe_vcpu_bind(struct axvcpu_vcpu *vcpu)
 	vv->host_tpidr[1] = read_sysreg(tpidrro_el0);
 	write_sysreg(vv->mpidr | BIT(31), vmpidr_el2);
 	write_sysreg(read_cpuid_id(), vpidr_el2);
-	write_sysreg(vv->cntvoff, cntvoff_el2);
+	write_sysreg(to_vhe_vm(vcpu)->cntvoff, cntvoff_el2);
 	axvcpu_vgic_load(vv);
 	/*
 	 * The physical vtimer interrupt may have been left active (forwarded)
@@ -259,6 +264,40 @@ static int vhe_vcpu_inject_interrupt(struct axvcpu_vcpu *vcpu, u32 vector)
 		return -EINVAL;
 	set_bit(vector, to_vhe(vcpu)->vgic.pending);
 	return 0;
+}
+
+static int vhe_vcpu_irq_line(struct axvcpu_vcpu *vcpu, u32 vector, bool level)
+{
+	return axvcpu_vgic_line(to_vhe(vcpu), vector, level);
+}
+
+/*
+ * The in-kernel halt (AXVCPU_SETUP_KERNEL_HALT): the guest's WFI found
+ * nothing pending; the core sleeps until this says otherwise, with an
+ * hrtimer at the guest's virtual timer deadline (CNTV_CVAL_EL0 against
+ * the virtual count, the host's count less CNTVOFF_EL2), as KVM's
+ * kvm_timer_schedule() does for a blocking vCPU.
+ */
+static bool vhe_vcpu_halt_check(struct axvcpu_vcpu *vcpu, ktime_t *timer)
+{
+	struct vhe_vcpu *vv = to_vhe(vcpu);
+	u64 ctl, cval, now, ns;
+
+	if (axvcpu_vgic_irq_pending(vv))
+		return true;
+	ctl = read_sysreg_s(SYS_CNTV_CTL_EL02);
+	if ((ctl & (ARCH_TIMER_CTRL_ENABLE | ARCH_TIMER_CTRL_IT_MASK)) !=
+	    ARCH_TIMER_CTRL_ENABLE)
+		return false;
+	cval = read_sysreg_s(SYS_CNTV_CVAL_EL02);
+	now = arch_timer_read_counter() - to_vhe_vm(vcpu)->cntvoff;
+	if ((s64)(cval - now) <= 0)
+		return true;
+	ns = mul_u64_u64_div_u64(cval - now, NSEC_PER_SEC,
+				 arch_timer_get_cntfrq());
+	*timer = ns >= KTIME_MAX - ktime_get() ? KTIME_MAX :
+		 ktime_add_ns(ktime_get(), ns);
+	return false;
 }
 
 /* ---------------------------------------------------------- world switch */
@@ -407,4 +446,6 @@ const struct axvcpu_arch_ops axvcpu_arm64_ops = {
 	.vcpu_set_regs		= vhe_vcpu_set_regs,
 	.vcpu_inject_interrupt	= vhe_vcpu_inject_interrupt,
 	.vcpu_set_return_value	= vhe_vcpu_set_return_value,
+	.vcpu_halt_check	= vhe_vcpu_halt_check,
+	.vcpu_irq_line		= vhe_vcpu_irq_line,
 };

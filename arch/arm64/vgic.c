@@ -6,6 +6,13 @@
  * Injected INTIDs wait in a bitmap and go into free list registers on
  * entry, as group 1 edge interrupts at one priority; the guest acks and
  * EOIs them through ICC_IAR1_EL1/ICC_EOIR1_EL1 (ICV_* under HCR_EL2.IMO).
+ * Level lines (AXVCPU_VCPU_IRQ_LINE) are sampled at every entry: the
+ * pending state of a line's INTID is set while the line is asserted
+ * (merged into an active list register, it is taken again after the EOI)
+ * and withdrawn once it is not. The VMM changes a line only through the
+ * ioctl, which kicks the vCPU, so the sample at the next entry sees every
+ * change (KVM resamples at the EOI with a maintenance interrupt instead,
+ * which is KVM's irq on the host).
  *
  * The guest's virtual timer is the exception: its PPI is level-triggered
  * and the hardware one. The host's vtimer interrupt is "forwarded" (only
@@ -194,6 +201,18 @@ void axvcpu_vgic_flush(struct vhe_vcpu *vv)
 		if (place(g, intid))
 			clear_bit(intid, g->pending);
 	}
+	/* A line's pending state follows the line: withdrawn once it drops. */
+	for (i = 0; i < axvcpu_vhe_nr_lrs; i++) {
+		intid = LR_INTID(g->lr[i]);
+		if (!LR_STATE(g->lr[i]) || !test_bit(intid, g->level) ||
+		    test_bit(intid, g->lines))
+			continue;
+		g->lr[i] &= ~ICH_LR_PENDING_BIT;
+		if (!LR_STATE(g->lr[i]))
+			g->lr[i] = 0;
+	}
+	for_each_set_bit(intid, g->lines, VHE_NR_INTIDS)
+		place(g, intid);
 	for (i = 0; i < axvcpu_vhe_nr_lrs; i++)
 		write_lr(i, g->lr[i]);
 	write_sysreg_s(ICH_HCR_EN, SYS_ICH_HCR_EL2);
@@ -269,16 +288,76 @@ void axvcpu_vgic_put(struct vhe_vcpu *vv)
  * axvcpu_vgic_irq_pending() - whether an interrupt waits for the guest
  * @vv: the vCPU, bound.
  *
- * Return: an injected INTID or the virtual timer is pending (WFI wakes).
+ * Return: an injected INTID, an asserted line or the virtual timer is
+ * pending (WFI wakes).
  */
 bool axvcpu_vgic_irq_pending(struct vhe_vcpu *vv)
 {
 	unsigned int i;
 
-	if (!bitmap_empty(vv->vgic.pending, VHE_NR_INTIDS) || vtimer_level())
+	if (!bitmap_empty(vv->vgic.pending, VHE_NR_INTIDS) ||
+	    !bitmap_empty(vv->vgic.lines, VHE_NR_INTIDS) || vtimer_level())
 		return true;
 	for (i = 0; i < axvcpu_vhe_nr_lrs; i++)
 		if (vv->vgic.lr[i] & ICH_LR_PENDING_BIT)
 			return true;
 	return false;
+}
+
+/**
+ * axvcpu_vgic_line() - drive a level-triggered interrupt line
+ * @vv: the vCPU; any thread (the caller kicks it).
+ * @intid: a PPI or SPI; not the virtual timer's, which the module drives.
+ * @level: asserted or not.
+ *
+ * Return: 0, or -EINVAL for an SGI, the virtual timer or no INTID.
+ */
+int axvcpu_vgic_line(struct vhe_vcpu *vv, u32 intid, bool level)
+{
+	if (intid < 16 || intid == VHE_VTIMER_INTID || intid >= VHE_NR_INTIDS)
+		return -EINVAL;
+	set_bit(intid, vv->vgic.level);
+	if (level)
+		set_bit(intid, vv->vgic.lines);
+	else
+		clear_bit(intid, vv->vgic.lines);
+	return 0;
+}
+
+/* Whether @mpidr is among the targets of the ICC_SGI1R_EL1 value @sgi1r. */
+static bool sgi_targets(u64 sgi1r, u64 mpidr)
+{
+	u64 aff = (((sgi1r >> 48) & 0xff) << 32) | (((sgi1r >> 32) & 0xff) << 16) |
+		  (((sgi1r >> 16) & 0xff) << 8);
+	u64 base = ((sgi1r >> 44) & 0xf) * 16, aff0 = mpidr & 0xff;
+
+	return (mpidr & ~0xffULL) == aff && aff0 >= base && aff0 - base < 16 &&
+	       (sgi1r & BIT_ULL(aff0 - base));
+}
+
+/**
+ * axvcpu_vgic_send_sgi() - carry out a guest's write of ICC_SGI1R_EL1
+ * @vcpu: the sender (AXVCPU_SETUP_KERNEL_IPI).
+ * @sgi1r: the value written (GICv3 spec 12.2.23): INTID, and the target
+ *	list with its affinity, or IRM (every vCPU but the sender).
+ *
+ * Makes the SGI pending on each set-up vCPU of the VM it names and kicks
+ * it, as KVM's vgic_v3_dispatch_sgi(); MPIDRs no vCPU has are ignored.
+ * vCPUs are only added to a VM and freed with it: the walk needs no lock.
+ */
+void axvcpu_vgic_send_sgi(struct axvcpu_vcpu *vcpu, u64 sgi1r)
+{
+	u32 intid = (sgi1r >> 24) & 0xf;
+	bool all = sgi1r & BIT_ULL(40);
+	struct axvcpu_vcpu *t;
+	unsigned long i;
+
+	xa_for_each(&vcpu->vm->vcpus, i, t) {
+		if (!axvcpu_vcpu_is_set_up(t) ||
+		    (all ? t == vcpu : !sgi_targets(sgi1r, to_vhe(t)->mpidr)))
+			continue;
+		set_bit(intid, to_vhe(t)->vgic.pending);
+		if (t != vcpu)
+			axvcpu_vcpu_kick(t);
+	}
 }

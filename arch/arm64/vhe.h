@@ -144,6 +144,8 @@ enum vhe_sysreg_idx {
  * @ap0r: ICH_AP0R<n>_EL2.
  * @ap1r: ICH_AP1R<n>_EL2.
  * @pending: INTIDs injected and not yet in a list register (atomic bits).
+ * @lines: level lines asserted (AXVCPU_VCPU_IRQ_LINE; atomic bits).
+ * @level: INTIDs ever driven as a line: pending only while asserted.
  */
 struct vhe_vgic {
 	u64 lr[VHE_MAX_LRS];
@@ -151,6 +153,8 @@ struct vhe_vgic {
 	u64 ap0r[4];
 	u64 ap1r[4];
 	unsigned long pending[BITS_TO_LONGS(VHE_NR_INTIDS)];
+	unsigned long lines[BITS_TO_LONGS(VHE_NR_INTIDS)];
+	unsigned long level[BITS_TO_LONGS(VHE_NR_INTIDS)];
 };
 
 /**
@@ -163,7 +167,6 @@ struct vhe_vgic {
  * @host_fp: host FP/SIMD registers during an entry.
  * @fp_enabled: the guest used FP/SIMD: switch it on every entry.
  * @mpidr: MPIDR_EL1 the guest reads (VMPIDR_EL2).
- * @cntvoff: CNTVOFF_EL2.
  * @exit_code: VHE_EXIT_* of the last entry.
  * @powered_on: has run and not executed PSCI CPU_OFF (AFFINITY_INFO).
  */
@@ -176,7 +179,6 @@ struct vhe_vcpu {
 	struct vhe_fpsimd host_fp;
 	bool fp_enabled;
 	u64 mpidr;
-	u64 cntvoff;
 	unsigned int exit_code;
 	bool powered_on;
 };
@@ -190,9 +192,11 @@ static inline struct vhe_vcpu *to_vhe(struct axvcpu_vcpu *vcpu)
  * struct vhe_vm - the arm64 part of a VM
  * @vttbr: VTTBR_EL2 of its vCPUs: the stage-2 root and VMID 0, which every
  *	VM of axvcpu uses (arm64.rst, "VMIDs and TLBs").
+ * @cntvoff: CNTVOFF_EL2 of its vCPUs: the host's count at VM creation.
  */
 struct vhe_vm {
 	u64 vttbr;
+	u64 cntvoff;
 };
 
 extern u64 axvcpu_vhe_host_vbar;
@@ -220,5 +224,7 @@ void axvcpu_vgic_sync(struct vhe_vcpu *vv);
 void axvcpu_vgic_load(struct vhe_vcpu *vv);
 void axvcpu_vgic_put(struct vhe_vcpu *vv);
 bool axvcpu_vgic_irq_pending(struct vhe_vcpu *vv);
+int axvcpu_vgic_line(struct vhe_vcpu *vv, u32 intid, bool level);
+void axvcpu_vgic_send_sgi(struct axvcpu_vcpu *vcpu, u64 sgi1r);
 
 #endif /* _AXVCPU_ARM64_VHE_H */

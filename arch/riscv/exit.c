@@ -53,12 +53,40 @@ static int read_guest_u16(struct axvcpu_vcpu *vcpu, unsigned long gva, u16 *v)
 	return r ?: axvcpu_vm_read_guest(vcpu->vm, gpa, v, sizeof(*v));
 }
 
-/* Fetch the instruction at @pc, 16 bits at a time (it may cross a page). */
+/*
+ * Fetch the instruction at @pc as the guest would (HLVX.HU: its vsatp and
+ * privilege, execute permission, the VM's G-stage), with a trap guard in
+ * stvec, as KVM's kvm_riscv_vcpu_unpriv_read(). The vCPU is bound, so the
+ * guest's VS CSRs and hgatp are loaded. Return: 0, or the trap's scause
+ * (a page not mapped yet, or no longer executable).
+ */
+static unsigned long fetch_insn_hw(struct axvcpu_vcpu *vcpu, unsigned long pc,
+				   u32 *insn)
+{
+	unsigned long scause = 0, flags, hstatus, stvec;
+
+	local_irq_save(flags);
+	hstatus = csr_swap(CSR_HSTATUS, to_rvh(vcpu)->sw.guest.hstatus);
+	stvec = csr_swap(CSR_STVEC, (unsigned long)axvcpu_riscv_unpriv_trap);
+	*insn = __axvcpu_riscv_fetch_insn(&scause, pc);
+	csr_write(CSR_STVEC, stvec);
+	csr_write(CSR_HSTATUS, hstatus);
+	local_irq_restore(flags);
+	return scause;
+}
+
+/*
+ * Fetch the instruction at @pc. Where the hardware cannot (its page is not
+ * mapped in the G-stage yet), walk the guest's page tables in software and
+ * read 16 bits at a time (it may cross a page).
+ */
 static int fetch_insn(struct axvcpu_vcpu *vcpu, unsigned long pc, u32 *insn)
 {
 	u16 lo, hi;
 	int r;
 
+	if (!fetch_insn_hw(vcpu, pc, insn))
+		return 0;
 	r = read_guest_u16(vcpu, pc, &lo);
 	if (r)
 		return r;

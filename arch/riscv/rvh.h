@@ -207,6 +207,8 @@ int axvcpu_riscv_vm_init(struct axvcpu_vm *vm);
 void axvcpu_riscv_vm_flush_s2(struct axvcpu_vm *vm);
 
 void __axvcpu_riscv_switch_to(struct rvh_switch *sw);
+void axvcpu_riscv_unpriv_trap(void);
+u32 __axvcpu_riscv_fetch_insn(unsigned long *scause, unsigned long pc);
 
 /*
  * Injected timer and external interrupts are edge-like: asserted in hvip
@@ -230,7 +232,6 @@ int axvcpu_riscv_sbi_ecall(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run);
 unsigned long axvcpu_riscv_pending(struct rvh_vcpu *rv, unsigned long vstimecmp);
 bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu);
 int axvcpu_riscv_inject(struct axvcpu_vcpu *vcpu, u32 vector);
-bool axvcpu_riscv_has_hartid(struct axvcpu_vcpu *v);
 struct axvcpu_vcpu *axvcpu_riscv_find_hart(struct axvcpu_vm *vm,
 					   unsigned long hartid);
 

@@ -130,7 +130,7 @@ static void to_hart_mask(struct axvcpu_vcpu *vcpu, unsigned long mask,
 	unsigned long i;
 
 	xa_for_each(&vcpu->vm->vcpus, i, t) {
-		if (axvcpu_riscv_has_hartid(t) &&
+		if (axvcpu_vcpu_is_set_up(t) &&
 		    in_hart_mask(mask, base, to_rvh(t)->hartid))
 			fn(vcpu, t);
 	}

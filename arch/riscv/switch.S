@@ -5,6 +5,7 @@
 #include <linux/linkage.h>
 #include <asm/asm.h>
 #include <asm/csr.h>
+#include <asm/insn-def.h>
 
 #include "layout.h"
 
@@ -174,3 +175,47 @@ SYM_FUNC_START(__axvcpu_riscv_switch_to)
 	REG_L	s11, RVH_HOST_X(27)(a0)
 	ret
 SYM_FUNC_END(__axvcpu_riscv_switch_to)
+
+/*
+ * axvcpu_riscv_unpriv_trap - stvec while a hypervisor load reads the guest
+ *
+ * Contract: installed in stvec only around a 4-byte HLV/HLVX instruction,
+ * with interrupts disabled, a0 = where to store scause and a1 free for
+ * use. Any trap of that instruction stores scause at (a0), steps sepc over
+ * the instruction and returns to HS-mode (the trap cleared hstatus.SPV).
+ * As KVM's __kvm_riscv_unpriv_trap.
+ */
+	.align 2
+SYM_CODE_START(axvcpu_riscv_unpriv_trap)
+	csrr	a1, CSR_SCAUSE
+	REG_S	a1, 0(a0)
+	csrr	a1, CSR_SEPC
+	addi	a1, a1, 4
+	csrw	CSR_SEPC, a1
+	sret
+SYM_CODE_END(axvcpu_riscv_unpriv_trap)
+
+/*
+ * u32 __axvcpu_riscv_fetch_insn(unsigned long *scause, unsigned long pc)
+ *
+ * Contract: HS-mode, interrupts disabled, stvec = axvcpu_riscv_unpriv_trap
+ * and hstatus = the guest's (SPVP: the privilege it trapped from), the
+ * guest's vsatp and hgatp loaded. Reads the instruction at the guest's
+ * virtual address @pc as the guest would fetch it, with HLVX.HU: 16 bits,
+ * and 16 more for a 32-bit instruction. A trapping HLVX.HU leaves its
+ * scause in *@scause and is skipped; the result is then meaningless.
+ * Clobbers a1..a4; as KVM's kvm_riscv_vcpu_unpriv_read().
+ */
+SYM_FUNC_START(__axvcpu_riscv_fetch_insn)
+	mv	a2, a1
+	HLVX_HU(a3, a2)
+	andi	a4, a3, 3
+	addi	a4, a4, -3
+	bnez	a4, 1f
+	addi	a2, a2, 2
+	HLVX_HU(a4, a2)
+	slli	a4, a4, 16
+	or	a3, a3, a4
+1:	mv	a0, a3
+	ret
+SYM_FUNC_END(__axvcpu_riscv_fetch_insn)

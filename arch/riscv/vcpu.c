@@ -257,26 +257,6 @@ static bool rvh_vcpu_halt_check(struct axvcpu_vcpu *vcpu, ktime_t *timer)
 }
 
 /**
- * axvcpu_riscv_has_hartid() - whether @v's hart id is valid
- * @v: a vCPU of the VM, from its @vcpus xarray.
- *
- * vCPUs are only added to a VM, and freed with it: walks of @vcpus need
- * no lock.
- *
- * Return: true if @v is set up and not Invalid; its hart id may then be
- * read.
- */
-bool axvcpu_riscv_has_hartid(struct axvcpu_vcpu *v)
-{
-	int state = READ_ONCE(v->state);
-
-	if (state == AXVCPU_STATE_CREATED || state == AXVCPU_STATE_INVALID)
-		return false;
-	smp_rmb();	/* the hart id was written before the state */
-	return true;
-}
-
-/**
  * axvcpu_riscv_find_hart() - the vCPU a guest hart id names
  * @vm: the VM.
  * @hartid: the hart id, as given at setup.
@@ -290,7 +270,7 @@ struct axvcpu_vcpu *axvcpu_riscv_find_hart(struct axvcpu_vm *vm,
 	unsigned long i;
 
 	xa_for_each(&vm->vcpus, i, v) {
-		if (axvcpu_riscv_has_hartid(v) && to_rvh(v)->hartid == hartid)
+		if (axvcpu_vcpu_is_set_up(v) && to_rvh(v)->hartid == hartid)
 			return v;
 	}
 	return NULL;

@@ -566,6 +566,44 @@ irq_handler:
 	eret
 END irq
 
+/* counter: REPORT the virtual counter (CNTVCT_EL0); DONE. */
+BEGIN counter
+	isb
+	mrs	x19, cntvct_el0
+	REPORT	x19
+	DONE
+END counter
+
+/*
+ * irq_level: take IRQs through the GIC CPU interface, IRQs unmasked, and
+ * REPORT 0 (the VMM asserts its line then). The handler acknowledges,
+ * REPORTs the INTID, then EOIs and returns, having done nothing about
+ * the source. After 10 ms in the main program with IRQs unmasked, REPORT
+ * the handler's entries; DONE.
+ */
+BEGIN irq_level
+	b	irq_level_start
+	VECTORS irq_level, 0, irq_level_handler
+
+irq_level_start:
+	GIC_INIT irq_level
+	mov	x20, #0				/* interrupts taken */
+	msr	daifclr, #2
+	REPORT	xzr
+	WAIT_MS	10, x2, x3, x4
+	msr	daifset, #2
+	mov	x19, x20
+	REPORT	x19
+	DONE
+
+irq_level_handler:
+	mrs	x21, ICC_IAR1_EL1
+	add	x20, x20, #1
+	REPORT	x21
+	msr	ICC_EOIR1_EL1, x21
+	eret
+END irq_level
+
 /*
  * vtimer: arm the EL1 virtual timer arg milliseconds ahead and wait in
  * WFI until its interrupt came. The handler disables the timer before

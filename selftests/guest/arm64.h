@@ -145,6 +145,8 @@ GUEST_PROGRAM(regs);
 GUEST_PROGRAM(spin);
 GUEST_PROGRAM(count_mmio);
 GUEST_PROGRAM(count_regs);
+GUEST_PROGRAM(irq_level);
+GUEST_PROGRAM(counter);
 
 /* Labels inside programs, for checking pcs and entry points. */
 extern const char hypercall_hvc_ret[];	/* right after the hvc */

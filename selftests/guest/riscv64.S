@@ -215,11 +215,7 @@ BEGIN mmio_write
 	DONE
 END mmio_write
 
-/*
- * mmio_compressed: the compressed loads and stores. c.lw/c.ld/c.sw/c.sd
- * only reach x8..x15 (s0, s1, a0..a5); the sp forms use sp = arg.
- */
-BEGIN mmio_compressed
+.macro MMIO_COMPRESSED_BODY
 	.option push
 	.option rvc
 	mv	s0, a1
@@ -243,7 +239,39 @@ BEGIN mmio_compressed
 	/* Under norvc gas cannot pad a 2-byte gap, so align while rvc is on. */
 	.balign 4
 	.option pop
+.endm
+
+/*
+ * mmio_compressed: the compressed loads and stores. c.lw/c.ld/c.sw/c.sd
+ * only reach x8..x15 (s0, s1, a0..a5); the sp forms use sp = arg.
+ */
+BEGIN mmio_compressed
+	MMIO_COMPRESSED_BODY
 END mmio_compressed
+
+/*
+ * mmio_alias: mmio_compressed run from another virtual address. The guest
+ * turns on Sv39 with RAM's gigapage at both GUEST_RAM_BASE and ALIAS_VA,
+ * and the first gigapage (GUEST_MMIO_BASE) 1:1, its root at PT_ROOT_OFF,
+ * and jumps to its own code at ALIAS_VA, so the module finds each MMIO
+ * instruction only through the guest's page tables.
+ */
+BEGIN mmio_alias
+	li	t0, GUEST_RAM_BASE + PT_ROOT_OFF
+	li	t1, PTE_TO(0, PTE_VRWAD)
+	sd	t1, 0(t0)
+	li	t1, PTE_TO(GUEST_RAM_BASE, PTE_VRWXAD)
+	sd	t1, ((GUEST_RAM_BASE >> 30) & 511) * 8(t0)
+	sd	t1, ((ALIAS_VA >> 30) & 511) * 8(t0)
+	li	t0, PT_SATP
+	csrw	satp, t0
+	sfence.vma
+	lla	t0, 1f
+	li	t1, ALIAS_VA - GUEST_RAM_BASE
+	add	t0, t0, t1
+	jr	t0
+1:	MMIO_COMPRESSED_BODY
+END mmio_alias
 
 /*
  * npf_ro: arg is a read-only region. Reads work; the store faults until

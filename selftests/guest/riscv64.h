@@ -83,6 +83,9 @@
 #define PAGE_A_VALUE		_UL(0xaaaa0000aaaa0001)
 #define PAGE_B_VALUE		_UL(0xbbbb0000bbbb0002)
 
+/* mmio_alias: RAM's gigapage seen a second time at this address as well. */
+#define ALIAS_VA		_UL(0x100000000)
+
 /*
  * rfence_tlb: the scratch words (GUEST_DATA_OFF + offset) of the two
  * harts, and how many rounds they play.
@@ -148,6 +151,7 @@ GUEST_PROGRAM(sbi_base);
 GUEST_PROGRAM(mmio_read);
 GUEST_PROGRAM(mmio_write);
 GUEST_PROGRAM(mmio_compressed);
+GUEST_PROGRAM(mmio_alias);
 GUEST_PROGRAM(npf_ro);
 GUEST_PROGRAM(npf_jump);
 GUEST_PROGRAM(wfi);

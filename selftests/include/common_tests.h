@@ -31,6 +31,11 @@ void common_npf_jump_to_unmapped(struct __test_metadata *_metadata,
 void common_halt(struct __test_metadata *_metadata, int *sys_fd,
 		 const char *begin, const char *end, const char *ret);
 
+/* The halt program as for common_halt(), halting in the kernel. */
+void common_kernel_halt_interrupted_by_signal(struct __test_metadata *_metadata,
+					      int *sys_fd, const char *begin,
+					      const char *end, const char *ret);
+
 /* Interrupt injection into the irq program. */
 void common_inject_queued_before_run(struct __test_metadata *_metadata,
 				     int *sys_fd, __u32 vector);

@@ -30,7 +30,7 @@
  *   guest/<arch>.S for their common contract).
  *
  * The arch's test file, run_<arch>.c, defines the arch hooks declared at
- * the end, vcpu_setup() and expect_irq_taken(), which the library and the
+ * the end, vcpu_setup_flags() and expect_irq_taken(), which the library and the
  * common tests call.
  *
  * Every RUN loop is bounded (MAX_RUNS) so that a broken module fails a
@@ -146,8 +146,16 @@ void vm_create(struct __test_metadata *_metadata, int sys_fd, struct vm *vm,
 void vm_destroy(struct vm *vm);
 struct vcpu *vcpu_create(struct __test_metadata *_metadata, struct vm *vm,
 			 unsigned int id);
+#define KERNEL_HALT	AXVCPU_SETUP_KERNEL_HALT
+#define KERNEL_IPI	AXVCPU_SETUP_KERNEL_IPI
+
+void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
+		__u64 entry, __u64 cpu, __u64 arg);
 struct vcpu *vcpu_add(struct __test_metadata *_metadata, struct vm *vm,
 		      unsigned int id, __u64 entry, __u64 cpu, __u64 arg);
+struct vcpu *vcpu_add_flags(struct __test_metadata *_metadata, struct vm *vm,
+			    unsigned int id, __u64 entry, __u64 cpu, __u64 arg,
+			    __u32 flags);
 void inject(struct __test_metadata *_metadata, struct vcpu *v, __u32 vector);
 void set_return_value(struct __test_metadata *_metadata, struct vcpu *v,
 		      __u64 value);
@@ -203,19 +211,26 @@ void run_injecting(struct __test_metadata *_metadata, struct vcpu *v,
 struct vcpu *run_injected(struct __test_metadata *_metadata, int sys_fd,
 			  struct vm *vm, __u32 vector, bool spin);
 
+/* Halts in the kernel (AXVCPU_SETUP_KERNEL_HALT) woken from another thread. */
+#define WAKE_DELAY_MS	100ULL
+
+__u64 run_woken(struct __test_metadata *_metadata, struct vcpu *v,
+		__u32 vector, bool line);
+
 /*
  * The arch hooks, defined in run_<arch>.c.
  *
- * vcpu_setup(): SET_ENTRY @entry, then SETUP so that the program starts
- * with cpu id @cpu and argument @arg (riscv64: hartid and a1; arm64:
- * MPIDR and x0, and x1; x86_64: the APIC id, and rsi in 64-bit mode).
+ * vcpu_setup_flags(): SET_ENTRY @entry, then SETUP with the AXVCPU_SETUP_*
+ * @flags so that the program starts with cpu id @cpu and argument @arg
+ * (riscv64: hartid and a1; arm64: MPIDR and x0, and x1; x86_64: the APIC
+ * id, and rsi in 64-bit mode).
  *
  * expect_irq_taken(): check the REPORTs the irq program made after it
  * took interrupt @vector (riscv64: scause; arm64 and x86_64: 1, then the
  * vector).
  */
-void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
-		__u64 entry, __u64 cpu, __u64 arg);
+void vcpu_setup_flags(struct __test_metadata *_metadata, struct vcpu *v,
+		      __u64 entry, __u64 cpu, __u64 arg, __u32 flags);
 void expect_irq_taken(struct __test_metadata *_metadata, struct vcpu *v,
 		      __u32 vector);
 

@@ -1213,3 +1213,38 @@ void common_memory_mapped_on_demand(struct __test_metadata *_metadata,
 	vm_destroy(&vm);
 	munmap(raw, 3 * BLOCK);
 }
+
+/*
+ * The arch's halt program, from @begin to @end, halting before @ret and
+ * REPORTing 0x77 after, set up with AXVCPU_SETUP_KERNEL_HALT.
+ * A signal ends an in-kernel halt: RUN fails with EINTR after the signal
+ * (a WFI with nothing pending would sleep for ever), the pc is past the
+ * WFI, and the next RUN goes on from there without halting again.
+ */
+void common_kernel_halt_interrupted_by_signal(struct __test_metadata *_metadata,
+					      int *sys_fd, const char *begin,
+					      const char *end, const char *ret)
+{
+	struct axvcpu_regs regs;
+	struct vcpu *v;
+	struct vm vm;
+	__u64 start;
+
+	install_noop_handler(SIGALRM);
+	vm_create(_metadata, *sys_fd, &vm, begin, end);
+	v = vcpu_add_flags(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0,
+			   KERNEL_HALT);
+	start = now_ms();
+	alarm_ms(100);
+	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_RUN, 0), EINTR);
+	ASSERT_LE(90ULL, now_ms() - start);
+	ASSERT_EQ(1ULL, v->run->halts);
+	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
+	get_regs(_metadata, v, &regs);
+	ASSERT_EQ_X(guest_addr(begin, ret), regs.pc);
+
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 0x77);
+	ASSERT_EQ(1ULL, v->run->halts);
+	vm_destroy(&vm);
+}

@@ -272,13 +272,28 @@ struct vcpu *vcpu_create(struct __test_metadata *_metadata, struct vm *vm,
 	return v;
 }
 
+/* vcpu_setup_flags() without flags. */
+void vcpu_setup(struct __test_metadata *_metadata, struct vcpu *v,
+		__u64 entry, __u64 cpu, __u64 arg)
+{
+	vcpu_setup_flags(_metadata, v, entry, cpu, arg, 0);
+}
+
 /* vCPU @id entering @entry with cpu id @cpu and argument @arg. */
 struct vcpu *vcpu_add(struct __test_metadata *_metadata, struct vm *vm,
 		      unsigned int id, __u64 entry, __u64 cpu, __u64 arg)
 {
+	return vcpu_add_flags(_metadata, vm, id, entry, cpu, arg, 0);
+}
+
+/* vcpu_add() with the AXVCPU_SETUP_* @flags. */
+struct vcpu *vcpu_add_flags(struct __test_metadata *_metadata, struct vm *vm,
+			    unsigned int id, __u64 entry, __u64 cpu, __u64 arg,
+			    __u32 flags)
+{
 	struct vcpu *v = vcpu_create(_metadata, vm, id);
 
-	vcpu_setup(_metadata, v, entry, cpu, arg);
+	vcpu_setup_flags(_metadata, v, entry, cpu, arg, flags);
 	return v;
 }
 
@@ -523,4 +538,60 @@ struct vcpu *run_injected(struct __test_metadata *_metadata, int sys_fd,
 	run_injecting(_metadata, v, vector, INJECT_DELAY_MS, true);
 	expect_irq_taken(_metadata, v, vector);
 	return v;
+}
+
+/* The thread of run_woken(). */
+struct waker {
+	struct vcpu *v;
+	__u32 vector;
+	bool line;
+	bool saw_halt;
+	long ret;
+};
+
+static void *waker_fn(void *arg)
+{
+	struct waker *w = arg;
+	struct axvcpu_interrupt irq = { .vector = w->vector };
+	struct axvcpu_irq_line line = { .vector = w->vector, .level = 1 };
+	unsigned int i;
+
+	for (i = 0; i < 10000 && !w->saw_halt; i++) {
+		w->saw_halt = __atomic_load_n(&w->v->run->halts, __ATOMIC_ACQUIRE);
+		if (!w->saw_halt)
+			usleep(1000);
+	}
+	usleep(WAKE_DELAY_MS * 1000);
+	if (w->line)
+		w->ret = axvcpu_ioctl(w->v->fd, AXVCPU_VCPU_IRQ_LINE, &line);
+	else
+		w->ret = axvcpu_ioctl(w->v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq);
+	return NULL;
+}
+
+/*
+ * Run @v, set up with AXVCPU_SETUP_KERNEL_HALT, to its DONE while a
+ * second thread waits until RUN halts in the kernel (run->halts moves),
+ * then WAKE_DELAY_MS more, and injects @vector or, if @line, asserts that
+ * line. The halt was waited out asleep: a handful of kernel exits, not
+ * one per WFI. Returns how long it took in ms; the caller checks what the
+ * guest reported.
+ */
+__u64 run_woken(struct __test_metadata *_metadata, struct vcpu *v,
+		__u32 vector, bool line)
+{
+	struct waker w = { .v = v, .vector = vector, .line = line };
+	pthread_t thread;
+	__u64 start = now_ms();
+
+	ASSERT_EQ(0, pthread_create(&thread, NULL, waker_fn, &w));
+	expect_done(_metadata, v, false);
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_TRUE(w.saw_halt);
+	ASSERT_EQ(0, w.ret) TH_LOG("wake: %s", strerror(-w.ret));
+	ASSERT_LE(1ULL, v->run->halts);
+	ASSERT_GT(20ULL, v->run->kernel_exits)
+		TH_LOG("%llu kernel exits for %llu halts", ULL(v->run->kernel_exits),
+		       ULL(v->run->halts));
+	return now_ms() - start;
 }

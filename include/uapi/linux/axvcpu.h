@@ -196,7 +196,7 @@ struct axvcpu_setup_x86 {
  * Flags of struct axvcpu_setup (the ones a backend supports are in
  * %AXVCPU_CAP_SETUP_FLAGS; any other fails SETUP with -EINVAL).
  *
- * %AXVCPU_SETUP_KERNEL_HALT: the guest's halt (riscv64 WFI, SBI HSM
+ * %AXVCPU_SETUP_KERNEL_HALT: the guest's halt (WFI; riscv64 also SBI HSM
  * retentive suspend) blocks the vCPU's thread inside %AXVCPU_VCPU_RUN
  * until an interrupt is deliverable to the guest (an injection or an
  * interrupt line, the guest's own timer, an in-kernel IPI) or a signal is
@@ -206,7 +206,9 @@ struct axvcpu_setup_x86 {
  * %AXVCPU_SETUP_KERNEL_IPI: riscv64: SBI IPI and RFENCE calls of this vCPU
  * are carried out in the module on the VM's vCPUs (by hart id), with no
  * exit; without it, an IPI is an %AXVCPU_EXIT_SEND_IPI and RFENCE is not
- * offered to the guest.
+ * offered to the guest. arm64: its writes of ICC_SGI1R_EL1 make the SGI
+ * pending on the vCPUs they name (by MPIDR), with no exit; without it,
+ * each is an %AXVCPU_EXIT_SEND_IPI.
  */
 #define AXVCPU_SETUP_KERNEL_HALT	(1U << 0)
 #define AXVCPU_SETUP_KERNEL_IPI		(1U << 1)
@@ -252,11 +254,13 @@ struct axvcpu_interrupt {
 
 /**
  * struct axvcpu_irq_line - argument of %AXVCPU_VCPU_IRQ_LINE
- * @vector: riscv64: 9, the supervisor external interrupt.
+ * @vector: riscv64: 9, the supervisor external interrupt; arm64: a PPI or
+ *	SPI INTID (16 .. 1019), not the virtual timer's (27).
  * @level: 1 asserts the line, 0 deasserts it.
  *
  * A level-triggered interrupt line into the vCPU, for a VMM's interrupt
- * controller model (a PLIC context's output): the interrupt stays pending
+ * controller model (a PLIC context's output, an SPI a GIC distributor
+ * routes to the vCPU): the interrupt stays pending
  * for the guest while the line is asserted, however often the guest takes
  * it, and no longer once it is deasserted. It works from any thread, also
  * while the vCPU runs, and wakes a vCPU halted in the kernel. Independent
