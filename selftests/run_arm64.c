@@ -845,6 +845,36 @@ TEST_F(arm64, vtimer_fires)
 }
 
 /*
+ * The guest's ID registers show only what is virtualised (HCR_EL2.TID3):
+ * AArch64 only at EL0 and EL1, no EL2 or EL3, no RAS, SVE, MTE, SME, PMU,
+ * SPE or VHE, and the FP/SIMD the host has; an unallocated ID register
+ * reads zero. Each is an exit handled in the kernel.
+ */
+TEST_F(arm64, id_registers_sanitised)
+{
+	__u64 pfr0, host_pfr0;
+	struct vcpu *v;
+	struct vm vm;
+
+	asm volatile("mrs %0, id_aa64pfr0_el1" : "=r"(host_pfr0));
+	vm_create(_metadata, self->sys_fd, &vm, id_regs_begin, id_regs_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	expect_done(_metadata, v, false);
+	ASSERT_EQ(6U, v->nr_reports);
+	pfr0 = v->reports[0];
+	ASSERT_EQ_X(0x11, pfr0 & 0xffff);		/* EL0, EL1 AArch64; no EL2, EL3 */
+	ASSERT_EQ_X(0, pfr0 & (0xfULL << 28 | 0xfULL << 32));	/* RAS, SVE */
+	ASSERT_EQ_X(host_pfr0 & 0xff0000, pfr0 & 0xff0000);	/* FP, AdvSIMD */
+	ASSERT_EQ_X(0, v->reports[1] & (0xfULL << 8 | 0xfULL << 24));	/* MTE, SME */
+	ASSERT_EQ_X(0, v->reports[2] & (0xfULL << 8 | 0xfULL << 32));	/* PMU, SPE */
+	ASSERT_EQ_X(0, v->reports[3] & 0xf00);		/* VH */
+	ASSERT_EQ_X(0, v->reports[4]);			/* ID_AA64ZFR0 */
+	ASSERT_EQ_X(0, v->reports[5]);			/* unallocated */
+	ASSERT_LE(6ULL, v->run->kernel_exits);
+	vm_destroy(&vm);
+}
+
+/*
  * The virtual counter is the VM's: a vCPU set up 100 ms after another
  * reads it 100 ms further on, not from zero (one CNTVOFF_EL2 per VM), so
  * the guest's CPUs agree on the time.
@@ -1127,8 +1157,9 @@ TEST_F(arm64, undef_injected)
  * and rdsvl with CPACR_EL1.SMEN clear its SME access trap (EC 0x1d), both
  * at the instruction. xpaci is not trapped; pacga, which no key disables,
  * raises an undefined instruction exception (EC 0). A CPU without the
- * feature has the instruction undefined (EC 0); the guest reports its ID
- * registers first.
+ * feature has the instruction undefined (EC 0). The guest reports its ID
+ * registers first: whatever the host has, they show no SVE, SME or
+ * pointer authentication (HCR_EL2.TID3, arm64.rst "ID registers").
  */
 TEST_F(arm64, undef_disabled_at_el1)
 {
@@ -1143,19 +1174,21 @@ TEST_F(arm64, undef_disabled_at_el1)
 
 	expect_done(_metadata, v, false);
 	ASSERT_LE(4U, v->nr_reports);
-	pfr0 = v->reports[0];
-	pfr1 = v->reports[1];
-	isar1 = v->reports[2];
-	isar2 = v->reports[3];
+	/* The host's, as Linux shows them to userspace. */
+	asm volatile("mrs %0, id_aa64pfr0_el1" : "=r"(pfr0));
+	asm volatile("mrs %0, id_aa64pfr1_el1" : "=r"(pfr1));
+	asm volatile("mrs %0, id_aa64isar1_el1" : "=r"(isar1));
+	asm volatile("mrs %0, s3_0_c0_c6_2" : "=r"(isar2));
 	sve = pfr0 & ID_AA64PFR0_SVE;
 	sme = pfr1 & ID_AA64PFR1_SME;
 	pauth = (isar1 & ID_AA64ISAR1_APA_API) || (isar2 & ID_AA64ISAR2_APA3);
 	TH_LOG("CPU: SVE %d, SME %d, address PAuth %d", sve, sme, pauth);
 
-	want[n++] = pfr0;
-	want[n++] = pfr1;
-	want[n++] = isar1;
-	want[n++] = isar2;
+	/* The guest's ID registers (TID3) say none of the three. */
+	want[n++] = v->reports[0] & ~ID_AA64PFR0_SVE;
+	want[n++] = v->reports[1] & ~ID_AA64PFR1_SME;
+	want[n++] = v->reports[2] & ~ID_AA64ISAR1_APA_API;
+	want[n++] = v->reports[3] & ~ID_AA64ISAR2_APA3;
 	want[n++] = pauth ? none : ESR_EC_UNKNOWN;
 	want[n++] = pauth ? none : guest_addr(undef_off_begin, undef_off_pacia);
 	want[n++] = PAUTH_POINTER;

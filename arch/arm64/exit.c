@@ -6,6 +6,7 @@
  * read and written directly.
  */
 #include <linux/mutex.h>
+#include <asm/cpufeature.h>
 #include <asm/esr.h>
 #include <asm/ptrace.h>
 #include <asm/sysreg.h>
@@ -137,13 +138,35 @@ static int sgi_exit(struct vhe_vcpu *vv, struct axvcpu_run *run, u64 val)
 	return AXVCPU_EXIT_SEND_IPI;
 }
 
+/*
+ * A guest read of an ID register (HCR_EL2.TID3): the host's sanitised
+ * value with what the backend does not virtualise removed, as KVM's
+ * sys_regs.c; unallocated ones read as zero.
+ */
+static int id_reg_read(struct vhe_vcpu *vv, const struct vhe_sysreg *s,
+		       unsigned int crm, unsigned int op2)
+{
+	u64 val = 0;
+
+	if (axvcpu_arm64_id_known(crm, op2))
+		val = axvcpu_arm64_id_sanitise(crm, op2,
+				read_sanitised_ftr_reg(sys_reg(3, 0, 0, crm, op2)));
+	if (s->reg < 31)
+		vv->sw.x[s->reg] = val;
+	skip_insn(vv);
+	return AXVCPU_EXIT_NOTHING;
+}
+
 static int sysreg_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 {
 	struct vhe_vcpu *vv = to_vhe(vcpu);
+	unsigned int crm, op2;
 	struct vhe_sysreg s;
 	u64 val;
 
 	axvcpu_arm64_decode_sysreg(vv->sw.esr, &s);
+	if (s.read && axvcpu_arm64_id_reg(s.addr, &crm, &op2))
+		return id_reg_read(vv, &s, crm, op2);
 	val = s.reg == 31 ? 0 : vv->sw.x[s.reg];
 	if (!s.read && s.addr == VHE_SYSREG_ICC_SGI1R) {
 		if (!(vcpu->flags & AXVCPU_SETUP_KERNEL_IPI))

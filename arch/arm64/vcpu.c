@@ -43,13 +43,16 @@ static_assert(offsetof(struct vhe_vcpu, sw) == 0);
  * EL2 and the guest's ICC_* to the virtual interface; WFI, SMC, ACTLR_EL1,
  * IMPLEMENTATION DEFINED registers and LORegions trapped; barriers and
  * TLB/cache maintenance upgraded to inner shareable; the guest's stage-1
- * walks must not touch device memory; EL1 is AArch64; E2H stays set.
+ * walks must not touch device memory; EL1 is AArch64; the ID registers
+ * trapped (TID3), so that the guest reads only what is virtualised
+ * (axvcpu_arm64_id_sanitise()); E2H stays set.
  * API/APK clear: pointer authentication traps (UNDEF in the guest), so the
  * host's keys never need switching.
  */
 #define VHE_GUEST_HCR	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | \
 			 HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TSC | \
-			 HCR_TIDCP | HCR_TACR | HCR_RW | HCR_TLOR | HCR_E2H)
+			 HCR_TIDCP | HCR_TACR | HCR_RW | HCR_TLOR | HCR_TID3 | \
+			 HCR_E2H)
 
 /* MDCR_EL2 traps for the guest: PMU, debug, SPE and trace filter. */
 #define VHE_GUEST_MDCR	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \

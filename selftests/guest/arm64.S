@@ -566,6 +566,26 @@ irq_handler:
 	eret
 END irq
 
+/*
+ * id_regs: REPORT ID_AA64PFR0_EL1, ID_AA64PFR1_EL1, ID_AA64DFR0_EL1,
+ * ID_AA64MMFR1_EL1, ID_AA64ZFR0_EL1 and the unallocated s3_0_c0_c7_7.
+ */
+BEGIN id_regs
+	mrs	x19, ID_AA64PFR0_EL1
+	REPORT	x19
+	mrs	x19, ID_AA64PFR1_EL1
+	REPORT	x19
+	mrs	x19, s3_0_c0_c5_0
+	REPORT	x19
+	mrs	x19, s3_0_c0_c7_1
+	REPORT	x19
+	mrs	x19, s3_0_c0_c4_4
+	REPORT	x19
+	mrs	x19, s3_0_c0_c7_7
+	REPORT	x19
+	DONE
+END id_regs
+
 /* counter: REPORT the virtual counter (CNTVCT_EL0); DONE. */
 BEGIN counter
 	isb

@@ -147,6 +147,7 @@ GUEST_PROGRAM(count_mmio);
 GUEST_PROGRAM(count_regs);
 GUEST_PROGRAM(irq_level);
 GUEST_PROGRAM(counter);
+GUEST_PROGRAM(id_regs);
 
 /* Labels inside programs, for checking pcs and entry points. */
 extern const char hypercall_hvc_ret[];	/* right after the hvc */

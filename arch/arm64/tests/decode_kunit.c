@@ -134,12 +134,48 @@ static void s2_builder_covers_40_bits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&axvcpu_fake_hal_frames), 0);
 }
 
+/*
+ * ID registers: the TID3 space is recognised from the trapped access's
+ * encoding; the fields the backend does not virtualise are cleared, the
+ * rest kept; AArch64 only at EL0/EL1; unallocated registers are unknown.
+ */
+static void id_registers(struct kunit *test)
+{
+	unsigned int crm, op2;
+
+	/* mrs x0, ID_AA64PFR0_EL1: Op0 3, Op1 0, CRn 0, CRm 4, Op2 0. */
+	KUNIT_EXPECT_TRUE(test, axvcpu_arm64_id_reg(3 << 20 | 4 << 1, &crm, &op2));
+	KUNIT_EXPECT_EQ(test, crm, 4);
+	KUNIT_EXPECT_EQ(test, op2, 0);
+	/* MIDR_EL1 (CRm 0) and ACTLR_EL1 (CRn 1) are not in it. */
+	KUNIT_EXPECT_FALSE(test, axvcpu_arm64_id_reg(3 << 20, &crm, &op2));
+	KUNIT_EXPECT_FALSE(test, axvcpu_arm64_id_reg(3 << 20 | 1 << 17 | 1 << 10,
+						     &crm, &op2));
+	KUNIT_EXPECT_TRUE(test, axvcpu_arm64_id_known(4, 0));
+	KUNIT_EXPECT_FALSE(test, axvcpu_arm64_id_known(7, 7));
+	KUNIT_EXPECT_FALSE(test, axvcpu_arm64_id_known(1, 3));
+	/* PFR0: EL0..EL3 2222, FP 1, AdvSIMD 1, GIC 1, RAS 2, SVE 1, CSV2 2. */
+	KUNIT_EXPECT_EQ(test, axvcpu_arm64_id_sanitise(4, 0, 0x2000000121112222ULL),
+			0x2000000001110011ULL);
+	/* PFR1: BT, SSBS, MTE 2, SME 1 -> BT, SSBS. */
+	KUNIT_EXPECT_EQ(test, axvcpu_arm64_id_sanitise(4, 1, 0x1000221ULL), 0x21ULL);
+	/* ISAR1: DPB 1, APA 5, API 0, GPA 1 -> DPB. */
+	KUNIT_EXPECT_EQ(test, axvcpu_arm64_id_sanitise(6, 1, 0x1000051ULL), 0x1ULL);
+	/* DFR0: DebugVer 9, TraceVer 1, PMUVer 8, BRPs 5, PMSVer 1 -> no PMU, trace, SPE. */
+	KUNIT_EXPECT_EQ(test, axvcpu_arm64_id_sanitise(5, 0, 0x100005819ULL), 0x5009ULL);
+	KUNIT_EXPECT_EQ(test, axvcpu_arm64_id_sanitise(4, 4, ~0ULL), 0);
+	/* ISAR0 (atomics, crypto) is the host's. */
+	KUNIT_EXPECT_EQ(test, axvcpu_arm64_id_sanitise(6, 0, 0x1221100110212120ULL),
+			0x1221100110212120ULL);
+}
+
 static struct kunit_case decode_cases[] = {
 	KUNIT_CASE(dabt_load_halfword_signed_w),
 	KUNIT_CASE(dabt_store_doubleword),
 	KUNIT_CASE(dabt_without_isv_is_invalid),
 	KUNIT_CASE(sysreg_sgi1r_write),
 	KUNIT_CASE(fault_ipa_from_hpfar),
+	KUNIT_CASE(id_registers),
 	KUNIT_CASE(s2_leaf_permissions),
 	KUNIT_CASE(s2_builder_covers_40_bits),
 	{}
