@@ -220,6 +220,12 @@ static const struct psci_case {
 	{ "SYSTEM_RESET2_64", PSCI_FN64_SYSTEM_RESET2, 0, 0,
 	  PSCI_ERR_NOT_SUPPORTED },
 	{ "0x8400001F", PSCI_FN_LAST32, 0, 0, PSCI_ERR_NOT_SUPPORTED },
+	{ "FEATURES(SMCCC_VERSION)", PSCI_FN_FEATURES, 0x80000000, 0, 0 },
+	{ "SMCCC_VERSION", 0x80000000, 0, 0, 0x10001 },
+	{ "SMCCC_ARCH_FEATURES(ARCH_FEATURES)", 0x80000001, 0x80000001, 0, 0 },
+	{ "SMCCC_ARCH_FEATURES(ARCH_WORKAROUND_1)", 0x80000001, 0x80008000, 0,
+	  PSCI_ERR_NOT_SUPPORTED },
+	{ "SMCCC_ARCH_WORKAROUND_1", 0x80008000, 0, 0, PSCI_ERR_NOT_SUPPORTED },
 	{ "0xC400001F", PSCI_FN64_LAST, 0, 0, PSCI_ERR_NOT_SUPPORTED },
 };
 
@@ -1158,12 +1164,12 @@ TEST_F(arm64, undef_injected)
  * at the instruction. xpaci is not trapped; pacga, which no key disables,
  * raises an undefined instruction exception (EC 0). A CPU without the
  * feature has the instruction undefined (EC 0). The guest reports its ID
- * registers first: whatever the host has, they show no SVE, SME or
- * pointer authentication (HCR_EL2.TID3, arm64.rst "ID registers").
+ * registers first: whatever the CPU has, they show no SVE, SME or pointer
+ * authentication (HCR_EL2.TID3, arm64.rst "ID registers").
  */
 TEST_F(arm64, undef_disabled_at_el1)
 {
-	__u64 pfr0, pfr1, isar1, isar2, want[16], none = ~0ULL;
+	__u64 want[16], none = ~0ULL;
 	bool sve, sme, pauth;
 	unsigned int n = 0;
 	struct vcpu *v;
@@ -1174,14 +1180,15 @@ TEST_F(arm64, undef_disabled_at_el1)
 
 	expect_done(_metadata, v, false);
 	ASSERT_LE(4U, v->nr_reports);
-	/* The host's, as Linux shows them to userspace. */
-	asm volatile("mrs %0, id_aa64pfr0_el1" : "=r"(pfr0));
-	asm volatile("mrs %0, id_aa64pfr1_el1" : "=r"(pfr1));
-	asm volatile("mrs %0, id_aa64isar1_el1" : "=r"(isar1));
-	asm volatile("mrs %0, s3_0_c0_c6_2" : "=r"(isar2));
-	sve = pfr0 & ID_AA64PFR0_SVE;
-	sme = pfr1 & ID_AA64PFR1_SME;
-	pauth = (isar1 & ID_AA64ISAR1_APA_API) || (isar2 & ID_AA64ISAR2_APA3);
+	/*
+	 * What the CPU has, from what the guest met: the ID registers no
+	 * longer say, and userspace sees only what the host kernel supports.
+	 * The rest of the table must then agree.
+	 */
+	ASSERT_LE(16U, v->nr_reports);
+	pauth = v->reports[4] == none;
+	sve = v->reports[12] == ESR_EC_SVE;
+	sme = v->reports[14] == ESR_EC_SME;
 	TH_LOG("CPU: SVE %d, SME %d, address PAuth %d", sve, sme, pauth);
 
 	/* The guest's ID registers (TID3) say none of the three. */

@@ -281,6 +281,7 @@ void axvcpu_vm_free_regions(struct axvcpu_vm *vm);
  * @halt_timer: wakes the halted vCPU when the guest's timer fires.
  * @run: the run page shared with userspace.
  * @pn: preempt notifier moving the binding between CPUs during RUN.
+ * @s2_cache: stage-2 table pages its faults set aside, kept across faults.
  * @arch: backend-private vCPU data.
  */
 struct axvcpu_vcpu {
@@ -302,7 +303,7 @@ struct axvcpu_vcpu {
 	struct hrtimer halt_timer;
 	struct axvcpu_run *run;
 	struct preempt_notifier pn;
-	struct axvcpu_s2_cache s2_cache;	/* tables for its faults */
+	struct axvcpu_s2_cache s2_cache;
 	void *arch;
 };
 

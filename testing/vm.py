@@ -10,7 +10,7 @@ failure, any kernel splat (BUG, WARNING, Oops, KASAN, lockdep, kmemleak)
 anywhere in the console or the dumped kernel log. Emulator exit codes mean
 nothing (QEMU exits 0 after a panic), so only console markers count.
 
-Mode linux (and the riscv64 demo): the Linux guest that the host runs
+Mode linux (and the riscv64 and arm64 demo): the Linux guest that the host runs
 under axvm, whose console the host relays into its own, is judged line by
 line (testing/guest-init.c's "axvm-guest: " lines, axvm's "axvm: "
 summary), and splats are told apart: the guest's are the ones between

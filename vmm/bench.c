@@ -19,6 +19,9 @@
  *      pinned in turn to CPUs 0 and 1: total exits per second.
  *   I: one VM with as many vCPUs as the side allows (at most MAX_VCPUS),
  *      each created, set up and run once to its UART exit: vCPUs/s.
+ *   J: arm64: the guest's virtual timer firing again at once in its own
+ *      handler: ticks per second, and exits per tick (axvcpu only: KVM
+ *      delivers its timer only through its own vGIC device).
  *   G: A again with EXTRA_REGIONS one-page memory regions more in the VM
  *      (riscv64, arm64: each MMIO exit looks the address up among them
  *      and misses; x86_64's OUT looks nothing up).
@@ -109,6 +112,38 @@ static void run_to_uart(bool kvm, int fd, void *run)
 		exit(1);
 	}
 }
+
+#if defined(__aarch64__)
+static double tick_exits;	/* exits per tick in the last tick phase */
+
+/* Case J: guest timer ticks per second, BATCH per UART exit. */
+static double axvcpu_tick_phase(const char *b, const char *e)
+{
+	struct vmm v;
+	double t0, t;
+	__u64 exits0;
+	long n = 0;
+
+	vmm_create(&v, b, e - b);
+	run_to_uart(false, v.vcpu, v.run);	/* set up, ticking */
+	exits0 = v.run->exits;
+	t0 = now();
+	do {
+		run_to_uart(false, v.vcpu, v.run);
+		n++;
+	} while ((t = now() - t0) < SECS);
+	tick_exits = (double)(v.run->exits - exits0) / (n * BATCH);
+	vmm_destroy(&v);
+	return n / t;
+}
+
+static double kvm_unavailable(const char *b, const char *e)
+{
+	(void)b;
+	(void)e;
+	return -1;
+}
+#endif
 
 /* Exits to the VMM per second through /dev/axvcpu. */
 static double axvcpu_phase(const char *b, const char *e)
@@ -806,6 +841,12 @@ int main(void)
 	bench_memory();
 	bench_threads();
 	bench_all_vcpus();
+#if defined(__aarch64__)
+	bench_case("guest timer tick (fires again at once)", axvcpu_tick_phase,
+		   kvm_unavailable, guest_tick_begin, guest_tick_end, BATCH);
+	printf("bench: guest timer tick: %.2f exits per tick (axvcpu)\n",
+	       tick_exits);
+#endif
 	extra_regions = EXTRA_REGIONS;
 	bench_case("exit to userspace, 1000 regions more", axvcpu_phase,
 		   kvm_phase, guest_mmio_begin, guest_mmio_end, 1);

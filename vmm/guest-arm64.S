@@ -66,3 +66,49 @@ guest_touch_begin:
 	str	w1, [x2]
 2:	b	2b
 guest_touch_end:
+
+/*
+ * bench J: the guest's virtual timer, armed to fire at once again in its
+ * own interrupt handler: one tick after another, a store to the UART
+ * every 1000. Vectors at VBAR_EL1 = the program's start (2 KiB aligned);
+ * the IRQ handler at 0x280 acknowledges (ICC_IAR1_EL1), re-arms
+ * CNTV_CVAL_EL0 to now and EOIs (ICC_EOIR1_EL1).
+ */
+	.balign	2048
+	.globl	guest_tick_begin, guest_tick_end
+guest_tick_begin:
+	b	2f
+	.balign	0x80
+	.rept	3
+	b	.
+	.balign	0x80
+	.endr
+	b	.				/* 0x200: sync, EL1h */
+	.balign	0x80
+	mrs	x2, s3_0_c12_c12_0		/* 0x280: IRQ, EL1h */
+	mrs	x3, cntvct_el0
+	msr	cntv_cval_el0, x3
+	isb
+	msr	s3_0_c12_c12_1, x2
+	subs	x20, x20, #1
+	b.ne	1f
+	mov	x20, #1000
+	str	w20, [x21]
+1:	eret
+	.balign	0x80
+2:	adr	x0, guest_tick_begin
+	msr	vbar_el1, x0
+	mov	x0, #0xff
+	msr	s3_0_c4_c6_0, x0		/* ICC_PMR_EL1 */
+	mov	x0, #1
+	msr	s3_0_c12_c12_7, x0		/* ICC_IGRPEN1_EL1 */
+	movz	x21, #0x1000, lsl #16
+	mov	x20, #1000
+	mrs	x0, cntvct_el0
+	msr	cntv_cval_el0, x0
+	mov	x0, #1
+	msr	cntv_ctl_el0, x0		/* enabled, unmasked */
+	isb
+	msr	daifclr, #2
+3:	b	3b
+guest_tick_end:

@@ -63,6 +63,7 @@ extern const char guest_demo_begin[], guest_demo_end[];
 extern const char guest_mmio_begin[], guest_mmio_end[];
 extern const char guest_kernel_begin[], guest_kernel_end[];
 extern const char guest_touch_begin[], guest_touch_end[];
+extern const char guest_tick_begin[], guest_tick_end[];	/* arm64 */
 
 struct vmm {
 	int sys, vm, vcpu;

@@ -148,9 +148,10 @@ static int id_reg_read(struct vhe_vcpu *vv, const struct vhe_sysreg *s,
 {
 	u64 val = 0;
 
-	if (axvcpu_arm64_id_known(crm, op2))
-		val = axvcpu_arm64_id_sanitise(crm, op2,
-				read_sanitised_ftr_reg(sys_reg(3, 0, 0, crm, op2)));
+	if (axvcpu_arm64_id_known(crm, op2)) {
+		val = read_sanitised_ftr_reg(sys_reg(3, 0, 0, crm, op2));
+		val = axvcpu_arm64_id_sanitise(crm, op2, val);
+	}
 	if (s->reg < 31)
 		vv->sw.x[s->reg] = val;
 	skip_insn(vv);

@@ -3,7 +3,8 @@
  * What an arm64 guest's HVC #0 and SMC #0 reach: PSCI 1.1 (Arm DEN 0022)
  * for the PSCI function ids, with VERSION, FEATURES and AFFINITY_INFO
  * answered here and CPU_ON, CPU_OFF, SYSTEM_OFF and SYSTEM_RESET turned
- * into exits; every other call (another id, or a nonzero immediate) is a
+ * into exits; SMCCC 1.1's Arm Architecture Calls (Arm DEN 0028) answered
+ * here; every other call (another id, or a nonzero immediate) is a
  * Hypercall for the VMM: nr = x0, args = x1..x6, fid = the immediate.
  */
 #include <linux/mutex.h>
@@ -22,6 +23,12 @@
 #define PSCI_AFFINITY_INFO_64	0xC4000004
 
 #define PSCI_FN_MASK		0x1f	/* PSCI owns 0x00..0x1f of its range */
+
+/* SMCCC's Arm Architecture Calls (Arm DEN 0028): fast, SMC32, owner 0. */
+#define SMCCC_VERSION		0x80000000
+#define SMCCC_ARCH_FEATURES	0x80000001
+#define SMCCC_ARCH_MASK		0xffff
+#define SMCCC_VERSION_1_1	0x10001
 #define PSCI_RANGE_32		0x84000000
 #define PSCI_RANGE_64		0xC4000000
 
@@ -88,7 +95,8 @@ static int psci_call(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 	case PSCI_VERSION:
 		return psci_ret(vv, PSCI_VERSION_1_1);
 	case PSCI_FEATURES:
-		return psci_ret(vv, psci_implemented(x[1] & U32_MAX) ?
+		return psci_ret(vv, psci_implemented(x[1] & U32_MAX) ||
+				(x[1] & U32_MAX) == SMCCC_VERSION ?
 				PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED);
 	case PSCI_AFFINITY_INFO_32:
 		return affinity_info(vcpu, x[1] & U32_MAX, x[2] & U32_MAX);
@@ -121,6 +129,32 @@ static int psci_call(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 	}
 }
 
+/*
+ * SMCCC 1.1's own calls: VERSION, and ARCH_FEATURES, which finds only
+ * itself: no firmware workaround (ARCH_WORKAROUND_1/2/3), no SOC_ID; every
+ * other Arm Architecture Call is NOT_SUPPORTED. KVM 6.12 answers the
+ * workarounds from the host's mitigation state instead.
+ */
+static int smccc_arch_call(struct vhe_vcpu *vv)
+{
+	u64 *x = vv->sw.x;
+
+	switch (x[0] & U32_MAX) {
+	case SMCCC_VERSION:
+		return psci_ret(vv, SMCCC_VERSION_1_1);
+	case SMCCC_ARCH_FEATURES:
+		return psci_ret(vv, (x[1] & U32_MAX) == SMCCC_ARCH_FEATURES ?
+				PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED);
+	default:
+		return psci_ret(vv, PSCI_RET_NOT_SUPPORTED);
+	}
+}
+
+static bool is_smccc_arch(u64 fn)
+{
+	return (fn & ~(u64)SMCCC_ARCH_MASK) == SMCCC_VERSION;
+}
+
 static bool is_psci(u64 fn)
 {
 	u64 base = fn & ~(u64)PSCI_FN_MASK;
@@ -144,6 +178,8 @@ int axvcpu_arm64_hvc(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 
 	if (!imm && is_psci(x[0]))
 		return psci_call(vcpu, run);
+	if (!imm && is_smccc_arch(x[0]))
+		return smccc_arch_call(to_vhe(vcpu));
 
 	run->hypercall.nr = x[0];
 	for (i = 0; i < 6; i++)
