@@ -962,35 +962,15 @@ TEST_F(arm64, kernel_halt_interrupted_by_signal)
 						 wfi_end, wfi_ret);
 }
 
-static long irq_line(struct vcpu *v, __u32 intid, __u32 level)
-{
-	struct axvcpu_irq_line line = { .vector = intid, .level = level };
-
-	return axvcpu_ioctl(v->fd, AXVCPU_VCPU_IRQ_LINE, &line);
-}
-
 /*
- * IRQ_LINE is level-triggered: while SPI 33's line is asserted the guest
- * takes it again after each EOI (three times here, its handler doing
- * nothing about the source); once deasserted, not any more, and the
- * guest runs to its end.
+ * IRQ_LINE is level-triggered (common_tests.c): while SPI 33's line is
+ * asserted the guest takes it again after each EOI, its handler doing
+ * nothing about the source.
  */
 TEST_F(arm64, irq_line_level_triggered)
 {
-	struct vcpu *v;
-	struct vm vm;
-	unsigned int i;
-
-	vm_create(_metadata, self->sys_fd, &vm, irq_level_begin, irq_level_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
-	expect_report(_metadata, v, 0);
-	ASSERT_EQ(0, irq_line(v, LINE_INTID, 1));
-	for (i = 0; i < 3; i++)
-		expect_report(_metadata, v, LINE_INTID);
-	ASSERT_EQ(0, irq_line(v, LINE_INTID, 0));
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, 3);
-	vm_destroy(&vm);
+	common_irq_line_level_triggered(_metadata, &self->sys_fd, irq_level_begin,
+					irq_level_end, LINE_INTID, LINE_INTID);
 }
 
 /*

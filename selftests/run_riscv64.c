@@ -883,13 +883,6 @@ static __u64 one_reg(struct __test_metadata *_metadata, struct vcpu *v,
 	return val;
 }
 
-static long irq_line(struct vcpu *v, __u32 vector, __u32 level)
-{
-	struct axvcpu_irq_line line = { .vector = vector, .level = level };
-
-	return axvcpu_ioctl(v->fd, AXVCPU_VCPU_IRQ_LINE, &line);
-}
-
 /* One RUN that must end in a HYPERCALL exit of @nr and @fid. */
 static void expect_hypercall(struct __test_metadata *_metadata,
 			     struct vcpu *v, __u64 nr, __u64 fid)
@@ -973,27 +966,14 @@ TEST_F(riscv, kernel_halt_interrupted_by_signal)
 }
 
 /*
- * IRQ_LINE is level-triggered: while line 9 is asserted the guest takes
- * the external interrupt again after each sret with interrupts on (three
- * times here, its handler acknowledging nothing); once deasserted, not
- * any more, and the guest runs to its end.
+ * IRQ_LINE is level-triggered (common_tests.c): while line 9 is asserted
+ * the guest takes the external interrupt again after each sret with
+ * interrupts on, its handler acknowledging nothing.
  */
 TEST_F(riscv, irq_line_level_triggered)
 {
-	struct vcpu *v;
-	struct vm vm;
-	unsigned int i;
-
-	vm_create(_metadata, self->sys_fd, &vm, irq_level_begin, irq_level_end);
-	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
-	expect_report(_metadata, v, 0);
-	ASSERT_EQ(0, irq_line(v, 9, 1));
-	for (i = 0; i < 3; i++)
-		expect_report(_metadata, v, SCAUSE_INTERRUPT | 9);
-	ASSERT_EQ(0, irq_line(v, 9, 0));
-	expect_done(_metadata, v, false);
-	EXPECT_REPORTS(v, 3);
-	vm_destroy(&vm);
+	common_irq_line_level_triggered(_metadata, &self->sys_fd, irq_level_begin,
+					irq_level_end, 9, SCAUSE_INTERRUPT | 9);
 }
 
 /* An asserted line wakes a vCPU halted in the kernel from another thread. */

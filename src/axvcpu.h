@@ -487,6 +487,7 @@ bool axvcpu_vcpu_is_set_up(struct axvcpu_vcpu *v);
 void axvcpu_vcpu_kick(struct axvcpu_vcpu *vcpu);
 void axvcpu_vcpu_kick_sync(struct axvcpu_vcpu *vcpu);
 int axvcpu_vcpu_halt(struct axvcpu_vcpu *vcpu);
+ktime_t axvcpu_halt_deadline(u64 ticks, u64 hz);
 struct axvcpu_vcpu *axvcpu_current(void);
 int axvcpu_set_current(struct axvcpu_vcpu *vcpu);
 int axvcpu_vcpu_load(struct axvcpu_vcpu *vcpu);

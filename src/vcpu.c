@@ -17,6 +17,7 @@
 #ifndef CONFIG_UML
 #include <linux/kvm_host.h>
 #endif
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -583,6 +584,24 @@ void axvcpu_vcpu_kick_sync(struct axvcpu_vcpu *vcpu)
 	kick(vcpu, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_kick_sync);
+
+/**
+ * axvcpu_halt_deadline() - when a guest timer @ticks ahead fires, host time
+ * @ticks: counter ticks from now until the guest's deadline.
+ * @hz: the counter's frequency.
+ *
+ * For a backend's @vcpu_halt_check.
+ *
+ * Return: ktime_get() plus @ticks in ns, KTIME_MAX if that overflows.
+ */
+ktime_t axvcpu_halt_deadline(u64 ticks, u64 hz)
+{
+	u64 ns = mul_u64_u64_div_u64(ticks, NSEC_PER_SEC, hz);
+	ktime_t now = ktime_get();
+
+	return ns >= KTIME_MAX - now ? KTIME_MAX : ktime_add_ns(now, ns);
+}
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_halt_deadline);
 
 /**
  * axvcpu_vcpu_halt() - wait out a guest halt in the kernel

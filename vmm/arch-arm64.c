@@ -77,8 +77,7 @@ static void cpus(struct dt *d, const struct dt_config *c)
 		dt_begin(d, name);
 		dt_prop_str(d, "device_type", "cpu");
 		dt_prop_str(d, "compatible", "arm,armv8");
-		/* MPIDR: Aff0, then Aff1, as arch_vcpu_setup() sets it. */
-		dt_prop_u32(d, "reg", (i & 0xff) | (i >> 8) << 8);
+		dt_prop_u32(d, "reg", i);	/* the MPIDR, arch_vcpu_setup() */
 		dt_prop_str(d, "enable-method", "psci");
 		dt_end(d);
 	}
@@ -202,19 +201,18 @@ bool arch_mmio(u64 addr, unsigned int width, bool write, u64 *val)
 }
 
 /*
- * vCPU @v->id with MPIDR @v->id (Aff0, and Aff1 from 256 on), x0 = @arg
+ * vCPU @v->id with MPIDR @v->id (Aff0: fewer than 256 vCPUs), x0 = @arg
  * (the boot CPU's device tree; a secondary's PSCI context id), x1..x3 = 0
  * (booting.rst).
  */
-int arch_vcpu_setup(struct vcpu *v, u64 entry, u64 arg)
+int arch_vcpu_setup(struct vcpu *v, u64 arg)
 {
 	struct axvcpu_setup s;
 
-	(void)entry;
 	memset(&s, 0, sizeof(s));
 	s.arch = AXVCPU_BACKEND_ARM64_VHE;
 	s.flags = vm.setup_flags;
-	s.arm64.mpidr = (v->id & 0xff) | (v->id >> 8) << 8;
+	s.arm64.mpidr = v->id;
 	s.arm64.x[0] = arg;
 	if (ioctl(v->fd, AXVCPU_VCPU_SETUP, &s)) {
 		axvm_err("vCPU %u: AXVCPU_VCPU_SETUP: %s", v->id, strerror(errno));
@@ -251,11 +249,7 @@ fail:
 /* CPU_ON names an MPIDR; axvm's vCPU n has MPIDR n. */
 int arch_cpu_index(u64 target_cpu)
 {
-	u64 i = (target_cpu & 0xff) | ((target_cpu >> 8) & 0xff) << 8;
-
-	if ((target_cpu & ~0xffffULL) || i >= vm.ncpus)
-		return -1;
-	return (int)i;
+	return target_cpu < vm.ncpus ? (int)target_cpu : -1;
 }
 
 /* No hypercalls besides PSCI, which the module answers: SMCCC's -1. */

@@ -294,11 +294,10 @@ bool arch_mmio(u64 addr, unsigned int width, bool write, u64 *val)
 }
 
 /* Hart @v->id, a1 = @arg (the module sets a0 to the hart id). */
-int arch_vcpu_setup(struct vcpu *v, u64 entry, u64 arg)
+int arch_vcpu_setup(struct vcpu *v, u64 arg)
 {
 	struct axvcpu_setup s;
 
-	(void)entry;
 	memset(&s, 0, sizeof(s));
 	s.arch = AXVCPU_BACKEND_RISCV_H;
 	s.flags = vm.setup_flags;

@@ -351,7 +351,7 @@ void arch_dt_nodes(struct dt *d, const struct dt_config *c);
 void arch_devices_init(void);
 void arch_uart_irq(bool level);
 bool arch_mmio(u64 addr, unsigned int width, bool write, u64 *val);
-int arch_vcpu_setup(struct vcpu *v, u64 entry, u64 arg);
+int arch_vcpu_setup(struct vcpu *v, u64 arg);
 int arch_vcpu_restart(struct vcpu *v, u64 entry, u64 arg);
 int arch_cpu_index(u64 target_cpu);
 void arch_hypercall(struct vcpu *v);

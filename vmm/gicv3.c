@@ -66,19 +66,17 @@
 #define GIC_IIDR_AXVM		0x0000043b	/* implementer Arm, as QEMU's */
 #define SPI_BASE		32
 
-/* The vCPU an SPI's GICD_IROUTER names, or -1 for none. */
+/*
+ * The vCPU an SPI's GICD_IROUTER names, or -1 for none: axvm's vCPU n has
+ * MPIDR n (Aff0, as n < AXVM_MAX_CPUS); the 1-of-N mode takes vCPU 0.
+ */
 static int route(const struct gicv3 *g, unsigned int spi)
 {
 	u64 r = g->irouter[spi];
-	u64 mpidr = (r & 0xffffff) | ((r >> 32) & 0xff) << 32;
 
 	if (r & GICD_IROUTER_IRM)
 		return 0;
-	/* axvm's vCPU n has MPIDR n (Aff0, and Aff1 from 256 on). */
-	mpidr = (mpidr & 0xff) | ((mpidr >> 8) & 0xff) << 8;
-	if ((r & ~(GICD_IROUTER_IRM | 0xffffULL)) || mpidr >= g->ncpus)
-		return -1;
-	return (int)mpidr;
+	return r < g->ncpus ? (int)r : -1;
 }
 
 /* Drive the line of @spi to the vCPU it should reach now, if any. */
@@ -268,8 +266,8 @@ u64 gicv3_redist_read(struct gicv3 *g, u64 off, unsigned int width)
 		return read_bytes(c->ipriority + (off - GICR_IPRIORITYR0),
 				  GICR_IPRIORITYR0 + 32 - off, width);
 	/* Affinity (MPIDR = the vCPU id), processor number, the last one. */
-	typer = (u64)(cpu & 0xff) << 32 | (u64)((cpu >> 8) & 0xff) << 40 |
-		(u64)cpu << 8 | (cpu == g->ncpus - 1 ? GICR_TYPER_LAST : 0);
+	typer = (u64)cpu << 32 | (u64)cpu << 8 |
+		(cpu == g->ncpus - 1 ? GICR_TYPER_LAST : 0);
 	if (off == GICR_TYPER)
 		return width == 8 ? typer : (u32)typer;
 	if (off == GICR_TYPER + 4)

@@ -58,7 +58,7 @@ int vcpu_setup(struct vcpu *v, u64 entry, u64 arg)
 			 (unsigned long long)entry, strerror(errno));
 		return -1;
 	}
-	return arch_vcpu_setup(v, entry, arg);
+	return arch_vcpu_setup(v, arg);
 }
 
 /* Guest RAM at @gpa for @len bytes, or NULL if not all of it is RAM. */
@@ -119,26 +119,15 @@ static void cpu_up(struct vcpu *v)
 	}
 	t = &vm.vcpus[i];
 	pthread_mutex_lock(&vm.cpu_lock);
-	switch (t->state) {
-	case VCPU_CREATED:
-		if (vcpu_setup(t, up->entry_point, up->arg)) {
-			ret = arch.cpu_up.failed;
-			break;
-		}
-		t->state = VCPU_RUNNING;
-		pthread_cond_signal(&t->wake);
-		break;
-	case VCPU_STOPPED:
-		if (arch_vcpu_restart(t, up->entry_point, up->arg)) {
-			ret = arch.cpu_up.failed;
-			break;
-		}
-		t->state = VCPU_RUNNING;
-		pthread_cond_signal(&t->wake);
-		break;
-	case VCPU_RUNNING:
+	if (t->state == VCPU_RUNNING) {
 		ret = arch.cpu_up.already_on;
-		break;
+	} else if (t->state == VCPU_CREATED ?
+		   vcpu_setup(t, up->entry_point, up->arg) :
+		   arch_vcpu_restart(t, up->entry_point, up->arg)) {
+		ret = arch.cpu_up.failed;
+	} else {
+		t->state = VCPU_RUNNING;
+		pthread_cond_signal(&t->wake);
 	}
 	pthread_mutex_unlock(&vm.cpu_lock);
 	if (ret != arch.cpu_up.ok)

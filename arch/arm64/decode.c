@@ -52,6 +52,36 @@ u64 axvcpu_arm64_fault_ipa(u64 hpfar, u64 far)
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_arm64_fault_ipa);
 
+/**
+ * axvcpu_arm64_sgi1r_base() - the first MPIDR an ICC_SGI1R_EL1 value names
+ * @sgi1r: the value written (GICv3 spec 12.2.23).
+ *
+ * Return: the MPIDR of target list bit 0: Aff3.Aff2.Aff1 and the range
+ * selector's Aff0 (RS * 16).
+ */
+u64 axvcpu_arm64_sgi1r_base(u64 sgi1r)
+{
+	return (((sgi1r >> 48) & 0xff) << 32) | (((sgi1r >> 32) & 0xff) << 16) |
+	       (((sgi1r >> 16) & 0xff) << 8) | ((sgi1r >> 44) & 0xf) * 16;
+}
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_arm64_sgi1r_base);
+
+/**
+ * axvcpu_arm64_sgi1r_targets() - whether an ICC_SGI1R_EL1 list names @mpidr
+ * @sgi1r: the value written; its IRM bit is the caller's to look at.
+ * @mpidr: an affinity (MPIDR_EL1 bits).
+ *
+ * Return: true if @mpidr is in the target list.
+ */
+bool axvcpu_arm64_sgi1r_targets(u64 sgi1r, u64 mpidr)
+{
+	u64 base = axvcpu_arm64_sgi1r_base(sgi1r), n = (mpidr & 0xff) - (base & 0xff);
+
+	return (mpidr & ~0xffULL) == (base & ~0xffULL) && n < 16 &&
+	       (sgi1r & BIT_ULL(n));
+}
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_arm64_sgi1r_targets);
+
 /*
  * The ID registers a guest reads (HCR_EL2.TID3 traps them): Op0 3, Op1 0,
  * CRn 0, CRm 1..7, indexed (CRm - 1) * 8 + Op2. The ones the host kernel

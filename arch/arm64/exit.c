@@ -118,21 +118,14 @@ static int abort_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 /* A write to ICC_SGI1R_EL1 (GICv3 spec 12.2.23): the guest sends an SGI. */
 static int sgi_exit(struct vhe_vcpu *vv, struct axvcpu_run *run, u64 val)
 {
-	u64 aff = (((val >> 48) & 0xff) << 32) | (((val >> 32) & 0xff) << 16) |
-		  (((val >> 16) & 0xff) << 8);
-	u64 list = val & 0xffff, base = ((val >> 44) & 0xf) * 16;
-	u64 self = vv->mpidr;
 	bool all = val & BIT_ULL(40);
 
 	memset(&run->ipi, 0, sizeof(run->ipi));
-	run->ipi.target_cpu = aff | base;
-	run->ipi.target_cpu_aux = list;
+	run->ipi.target_cpu = axvcpu_arm64_sgi1r_base(val);
+	run->ipi.target_cpu_aux = val & 0xffff;
 	run->ipi.send_to_all = all;
 	/* IRM = 1 targets every PE but the sender. */
-	run->ipi.send_to_self = !all && (self & ~0xffULL) == aff &&
-				(self & 0xff) >= base &&
-				(self & 0xff) - base < 16 &&
-				(list & BIT((self & 0xff) - base));
+	run->ipi.send_to_self = !all && axvcpu_arm64_sgi1r_targets(val, vv->mpidr);
 	run->ipi.vector = (val >> 24) & 0xf;
 	skip_insn(vv);
 	return AXVCPU_EXIT_SEND_IPI;

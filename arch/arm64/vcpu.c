@@ -10,7 +10,6 @@
  * VBAR_EL2, SP_EL0, FP/SIMD) is switched around every entry.
  */
 #include <linux/interrupt.h>
-#include <linux/math64.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <asm/arch_timer.h>
@@ -284,7 +283,7 @@ static int vhe_vcpu_irq_line(struct axvcpu_vcpu *vcpu, u32 vector, bool level)
 static bool vhe_vcpu_halt_check(struct axvcpu_vcpu *vcpu, ktime_t *timer)
 {
 	struct vhe_vcpu *vv = to_vhe(vcpu);
-	u64 ctl, cval, now, ns;
+	u64 ctl, cval, now;
 
 	if (axvcpu_vgic_irq_pending(vv))
 		return true;
@@ -296,10 +295,7 @@ static bool vhe_vcpu_halt_check(struct axvcpu_vcpu *vcpu, ktime_t *timer)
 	now = arch_timer_read_counter() - to_vhe_vm(vcpu)->cntvoff;
 	if ((s64)(cval - now) <= 0)
 		return true;
-	ns = mul_u64_u64_div_u64(cval - now, NSEC_PER_SEC,
-				 arch_timer_get_cntfrq());
-	*timer = ns >= KTIME_MAX - ktime_get() ? KTIME_MAX :
-		 ktime_add_ns(ktime_get(), ns);
+	*timer = axvcpu_halt_deadline(cval - now, arch_timer_get_cntfrq());
 	return false;
 }
 

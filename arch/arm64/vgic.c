@@ -324,17 +324,6 @@ int axvcpu_vgic_line(struct vhe_vcpu *vv, u32 intid, bool level)
 	return 0;
 }
 
-/* Whether @mpidr is among the targets of the ICC_SGI1R_EL1 value @sgi1r. */
-static bool sgi_targets(u64 sgi1r, u64 mpidr)
-{
-	u64 aff = (((sgi1r >> 48) & 0xff) << 32) | (((sgi1r >> 32) & 0xff) << 16) |
-		  (((sgi1r >> 16) & 0xff) << 8);
-	u64 base = ((sgi1r >> 44) & 0xf) * 16, aff0 = mpidr & 0xff;
-
-	return (mpidr & ~0xffULL) == aff && aff0 >= base && aff0 - base < 16 &&
-	       (sgi1r & BIT_ULL(aff0 - base));
-}
-
 /**
  * axvcpu_vgic_send_sgi() - carry out a guest's write of ICC_SGI1R_EL1
  * @vcpu: the sender (AXVCPU_SETUP_KERNEL_IPI).
@@ -354,7 +343,8 @@ void axvcpu_vgic_send_sgi(struct axvcpu_vcpu *vcpu, u64 sgi1r)
 
 	xa_for_each(&vcpu->vm->vcpus, i, t) {
 		if (!axvcpu_vcpu_is_set_up(t) ||
-		    (all ? t == vcpu : !sgi_targets(sgi1r, to_vhe(t)->mpidr)))
+		    (all ? t == vcpu :
+		     !axvcpu_arm64_sgi1r_targets(sgi1r, to_vhe(t)->mpidr)))
 			continue;
 		set_bit(intid, to_vhe(t)->vgic.pending);
 		if (t != vcpu)

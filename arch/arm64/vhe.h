@@ -76,6 +76,8 @@ struct vhe_sysreg {
 
 void axvcpu_arm64_decode_sysreg(u64 esr, struct vhe_sysreg *s);
 u64 axvcpu_arm64_fault_ipa(u64 hpfar, u64 far);
+u64 axvcpu_arm64_sgi1r_base(u64 sgi1r);
+bool axvcpu_arm64_sgi1r_targets(u64 sgi1r, u64 mpidr);
 bool axvcpu_arm64_id_reg(u32 addr, unsigned int *crm, unsigned int *op2);
 bool axvcpu_arm64_id_known(unsigned int crm, unsigned int op2);
 u64 axvcpu_arm64_id_sanitise(unsigned int crm, unsigned int op2, u64 val);

@@ -5,7 +5,6 @@
  */
 #include <linux/atomic.h>
 #include <linux/bitops.h>
-#include <linux/math64.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <asm/cacheflush.h>
@@ -240,7 +239,7 @@ bool axvcpu_riscv_irq_pending(struct axvcpu_vcpu *vcpu)
 static bool rvh_vcpu_halt_check(struct axvcpu_vcpu *vcpu, ktime_t *timer)
 {
 	struct rvh_vcpu *rv = to_rvh(vcpu);
-	u64 now, cmp, ns;
+	u64 now, cmp;
 
 	if (axvcpu_riscv_irq_pending(vcpu))
 		return true;
@@ -250,9 +249,7 @@ static bool rvh_vcpu_halt_check(struct axvcpu_vcpu *vcpu, ktime_t *timer)
 	now = csr_read(CSR_TIME);
 	if (cmp == -1UL)
 		return false;
-	ns = mul_u64_u64_div_u64(cmp - now, NSEC_PER_SEC, riscv_timebase);
-	*timer = ns >= KTIME_MAX - ktime_get() ? KTIME_MAX :
-		 ktime_add_ns(ktime_get(), ns);
+	*timer = axvcpu_halt_deadline(cmp - now, riscv_timebase);
 	return false;
 }
 

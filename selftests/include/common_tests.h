@@ -36,6 +36,11 @@ void common_kernel_halt_interrupted_by_signal(struct __test_metadata *_metadata,
 					      int *sys_fd, const char *begin,
 					      const char *end, const char *ret);
 
+/* A level line into the irq_level program, from @begin to @end. */
+void common_irq_line_level_triggered(struct __test_metadata *_metadata,
+				     int *sys_fd, const char *begin,
+				     const char *end, __u32 line, __u64 taken);
+
 /* Interrupt injection into the irq program. */
 void common_inject_queued_before_run(struct __test_metadata *_metadata,
 				     int *sys_fd, __u32 vector);

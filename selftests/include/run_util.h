@@ -156,6 +156,7 @@ struct vcpu *vcpu_add(struct __test_metadata *_metadata, struct vm *vm,
 struct vcpu *vcpu_add_flags(struct __test_metadata *_metadata, struct vm *vm,
 			    unsigned int id, __u64 entry, __u64 cpu, __u64 arg,
 			    __u32 flags);
+long irq_line(struct vcpu *v, __u32 vector, __u32 level);
 void inject(struct __test_metadata *_metadata, struct vcpu *v, __u32 vector);
 void set_return_value(struct __test_metadata *_metadata, struct vcpu *v,
 		      __u64 value);

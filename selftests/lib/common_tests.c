@@ -1248,3 +1248,30 @@ void common_kernel_halt_interrupted_by_signal(struct __test_metadata *_metadata,
 	ASSERT_EQ(1ULL, v->run->halts);
 	vm_destroy(&vm);
 }
+
+/*
+ * The arch's irq_level program, from @begin to @end (REPORT 0, then its
+ * handler REPORTs @taken on each entry and returns without touching the
+ * source). IRQ_LINE is level-triggered: while @line is asserted the guest
+ * takes it again after each return (three times here); once deasserted,
+ * not any more, and the guest runs to its end, reporting 3 entries.
+ */
+void common_irq_line_level_triggered(struct __test_metadata *_metadata,
+				     int *sys_fd, const char *begin,
+				     const char *end, __u32 line, __u64 taken)
+{
+	struct vcpu *v;
+	struct vm vm;
+	unsigned int i;
+
+	vm_create(_metadata, *sys_fd, &vm, begin, end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	expect_report(_metadata, v, 0);
+	ASSERT_EQ(0, irq_line(v, line, 1));
+	for (i = 0; i < 3; i++)
+		expect_report(_metadata, v, taken);
+	ASSERT_EQ(0, irq_line(v, line, 0));
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 3);
+	vm_destroy(&vm);
+}

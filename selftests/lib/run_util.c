@@ -297,6 +297,14 @@ struct vcpu *vcpu_add_flags(struct __test_metadata *_metadata, struct vm *vm,
 	return v;
 }
 
+/* AXVCPU_VCPU_IRQ_LINE @vector of @v to @level: 0 or -errno. */
+long irq_line(struct vcpu *v, __u32 vector, __u32 level)
+{
+	struct axvcpu_irq_line line = { .vector = vector, .level = level };
+
+	return axvcpu_ioctl(v->fd, AXVCPU_VCPU_IRQ_LINE, &line);
+}
+
 void inject(struct __test_metadata *_metadata, struct vcpu *v, __u32 vector)
 {
 	struct axvcpu_interrupt irq = { .vector = vector };
@@ -553,7 +561,6 @@ static void *waker_fn(void *arg)
 {
 	struct waker *w = arg;
 	struct axvcpu_interrupt irq = { .vector = w->vector };
-	struct axvcpu_irq_line line = { .vector = w->vector, .level = 1 };
 	unsigned int i;
 
 	for (i = 0; i < 10000 && !w->saw_halt; i++) {
@@ -563,7 +570,7 @@ static void *waker_fn(void *arg)
 	}
 	usleep(WAKE_DELAY_MS * 1000);
 	if (w->line)
-		w->ret = axvcpu_ioctl(w->v->fd, AXVCPU_VCPU_IRQ_LINE, &line);
+		w->ret = irq_line(w->v, w->vector, 1);
 	else
 		w->ret = axvcpu_ioctl(w->v->fd, AXVCPU_VCPU_INJECT_INTERRUPT, &irq);
 	return NULL;

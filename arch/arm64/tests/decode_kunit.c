@@ -135,6 +135,24 @@ static void s2_builder_covers_40_bits(struct kunit *test)
 }
 
 /*
+ * ICC_SGI1R_EL1's targets: Aff3 1, Aff2 2, Aff1 3, RS 1, list bits 2 and
+ * 15 name Aff0 0x12 and 0x1f of 1.2.3; nothing else (another Aff1, Aff0
+ * 0x02 of RS 0, 0x20 past the range).
+ */
+static void sgi1r_targets(struct kunit *test)
+{
+	u64 v = 1ULL << 48 | 1ULL << 44 | 2ULL << 32 | 3ULL << 16 | BIT(2) | BIT(15);
+
+	KUNIT_EXPECT_EQ(test, axvcpu_arm64_sgi1r_base(v), 0x0100020310ULL);
+	KUNIT_EXPECT_TRUE(test, axvcpu_arm64_sgi1r_targets(v, 0x0100020312ULL));
+	KUNIT_EXPECT_TRUE(test, axvcpu_arm64_sgi1r_targets(v, 0x010002031fULL));
+	KUNIT_EXPECT_FALSE(test, axvcpu_arm64_sgi1r_targets(v, 0x0100020313ULL));
+	KUNIT_EXPECT_FALSE(test, axvcpu_arm64_sgi1r_targets(v, 0x0100020412ULL));
+	KUNIT_EXPECT_FALSE(test, axvcpu_arm64_sgi1r_targets(v, 0x0100020302ULL));
+	KUNIT_EXPECT_FALSE(test, axvcpu_arm64_sgi1r_targets(v, 0x0100020320ULL));
+}
+
+/*
  * ID registers: the TID3 space is recognised from the trapped access's
  * encoding; the fields the backend does not virtualise are cleared, the
  * rest kept; AArch64 only at EL0/EL1; unallocated registers are unknown.
@@ -175,6 +193,7 @@ static struct kunit_case decode_cases[] = {
 	KUNIT_CASE(dabt_without_isv_is_invalid),
 	KUNIT_CASE(sysreg_sgi1r_write),
 	KUNIT_CASE(fault_ipa_from_hpfar),
+	KUNIT_CASE(sgi1r_targets),
 	KUNIT_CASE(id_registers),
 	KUNIT_CASE(s2_leaf_permissions),
 	KUNIT_CASE(s2_builder_covers_40_bits),
