@@ -11,6 +11,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -330,6 +332,7 @@ static const struct ioctl_desc sys_ioctls[] = {
 static const struct ioctl_desc vm_ioctls[] = {
 	IOCTL_DESC(AXVCPU_VM_SET_MEMORY_REGION),
 	IOCTL_DESC(AXVCPU_VM_CREATE_VCPU),
+	IOCTL_DESC(AXVCPU_VM_GET_STATS_FD),
 };
 
 static const struct ioctl_desc vcpu_ioctls[] = {
@@ -344,6 +347,7 @@ static const struct ioctl_desc vcpu_ioctls[] = {
 	IOCTL_DESC(AXVCPU_VCPU_IRQ_LINE),
 	IOCTL_DESC(AXVCPU_VCPU_GET_ONE_REG),
 	IOCTL_DESC(AXVCPU_VCPU_SET_ONE_REG),
+	IOCTL_DESC(AXVCPU_VCPU_GET_STATS_FD),
 };
 
 static const unsigned long foreign_ioctls[] = {
@@ -351,8 +355,9 @@ static const unsigned long foreign_ioctls[] = {
 	TCGETS,
 	_IO(0xAE, 0x01),
 	_IO(AXVCPU_IOCTL_MAGIC, 0x02),
-	_IO(AXVCPU_IOCTL_MAGIC, 0x12),
+	_IO(AXVCPU_IOCTL_MAGIC, 0x13),
 	_IO(AXVCPU_IOCTL_MAGIC, 0x28),
+	_IO(AXVCPU_IOCTL_MAGIC, 0x2c),
 	_IO(AXVCPU_IOCTL_MAGIC, 0xff),
 	_IOWR(AXVCPU_IOCTL_MAGIC, 0x80, struct axvcpu_regs),
 };
@@ -430,6 +435,7 @@ TEST_F(axvcpu, check_cap_values)
 		AXVCPU_CAP_GUEST_PT_LEVELS, AXVCPU_CAP_RUN_PAGE_SIZE,
 		AXVCPU_CAP_MAX_GUEST_PHYS_BITS, AXVCPU_CAP_MAX_REGION_SIZE,
 		AXVCPU_CAP_SETUP_FLAGS, AXVCPU_CAP_IRQ_LINE, AXVCPU_CAP_ONE_REG,
+		AXVCPU_CAP_STATS_FD,
 	};
 	struct axvcpu_cap c;
 	size_t i;
@@ -469,7 +475,7 @@ TEST_F(axvcpu, check_cap_values)
 
 TEST_F(axvcpu, check_cap_unknown)
 {
-	static const __u32 bad[] = { 0, AXVCPU_CAP_RISCV_ISA + 1, 0x100, 0x80000000,
+	static const __u32 bad[] = { 0, AXVCPU_CAP_STATS_FD + 1, 0x100, 0x80000000,
 				     0xffffffff };
 	struct axvcpu_cap c;
 	size_t i;
@@ -882,6 +888,86 @@ static long rss_bytes(void)
 		fclose(f);
 	}
 	return rss * getpagesize();
+}
+
+/* VmLck of this process, in bytes (/proc/self/status), or -1. */
+static long locked_bytes(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	long kb = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmLck: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb < 0 ? -1 : kb * 1024;
+}
+
+/* Drop CAP_IPC_LOCK from this process: RLIMIT_MEMLOCK then applies. */
+static int drop_ipc_lock(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[0].effective &= ~(1U << CAP_IPC_LOCK);
+	d[0].permitted &= ~(1U << CAP_IPC_LOCK);
+	d[0].inheritable &= ~(1U << CAP_IPC_LOCK);
+	return syscall(SYS_capset, &h, d);
+}
+
+#define PIN_PAGES	16
+
+/*
+ * Pinned guest memory is the VMM's locked memory, as VFIO's pins are: a
+ * pinned region adds its size to VmLck and deleting it takes it off
+ * again, and without CAP_IPC_LOCK a region beyond RLIMIT_MEMLOCK fails
+ * with ENOMEM (changing nothing) while one within it works.
+ */
+TEST_F(axvcpu, region_pinned_counts_as_locked)
+{
+	size_t p = self->page;
+	long before = locked_bytes();
+	int status;
+	pid_t pid;
+
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, axvcpu_set_region(self->vm, 0, AXVCPU_MEM_PINNED, A_GPA,
+				       PIN_PAGES * p, mem_at(self, 0)));
+	EXPECT_EQ(before + (long)(PIN_PAGES * p), locked_bytes());
+	ASSERT_EQ(0, delete_region(self->vm, 0));
+	EXPECT_EQ(before, locked_bytes());
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct rlimit lim = { PIN_PAGES / 2 * p, PIN_PAGES / 2 * p };
+		int vm, sys = axvcpu_open();
+
+		/* A VM of this process: the fixture's belongs to the parent. */
+		vm = sys < 0 ? -1 : axvcpu_create_vm(sys);
+		if (vm < 0 || drop_ipc_lock() || setrlimit(RLIMIT_MEMLOCK, &lim))
+			_exit(10);
+		if (axvcpu_set_region(vm, 0, AXVCPU_MEM_PINNED, A_GPA,
+				      PIN_PAGES * p, mem_at(self, 0)) != -ENOMEM)
+			_exit(11);
+		if (locked_bytes() != 0)
+			_exit(12);
+		if (axvcpu_set_region(vm, 0, AXVCPU_MEM_PINNED, A_GPA,
+				      PIN_PAGES / 4 * p, mem_at(self, 0)))
+			_exit(13);
+		_exit(locked_bytes() == (long)(PIN_PAGES / 4 * p) ? 0 : 14);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("child status %#x (10: setup, 11: over the limit not ENOMEM, "
+		       "12: charged anyway, 13: within it failed, 14: not charged)",
+		       status);
 }
 
 #define LAZY_BYTES	(16UL << 20)
@@ -1747,6 +1833,38 @@ TEST_F(axvcpu, mmap_run_page)
 				      MAP_SHARED, 0))
 			TH_LOG("length %zu", lens[i]);
 	}
+}
+
+/*
+ * The run page is the VMM's, not its children's, and does not grow
+ * (VM_DONTCOPY, VM_DONTEXPAND): a fork()ed child has nothing mapped
+ * there, and mremap() cannot expand the mapping.
+ */
+TEST_F(axvcpu, mmap_run_page_not_inherited)
+{
+	struct axvcpu_run *run;
+	int status;
+	pid_t pid;
+
+	run = mmap(NULL, self->page, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   self->vcpu, 0);
+	ASSERT_NE(MAP_FAILED, run);
+	run->immediate_exit = 1;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* madvise() of an unmapped range fails with ENOMEM. */
+		_exit(madvise(run, self->page, MADV_NORMAL) == -1 &&
+		      errno == ENOMEM ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the child has the run page mapped (status %#x)", status);
+	EXPECT_EQ(MAP_FAILED, mremap(run, self->page, 2 * self->page, 0));
+	EXPECT_EQ(MAP_FAILED, mremap(run, self->page, 2 * self->page,
+				     MREMAP_MAYMOVE));
+	EXPECT_EQ(1U, run->immediate_exit);
+	munmap(run, self->page);
 }
 
 TEST_F(axvcpu, mmap_bad_offset)

@@ -11,7 +11,10 @@
  * include/common_tests.h).
  */
 #include <pthread.h>
+#include <sched.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <linux/if_alg.h>
 
 #include "run_util.h"
 #include "common_tests.h"
@@ -553,6 +556,13 @@ TEST_F(arm64, mmio_no_syndrome_internal_error)
 }
 
 /* immediate_exit, on the first two loads of mmio_read. */
+TEST_F(arm64, mmio_read_run_page_tampered)
+{
+	common_mmio_read_run_page_tampered(_metadata, &self->sys_fd,
+					   mmio_read_acc,
+					   ARRAY_SIZE(mmio_read_acc));
+}
+
 TEST_F(arm64, immediate_exit_returns_eintr)
 {
 	common_immediate_exit_returns_eintr(_metadata, &self->sys_fd,
@@ -1271,6 +1281,168 @@ TEST_F(arm64, fpsimd_preserved_across_exits)
 	vm_destroy(&vm);
 }
 
+#define NEON_EXITS	100U
+#define NEON_BUF	4096
+
+/* An AF_ALG request socket for the kernel's NEON ChaCha20, or -errno. */
+static int neon_chacha_open(void)
+{
+	struct sockaddr_alg sa = {
+		.salg_family = AF_ALG,
+		.salg_type = "skcipher",
+		.salg_name = "chacha20-neon",	/* the driver, not "chacha20" */
+	};
+	static const __u8 key[32] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	int tfm, op;
+
+	tfm = socket(AF_ALG, SOCK_SEQPACKET, 0);
+	if (tfm < 0)
+		return -errno;
+	if (bind(tfm, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    setsockopt(tfm, SOL_ALG, ALG_SET_KEY, key, sizeof(key))) {
+		op = -errno;
+		close(tfm);
+		return op;
+	}
+	op = accept(tfm, NULL, 0);
+	if (op < 0)
+		op = -errno;
+	close(tfm);
+	return op;
+}
+
+/*
+ * Encrypt NEON_BUF bytes of a fixed pattern into @out with a fixed IV: the
+ * kernel runs the NEON code (kernel_neon_begin()) in this thread.
+ */
+static int neon_chacha(int op, __u8 *out)
+{
+	char cbuf[CMSG_SPACE(sizeof(__u32)) +
+		  CMSG_SPACE(sizeof(struct af_alg_iv) + 16)] = { 0 };
+	static __u8 in[NEON_BUF];
+	struct iovec iov = { .iov_base = in, .iov_len = NEON_BUF };
+	struct msghdr msg = {
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		.msg_iov = &iov, .msg_iovlen = 1,
+	};
+	struct af_alg_iv *iv;
+	struct cmsghdr *c;
+
+	memset(in, 0xa5, sizeof(in));
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_ALG;
+	c->cmsg_type = ALG_SET_OP;
+	c->cmsg_len = CMSG_LEN(sizeof(__u32));
+	*(__u32 *)CMSG_DATA(c) = ALG_OP_ENCRYPT;
+	c = CMSG_NXTHDR(&msg, c);
+	c->cmsg_level = SOL_ALG;
+	c->cmsg_type = ALG_SET_IV;
+	c->cmsg_len = CMSG_LEN(sizeof(*iv) + 16);
+	iv = (struct af_alg_iv *)CMSG_DATA(c);
+	iv->ivlen = 16;
+	memset(iv->iv, 0x3c, 16);
+	if (sendmsg(op, &msg, 0) != NEON_BUF)
+		return -errno;
+	if (read(op, out, NEON_BUF) != NEON_BUF)
+		return -errno;
+	return 0;
+}
+
+struct neon_load {
+	int op;
+	const __u8 *want;
+	bool stop;		/* read and written atomically */
+	unsigned long rounds, wrong, errors;
+};
+
+/* Kernel-mode NEON on the vCPU's CPU, as long as the guest runs. */
+static void *neon_load_fn(void *arg)
+{
+	struct neon_load *l = arg;
+	static __u8 out[NEON_BUF];
+
+	while (!__atomic_load_n(&l->stop, __ATOMIC_RELAXED)) {
+		if (neon_chacha(l->op, out))
+			l->errors++;
+		else if (memcmp(out, l->want, NEON_BUF))
+			l->wrong++;
+		l->rounds++;
+	}
+	return NULL;
+}
+
+static void pin_to_cpu0(struct __test_metadata *_metadata)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+}
+
+/*
+ * The guest's FP/SIMD state survives kernel-mode NEON on the host, and the
+ * host's NEON computations are not disturbed by the guest's state: the
+ * vCPU thread runs the kernel's NEON ChaCha20 (AF_ALG) between every two
+ * of 100 exits while a second thread on the same CPU runs it without a
+ * pause, so the guest is also preempted mid-run by a kernel NEON user.
+ * Every ciphertext must equal the one computed before the VM existed.
+ */
+TEST_F(arm64, fpsimd_preserved_across_kernel_neon)
+{
+	static __u8 want[NEON_BUF], out[NEON_BUF];
+	struct neon_load load = { 0 };
+	pthread_t thread;
+	struct vcpu *v;
+	struct vm vm;
+	char buf[256];
+	unsigned int i;
+	int op;
+
+	op = neon_chacha_open();
+	if (op < 0)
+		SKIP(return, "no kernel NEON to drive: AF_ALG chacha20-neon: %s",
+		     strerror(-op));
+	pin_to_cpu0(_metadata);
+	ASSERT_EQ(0, neon_chacha(op, want));
+	load.op = neon_chacha_open();
+	ASSERT_LE(0, load.op);
+	load.want = want;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, neon_load_fn, &load));
+
+	vm_create(_metadata, self->sys_fd, &vm, fpsimd_begin, fpsimd_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, NEON_EXITS);
+	for (i = 0; i < NEON_EXITS; i++) {
+		__u64 changed;
+		long ret;
+
+		ret = run_checking_fpsimd(v->fd, 0x3c3c3c3c00000000ULL | i,
+					  &changed);
+		ASSERT_EQ(0, ret) TH_LOG("RUN %u: %s", i, strerror(-ret));
+		ASSERT_EQ_X(0, changed);
+		ASSERT_TRUE(v->run->exit_reason == AXVCPU_EXIT_MMIO_WRITE &&
+			    v->run->mmio.data == NEON_EXITS - i)
+			TH_LOG("RUN %u: want store of %u, got %s", i,
+			       NEON_EXITS - i,
+			       describe_exit(v->run, buf, sizeof(buf)));
+		ASSERT_EQ(0, neon_chacha(op, out));
+		ASSERT_EQ(0, memcmp(out, want, NEON_BUF))
+			TH_LOG("RUN %u: kernel NEON result changed", i);
+	}
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, 0, FPSIMD_FPCR);
+	vm_destroy(&vm);
+
+	__atomic_store_n(&load.stop, true, __ATOMIC_RELAXED);
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	TH_LOG("%lu ChaCha20 rounds on the guest's CPU meanwhile", load.rounds);
+	ASSERT_LT(0UL, load.rounds);
+	ASSERT_EQ(0UL, load.errors);
+	ASSERT_EQ(0UL, load.wrong);
+	close(load.op);
+	close(op);
+}
+
 /*
  * A vCPU starts at the entry point, at EL1h with DAIF masked and the MMU
  * off, with x0..x3 from the setup and MPIDR_EL1 affinity = its mpidr.
@@ -1488,6 +1660,21 @@ TEST_F(arm64, close_fds_while_running)
 TEST_F(arm64, run_page_stats)
 {
 	common_run_page_stats(_metadata, &self->sys_fd);
+}
+
+TEST_F(arm64, stats_fd)
+{
+	common_stats_fd(_metadata, &self->sys_fd);
+}
+
+TEST_F(arm64, stats_read_while_running)
+{
+	common_stats_read_while_running(_metadata, &self->sys_fd);
+}
+
+TEST_F(arm64, trace_events)
+{
+	common_trace_events(_metadata, &self->sys_fd);
 }
 
 TEST_F(arm64, signal_ends_run_within_one_exit)

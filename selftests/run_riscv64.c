@@ -248,6 +248,13 @@ TEST_F(riscv, mmio_through_guest_paging)
 }
 
 /* immediate_exit, on the first two loads of mmio_read. */
+TEST_F(riscv, mmio_read_run_page_tampered)
+{
+	common_mmio_read_run_page_tampered(_metadata, &self->sys_fd,
+					   mmio_read_acc,
+					   ARRAY_SIZE(mmio_read_acc));
+}
+
 TEST_F(riscv, immediate_exit_returns_eintr)
 {
 	common_immediate_exit_returns_eintr(_metadata, &self->sys_fd, mmio_read_acc);
@@ -763,6 +770,25 @@ TEST_F(riscv, h_insns_illegal_in_guest)
 }
 
 /*
+ * The guest reads time, but not the host's cycle, instret and HPM
+ * counters (hcounteren: TM only): each of those reads is an illegal
+ * instruction in the guest, with no exit to the VMM.
+ */
+TEST_F(riscv, host_counters_hidden)
+{
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, self->sys_fd, &vm, counters_begin, counters_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, 0);
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, SCAUSE_ILLEGAL_INSN, 0xc0002573,
+		       SCAUSE_ILLEGAL_INSN, 0xc0202573,
+		       SCAUSE_ILLEGAL_INSN, 0xc0302573, 1);
+	vm_destroy(&vm);
+}
+
+/*
  * At the start no interrupt is pending (sip = 0, the guest's timer is
  * not armed), none arrives with all enabled, and rdtime never exits: the
  * whole program makes no exit handled in the kernel (its RAM pinned, so
@@ -800,6 +826,21 @@ TEST_F(riscv, mmio_read_pc_past_load)
 TEST_F(riscv, run_page_stats)
 {
 	common_run_page_stats(_metadata, &self->sys_fd);
+}
+
+TEST_F(riscv, stats_fd)
+{
+	common_stats_fd(_metadata, &self->sys_fd);
+}
+
+TEST_F(riscv, stats_read_while_running)
+{
+	common_stats_read_while_running(_metadata, &self->sys_fd);
+}
+
+TEST_F(riscv, trace_events)
+{
+	common_trace_events(_metadata, &self->sys_fd);
 }
 
 TEST_F(riscv, signal_ends_run_within_one_exit)

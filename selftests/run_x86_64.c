@@ -713,6 +713,13 @@ TEST_F(x86, mmio_read_pc_past_load)
 }
 
 /* immediate_exit, on the first two loads of mmio_read. */
+TEST_F(x86, mmio_read_run_page_tampered)
+{
+	common_mmio_read_run_page_tampered(_metadata, &self->sys_fd,
+					   mmio_read_acc,
+					   ARRAY_SIZE(mmio_read_acc));
+}
+
 TEST_F(x86, immediate_exit_returns_eintr)
 {
 	common_immediate_exit_returns_eintr(_metadata, &self->sys_fd,
@@ -1905,6 +1912,21 @@ TEST_F(x86, close_fds_while_running)
 TEST_F(x86, run_page_stats)
 {
 	common_run_page_stats(_metadata, &self->sys_fd);
+}
+
+TEST_F(x86, stats_fd)
+{
+	common_stats_fd(_metadata, &self->sys_fd);
+}
+
+TEST_F(x86, stats_read_while_running)
+{
+	common_stats_read_while_running(_metadata, &self->sys_fd);
+}
+
+TEST_F(x86, trace_events)
+{
+	common_trace_events(_metadata, &self->sys_fd);
 }
 
 TEST_F(x86, signal_ends_run_within_one_exit)

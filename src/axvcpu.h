@@ -184,6 +184,72 @@ bool axvcpu_regions_conflict(struct maple_tree *mt, u64 gpa, u64 size,
 int axvcpu_region_fault(struct axvcpu_vm *vm, struct axvcpu_region *r, u64 gpa,
 			bool write, struct axvcpu_s2_cache *c);
 
+/* ---------------------------------------------------------- statistics */
+
+/* AXVCPU_EXIT_* reasons are 0 .. AXVCPU_NR_EXIT_REASONS - 1. */
+#define AXVCPU_NR_EXIT_REASONS	(AXVCPU_EXIT_MEMORY_FAULT + 1)
+
+/**
+ * struct axvcpu_vcpu_stats - a vCPU's counters (its stats fd, stats.c)
+ * @exits: every exit of the guest (as the run page's @exits).
+ * @kernel_exits: exits handled in the module.
+ * @host_irq_exits: exits for a host interrupt (or x86 NMI).
+ * @user_exits: exits returned to the VMM, by AXVCPU_EXIT_* reason.
+ * @halt_exits: halts waited out in the kernel (%AXVCPU_SETUP_KERNEL_HALT).
+ * @halt_wakeup: wake-ups of the thread during those halts.
+ * @halt_wait_ns: time spent in them.
+ * @signal_exits: RUNs that ended with -EINTR.
+ * @guest_time_ns: time in guest mode, entry to exit.
+ * @s2_faults: stage-2 faults that mapped guest memory in the kernel.
+ * @irq_injections: interrupts injected (%AXVCPU_VCPU_INJECT_INTERRUPT).
+ * @irq_line_changes: %AXVCPU_VCPU_IRQ_LINE calls.
+ * @kicks: IPIs sent to get the vCPU out of guest mode.
+ *
+ * The u64 counters are written only by the vCPU's thread, holding its
+ * mutex, with WRITE_ONCE (axvcpu_stat_inc()); the atomics by any thread.
+ * Readers take no lock (READ_ONCE, atomic64_read()).
+ */
+struct axvcpu_vcpu_stats {
+	u64 exits;
+	u64 kernel_exits;
+	u64 host_irq_exits;
+	u64 user_exits[AXVCPU_NR_EXIT_REASONS];
+	u64 halt_exits;
+	u64 halt_wakeup;
+	u64 halt_wait_ns;
+	u64 signal_exits;
+	u64 guest_time_ns;
+	u64 s2_faults;
+	atomic64_t irq_injections;
+	atomic64_t irq_line_changes;
+	atomic64_t kicks;
+};
+
+/**
+ * struct axvcpu_vm_stats - a VM's cumulative counters (its stats fd)
+ * @s2_flushes: invalidations of the VM's stage-2 translations on every
+ *	CPU (the backend's @vm_flush_s2).
+ * @regions_set: successful %AXVCPU_VM_SET_MEMORY_REGION calls.
+ *
+ * Besides these, the stats fd shows instant values it reads from the VM
+ * (vCPUs, regions, stage-2 table pages).
+ */
+struct axvcpu_vm_stats {
+	atomic64_t s2_flushes;
+	atomic64_t regions_set;
+};
+
+/* Add @n to a counter only the vCPU's thread writes. */
+static inline void axvcpu_stat_add(u64 *stat, u64 n)
+{
+	WRITE_ONCE(*stat, *stat + n);
+}
+
+static inline void axvcpu_stat_inc(u64 *stat)
+{
+	axvcpu_stat_add(stat, 1);
+}
+
 /* ----------------------------------------------------------------- VM */
 
 /**
@@ -217,6 +283,8 @@ int axvcpu_region_fault(struct axvcpu_vm *vm, struct axvcpu_region *r, u64 gpa,
  * @vcpus: vCPUs by id (an xarray). A vCPU is only ever added, under
  *	@lock, and freed with the VM: xa_load() and xa_for_each() need no
  *	lock.
+ * @pid: the creating process's pid (the stats fd's id).
+ * @stats: counters of the VM's stats fd.
  * @arch: backend-private VM data.
  */
 struct axvcpu_vm {
@@ -232,6 +300,8 @@ struct axvcpu_vm {
 	struct maple_tree gpa_tree;
 	struct axvcpu_stage2 s2;
 	struct xarray vcpus;
+	pid_t pid;
+	struct axvcpu_vm_stats stats;
 	void *arch;
 };
 
@@ -282,6 +352,10 @@ void axvcpu_vm_free_regions(struct axvcpu_vm *vm);
  * @run: the run page shared with userspace.
  * @pn: preempt notifier moving the binding between CPUs during RUN.
  * @s2_cache: stage-2 table pages its faults set aside, kept across faults.
+ * @mmio_read: the MMIO read of the pending read exit, as the backend
+ *	decoded it (axvcpu_exit_mmio_read()); the completion uses this, not
+ *	the run page's copy.
+ * @stats: counters of the vCPU's stats fd.
  * @arch: backend-private vCPU data.
  */
 struct axvcpu_vcpu {
@@ -304,6 +378,8 @@ struct axvcpu_vcpu {
 	struct axvcpu_run *run;
 	struct preempt_notifier pn;
 	struct axvcpu_s2_cache s2_cache;
+	struct axvcpu_exit_mmio mmio_read;
+	struct axvcpu_vcpu_stats stats;
 	void *arch;
 };
 
@@ -381,6 +457,13 @@ struct axvcpu_vcpu {
  *	vCPU that is set up and not running; -ENOENT for an unknown @id.
  * @vcpu_set_one_reg: optional: write it; -ENOENT, -EPERM (read-only) or
  *	-EINVAL (a value the register cannot hold), nothing changed.
+ * @vcpu_exit_info: optional: describe the exit of the last successful @vcpu_run for
+ *	the exit tracepoint: the hardware's exit code in *@code and what
+ *	qualifies it in *@info (riscv64: scause and stval; arm64: the
+ *	VHE_EXIT_* exception kind and ESR_EL2; x86_64: VM_EXIT_REASON and
+ *	EXIT_QUALIFICATION), the guest's pc in *@pc. Called right after
+ *	@vcpu_run, interrupts still disabled, only while the tracepoint is
+ *	enabled.
  */
 struct axvcpu_arch_ops {
 	int (*vm_init)(struct axvcpu_vm *vm);
@@ -410,6 +493,8 @@ struct axvcpu_arch_ops {
 	int (*vcpu_irq_line)(struct axvcpu_vcpu *vcpu, u32 vector, bool level);
 	int (*vcpu_get_one_reg)(struct axvcpu_vcpu *vcpu, u64 id, u64 *val);
 	int (*vcpu_set_one_reg)(struct axvcpu_vcpu *vcpu, u64 id, u64 val);
+	void (*vcpu_exit_info)(struct axvcpu_vcpu *vcpu, u64 *code, u64 *info,
+			       u64 *pc);
 };
 
 /**
@@ -465,6 +550,13 @@ struct axvcpu_backend {
 	int (*check_cap)(u32 cap, u64 *value);
 };
 
+/* The backend's @vm_flush_s2, counted. */
+static inline void axvcpu_vm_flush_s2(struct axvcpu_vm *vm)
+{
+	atomic64_inc(&vm->stats.s2_flushes);
+	vm->be->ops->vm_flush_s2(vm);
+}
+
 extern const struct axvcpu_backend *axvcpu_backend;
 extern const struct axvcpu_backend axvcpu_riscv_backend;
 extern const struct axvcpu_backend axvcpu_arm64_backend;
@@ -494,14 +586,14 @@ int axvcpu_vcpu_load(struct axvcpu_vcpu *vcpu);
 int axvcpu_vcpu_put(struct axvcpu_vcpu *vcpu);
 void axvcpu_cpu_forget_vcpus(void);
 void axvcpu_clear_current(struct axvcpu_vcpu *vcpu);
-u64 axvcpu_mmio_read_value(const struct axvcpu_exit_mmio *mmio);
+u64 axvcpu_mmio_read_value(const struct axvcpu_exit_mmio *mmio, u64 data);
 
 /* Exit payloads and stage-2 fault classification (exit.c). */
 int axvcpu_exit_internal_error(struct axvcpu_run *run, u32 suberror, u64 d0,
 			       u64 d1);
 int axvcpu_exit_npf(struct axvcpu_run *run, u64 gpa, u32 access);
-int axvcpu_exit_mmio_read(struct axvcpu_run *run, u64 gpa, u32 width, u32 reg,
-			  u32 reg_width, bool sign);
+int axvcpu_exit_mmio_read(struct axvcpu_vcpu *vcpu, u64 gpa, u32 width,
+			  u32 reg, u32 reg_width, bool sign);
 int axvcpu_exit_mmio_write(struct axvcpu_run *run, u64 gpa, u32 width,
 			   u64 data);
 /* axvcpu_gpa_fault(): an MMIO access, for the backend to decode. */
@@ -516,6 +608,8 @@ int axvcpu_hw_get(void);
 void axvcpu_hw_put(void);
 
 /* Files and devices. */
+int axvcpu_vm_stats_fd(struct axvcpu_vm *vm);
+int axvcpu_vcpu_stats_fd(struct axvcpu_vcpu *vcpu);
 int axvcpu_vm_create_fd(const struct axvcpu_backend *be);
 int axvcpu_vcpu_create_fd(struct axvcpu_vm *vm, u32 id);
 void axvcpu_vcpu_fd_init(void);

@@ -46,6 +46,9 @@ static int check_cap(struct axvcpu_cap *c)
 	case AXVCPU_CAP_ONE_REG:
 		c->value = be->ops->vcpu_get_one_reg && be->ops->vcpu_set_one_reg;
 		break;
+	case AXVCPU_CAP_STATS_FD:
+		c->value = 1;
+		break;
 	default:
 		return be->check_cap ? be->check_cap(c->cap, &c->value) : -EINVAL;
 	}

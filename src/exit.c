@@ -49,27 +49,34 @@ int axvcpu_exit_npf(struct axvcpu_run *run, u64 gpa, u32 access)
 
 /**
  * axvcpu_exit_mmio_read() - fill an MMIO_READ exit
- * @run: the run page.
+ * @vcpu: the vCPU.
  * @gpa: the guest-physical address.
  * @width: bytes read, 1, 2, 4 or 8.
  * @reg: destination register, in the backend's numbering.
- * @reg_width: bytes of the destination register the completion writes.
+ * @reg_width: bytes of the destination register the completion writes,
+ *	1, 2, 4 or 8.
  * @sign: the value is sign-extended from @width bytes.
  *
- * The backend records what the completion needs; the VMM's value comes
- * back through vcpu_complete_read.
+ * The access goes to the run page for the VMM and to @vcpu->mmio_read
+ * for the completion: the run page is the VMM's to write, so the
+ * completion takes only the value from it (axvcpu_mmio_read_value()),
+ * never the width, register or extension, as KVM completes from its own
+ * vcpu->mmio_* fields.
  *
  * Return: %AXVCPU_EXIT_MMIO_READ.
  */
-int axvcpu_exit_mmio_read(struct axvcpu_run *run, u64 gpa, u32 width, u32 reg,
-			  u32 reg_width, bool sign)
+int axvcpu_exit_mmio_read(struct axvcpu_vcpu *vcpu, u64 gpa, u32 width,
+			  u32 reg, u32 reg_width, bool sign)
 {
-	memset(&run->mmio, 0, sizeof(run->mmio));
-	run->mmio.addr = gpa;
-	run->mmio.width = width;
-	run->mmio.reg = reg;
-	run->mmio.reg_width = reg_width;
-	run->mmio.signed_ext = sign;
+	struct axvcpu_exit_mmio *m = &vcpu->mmio_read;
+
+	memset(m, 0, sizeof(*m));
+	m->addr = gpa;
+	m->width = width;
+	m->reg = reg;
+	m->reg_width = reg_width;
+	m->signed_ext = sign;
+	vcpu->run->mmio = *m;
 	return AXVCPU_EXIT_MMIO_READ;
 }
 
@@ -148,6 +155,8 @@ int axvcpu_gpa_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 					  &vcpu->s2_cache);
 		if (err)
 			ret = exit_memory_fault(run, gpa, access, err);
+		else
+			axvcpu_stat_inc(&vcpu->stats.s2_faults);
 	}
 	srcu_read_unlock(&vm->srcu, idx);
 

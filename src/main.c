@@ -75,3 +75,5 @@ module_exit(axvcpu_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Virtual CPUs for userspace VMMs (the AxVCpu design)");
 MODULE_AUTHOR("The axvcpu authors");
+/* The one place the version is set: dkms.conf reads it from here. */
+MODULE_VERSION("0.1.0");

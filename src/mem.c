@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/overflow.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/uaccess.h>
@@ -78,7 +79,7 @@ static bool region_invalidate(struct mmu_interval_notifier *mn,
 		  axvcpu_s2_unmap_range(&vm->s2, r->gpa + (start - r->uaddr),
 					end - start);
 	if (removed)
-		vm->be->ops->vm_flush_s2(vm);
+		axvcpu_vm_flush_s2(vm);
 	mutex_unlock(&vm->mmu_lock);
 	return true;
 }
@@ -87,26 +88,54 @@ static const struct mmu_interval_notifier_ops region_mn_ops = {
 	.invalidate = region_invalidate,
 };
 
+/*
+ * Pinned pages count as the VMM's locked memory (RLIMIT_MEMLOCK, VmLck),
+ * as VFIO's do; given back only to an address space that still has users
+ * (vfio_lock_acct()), and never by the final mmput() here, which could
+ * run the MMU notifiers of the VM's other regions.
+ */
+static void region_unaccount(struct axvcpu_region *r)
+{
+	struct mm_struct *mm = r->vm->mm;
+
+	if (mmget_not_zero(mm)) {
+		account_locked_vm(mm, r->npages, false);
+		mmput_async(mm);
+	}
+}
+
 static void region_free(struct axvcpu_region *r)
 {
 	if (r->flags & AXVCPU_MEM_PINNED) {
-		unpin_user_pages(r->pages, r->npages);
+		/* The guest may have written any page of a writable region. */
+		unpin_user_pages_dirty_lock(r->pages, r->npages,
+					    !(r->flags & AXVCPU_MEM_READONLY));
 		kvfree(r->pages);
+		region_unaccount(r);
 	} else {
 		mmu_interval_notifier_remove(&r->mn);
 	}
 	kfree(r);
 }
 
-/* Pin the VMM's pages backing @r. */
+/*
+ * Pin the VMM's pages backing @r, charged to its locked memory first:
+ * -ENOMEM beyond RLIMIT_MEMLOCK without CAP_IPC_LOCK.
+ */
 static int region_pin(struct axvcpu_region *r)
 {
 	unsigned int gup = FOLL_LONGTERM;
 	long done = 0, n;
+	int err;
 
+	err = account_locked_vm(r->vm->mm, r->npages, true);
+	if (err)
+		return err;
 	r->pages = kvcalloc(r->npages, sizeof(*r->pages), GFP_KERNEL_ACCOUNT);
-	if (!r->pages)
-		return -ENOMEM;
+	if (!r->pages) {
+		err = -ENOMEM;
+		goto err_acct;
+	}
 	if (!(r->flags & AXVCPU_MEM_READONLY))
 		gup |= FOLL_WRITE;
 	while (done < r->npages) {
@@ -115,11 +144,17 @@ static int region_pin(struct axvcpu_region *r)
 		if (n <= 0) {
 			unpin_user_pages(r->pages, done);
 			kvfree(r->pages);
-			return n ? n : -EFAULT;
+			err = n ? n : -EFAULT;
+			goto err_acct;
 		}
 		done += n;
+		cond_resched();
 	}
 	return 0;
+
+err_acct:
+	account_locked_vm(r->vm->mm, r->npages, false);
+	return err;
 }
 
 /* A region for @mr: pinned, or watched by an MMU notifier on @vm->mm. */
@@ -169,7 +204,7 @@ static void region_unmap(struct axvcpu_vm *vm, struct axvcpu_region *r,
 	mutex_lock(&vm->mmu_lock);
 	r->retired = retire;
 	if (axvcpu_s2_unmap_range(&vm->s2, r->gpa, r->size))
-		vm->be->ops->vm_flush_s2(vm);
+		axvcpu_vm_flush_s2(vm);
 	mutex_unlock(&vm->mmu_lock);
 }
 
@@ -192,6 +227,7 @@ static int region_map_pinned(struct axvcpu_vm *vm, struct axvcpu_region *r)
 					page_to_phys(r->pages[i]), region_prot(r),
 					0, &c);
 		mutex_unlock(&vm->mmu_lock);
+		cond_resched();
 	}
 	axvcpu_s2_cache_free(&vm->s2, &c);
 	return err < 0 ? err : 0;
@@ -485,7 +521,7 @@ int axvcpu_region_fault(struct axvcpu_vm *vm, struct axvcpu_region *r, u64 gpa,
 			err = 0;
 		/* Write permission granted to a present leaf: drop the old. */
 		if (err > 0)
-			vm->be->ops->vm_flush_s2(vm);
+			axvcpu_vm_flush_s2(vm);
 	}
 	mutex_unlock(&vm->mmu_lock);
 

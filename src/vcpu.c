@@ -19,12 +19,14 @@
 #endif
 #include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/task_work.h>
 
 #include "axvcpu.h"
+#include "axvcpu_trace.h"
 
 static DEFINE_PER_CPU(struct axvcpu_vcpu *, axvcpu_cur);
 /* The @seq of the vCPU last bound to this CPU, 0 for none. */
@@ -477,6 +479,8 @@ static inline void guest_timing_exit_irqoff(void) { }
 int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu)
 {
 	const struct axvcpu_arch_ops *ops = vcpu->be->ops;
+	struct axvcpu_vcpu_stats *st = &vcpu->stats;
+	u64 code = 0, info = 0, pc = 0, t0, t1;
 	int r;
 
 	if (vcpu->state != AXVCPU_STATE_READY)
@@ -493,10 +497,16 @@ int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu)
 		return AXVCPU_EXIT_NOTHING;
 	}
 	WRITE_ONCE(vcpu->state, AXVCPU_STATE_RUNNING);
+	/* Tracing and clocks outside the guest context (RCU watching). */
+	trace_axvcpu_entry(vcpu);
+	t0 = local_clock();
 	guest_timing_enter_irqoff();
 	guest_context_enter_irqoff();
 	r = ops->vcpu_run(vcpu);
 	guest_context_exit_irqoff();
+	t1 = local_clock();
+	if (!r && ops->vcpu_exit_info && trace_axvcpu_exit_enabled())
+		ops->vcpu_exit_info(vcpu, &code, &info, &pc);
 	WRITE_ONCE(vcpu->in_guest, false);
 	/*
 	 * Let Linux take the host interrupt that may have caused the exit:
@@ -505,8 +515,11 @@ int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu)
 	 */
 	local_irq_enable();
 	/* Also the instruction x86's STI shadow needs before the CLI. */
-	if (!r)
+	if (!r) {
 		vcpu->run->exits++;
+		axvcpu_stat_inc(&st->exits);
+		axvcpu_stat_add(&st->guest_time_ns, t1 - t0);
+	}
 	local_irq_disable();
 	guest_timing_exit_irqoff();
 	local_irq_enable();
@@ -517,10 +530,14 @@ int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu)
 		WRITE_ONCE(vcpu->state, AXVCPU_STATE_INVALID);
 		return r;
 	}
-	if (r == AXVCPU_EXIT_EXTERNAL_INTERRUPT)
+	trace_axvcpu_exit(vcpu, r, code, info, pc);
+	if (r == AXVCPU_EXIT_EXTERNAL_INTERRUPT) {
 		vcpu->run->host_irq_exits++;
-	else if (r == AXVCPU_EXIT_NOTHING)
+		axvcpu_stat_inc(&st->host_irq_exits);
+	} else if (r == AXVCPU_EXIT_NOTHING) {
 		vcpu->run->kernel_exits++;
+		axvcpu_stat_inc(&st->kernel_exits);
+	}
 	WRITE_ONCE(vcpu->state, AXVCPU_STATE_READY);
 	return r;
 }
@@ -546,8 +563,11 @@ static void kick(struct axvcpu_vcpu *vcpu, bool wait)
 	if (!READ_ONCE(vcpu->in_guest))
 		return;
 	cpu = READ_ONCE(vcpu->cpu);
-	if (cpu >= 0 && cpu != raw_smp_processor_id())
+	if (cpu >= 0 && cpu != raw_smp_processor_id()) {
+		atomic64_inc(&vcpu->stats.kicks);
+		trace_axvcpu_kick(vcpu, cpu);
 		smp_call_function_single(cpu, kick_ipi, NULL, wait);
+	}
 }
 
 /**
@@ -620,10 +640,16 @@ EXPORT_SYMBOL_IF_KUNIT(axvcpu_halt_deadline);
 int axvcpu_vcpu_halt(struct axvcpu_vcpu *vcpu)
 {
 	const struct axvcpu_arch_ops *ops = vcpu->be->ops;
+	struct axvcpu_vcpu_stats *st = &vcpu->stats;
+	u64 t0 = ktime_get_ns(), ns;
+	unsigned int wakeups = 0;
 	ktime_t timer;
 	bool ready;
+	int r = 0;
 
 	vcpu->run->halts++;
+	axvcpu_stat_inc(&st->halt_exits);
+	trace_axvcpu_halt(vcpu);
 	for (;;) {
 		/*
 		 * Clear the flag before looking at the backend's state: work
@@ -636,28 +662,38 @@ int axvcpu_vcpu_halt(struct axvcpu_vcpu *vcpu)
 		ready = ops->vcpu_halt_check(vcpu, &timer);
 		preempt_enable();
 		if (ready)
-			return 0;
-		if (signal_pending(current))
-			return -EINTR;
+			break;
+		if (signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
 		if (timer != KTIME_MAX)
 			hrtimer_start(&vcpu->halt_timer, timer, HRTIMER_MODE_ABS);
 		wait_event_interruptible(vcpu->wq, READ_ONCE(vcpu->wake));
 		hrtimer_cancel(&vcpu->halt_timer);
+		wakeups++;
 	}
+	ns = ktime_get_ns() - t0;
+	axvcpu_stat_add(&st->halt_wakeup, wakeups);
+	axvcpu_stat_add(&st->halt_wait_ns, ns);
+	trace_axvcpu_wake(vcpu, ns, wakeups, r);
+	return r;
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_vcpu_halt);
 
 /**
  * axvcpu_mmio_read_value() - the register value an MMIO read completes with
- * @mmio: the exit payload, with the VMM's @mmio->data.
+ * @mmio: the access as the module decoded it (&struct axvcpu_vcpu.mmio_read:
+ *	width and register width 1, 2, 4 or 8).
+ * @data: the VMM's value, read once from the run page.
  *
  * Return: @data truncated to the access width, sign- or zero-extended, and
  * truncated to the register width.
  */
-u64 axvcpu_mmio_read_value(const struct axvcpu_exit_mmio *mmio)
+u64 axvcpu_mmio_read_value(const struct axvcpu_exit_mmio *mmio, u64 data)
 {
 	unsigned int bits = mmio->width * 8;
-	u64 v = mmio->data;
+	u64 v = data;
 
 	if (bits < 64) {
 		v &= (1ULL << bits) - 1;

@@ -17,6 +17,7 @@
 #include <linux/uaccess.h>
 
 #include "axvcpu.h"
+#include "axvcpu_trace.h"
 
 /* ------------------------------------------------------ preempt notifier */
 
@@ -53,10 +54,36 @@ static bool is_read_exit(int reason)
 	       reason == AXVCPU_EXIT_IO_READ;
 }
 
+/* The value the VMM left for the read exit @reason. */
+static u64 read_exit_value(const struct axvcpu_run *run, u32 reason)
+{
+	switch (reason) {
+	case AXVCPU_EXIT_MMIO_READ:
+		return READ_ONCE(run->mmio.data);
+	case AXVCPU_EXIT_SYSREG_READ:
+		return READ_ONCE(run->sysreg.value);
+	default:
+		return READ_ONCE(run->io.data);
+	}
+}
+
 static int do_complete_read(struct axvcpu_vcpu *vcpu, void *arg)
 {
+	if (trace_axvcpu_complete_read_enabled())
+		trace_axvcpu_complete_read(vcpu, vcpu->pending_read,
+					   read_exit_value(vcpu->run,
+							   vcpu->pending_read));
 	return vcpu->be->ops->vcpu_complete_read(vcpu, vcpu->pending_read,
 						 vcpu->run);
+}
+
+/* RUN returns exit @reason to the VMM. */
+static void user_exit(struct axvcpu_vcpu *vcpu, int reason)
+{
+	vcpu->run->exit_reason = reason;
+	axvcpu_stat_inc(&vcpu->stats.user_exits[reason]);
+	if (is_read_exit(reason))
+		vcpu->pending_read = reason;
 }
 
 static int vcpu_run(struct axvcpu_vcpu *vcpu)
@@ -81,14 +108,15 @@ static int vcpu_run(struct axvcpu_vcpu *vcpu)
 		vcpu->pending_read = 0;
 		if (r) {
 			run->exits++;
-			run->exit_reason = r;
-			if (is_read_exit(r))
-				vcpu->pending_read = r;
+			axvcpu_stat_inc(&vcpu->stats.exits);
+			user_exit(vcpu, r);
 			return 0;
 		}
 	}
-	if (READ_ONCE(run->immediate_exit))
+	if (READ_ONCE(run->immediate_exit)) {
+		axvcpu_stat_inc(&vcpu->stats.signal_exits);
 		return -EINTR;
+	}
 
 	preempt_disable();
 	r = axvcpu_vcpu_bind(vcpu);
@@ -116,17 +144,18 @@ static int vcpu_run(struct axvcpu_vcpu *vcpu)
 			continue;
 		if (r == AXVCPU_EXIT_HALT && (vcpu->flags & AXVCPU_SETUP_KERNEL_HALT)) {
 			run->kernel_exits++;
+			axvcpu_stat_inc(&vcpu->stats.kernel_exits);
 			r = axvcpu_vcpu_halt(vcpu);
 			if (r)
 				break;
 			continue;
 		}
-		run->exit_reason = r;
-		if (is_read_exit(r))
-			vcpu->pending_read = r;
+		user_exit(vcpu, r);
 		r = 0;
 		break;
 	}
+	if (r == -EINTR)
+		axvcpu_stat_inc(&vcpu->stats.signal_exits);
 	if (begun && ops->vcpu_run_end)
 		ops->vcpu_run_end(vcpu);
 
@@ -268,8 +297,11 @@ static long vcpu_irq_line(struct axvcpu_vcpu *vcpu, void __user *argp)
 	if (READ_ONCE(vcpu->state) == AXVCPU_STATE_INVALID)
 		return -EIO;
 	r = ops->vcpu_irq_line(vcpu, line.vector, line.level);
-	if (!r)
+	if (!r) {
+		atomic64_inc(&vcpu->stats.irq_line_changes);
+		trace_axvcpu_irq_line(vcpu, line.vector, line.level);
 		axvcpu_vcpu_kick(vcpu);
+	}
 	return r;
 }
 
@@ -285,8 +317,11 @@ static long vcpu_inject(struct axvcpu_vcpu *vcpu, void __user *argp)
 	if (READ_ONCE(vcpu->state) == AXVCPU_STATE_INVALID)
 		return -EIO;
 	r = vcpu->be->ops->vcpu_inject_interrupt(vcpu, irq.vector);
-	if (!r)
+	if (!r) {
+		atomic64_inc(&vcpu->stats.irq_injections);
+		trace_axvcpu_inject(vcpu, irq.vector);
 		axvcpu_vcpu_kick(vcpu);
+	}
 	return r;
 }
 
@@ -309,6 +344,8 @@ static long vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vcpu_inject(vcpu, argp);
 	case AXVCPU_VCPU_IRQ_LINE:
 		return vcpu_irq_line(vcpu, argp);
+	case AXVCPU_VCPU_GET_STATS_FD:
+		return axvcpu_vcpu_stats_fd(vcpu);
 	case AXVCPU_VCPU_SET_ENTRY:
 	case AXVCPU_VCPU_SETUP:
 	case AXVCPU_VCPU_GET_REGS:
@@ -336,6 +373,16 @@ static int vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (vma->vm_pgoff || vma_pages(vma) != 1 || !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
+	/*
+	 * The VMM's alone: not inherited by a fork()ed child, which could
+	 * otherwise write the fields a RUN of the parent reads, and never
+	 * grown by mremap() past the one page.
+	 */
+#ifdef AXVCPU_HAVE_VM_FLAGS_SET
+	vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND);
+#else
+	vma->vm_flags |= VM_DONTCOPY | VM_DONTEXPAND;	/* before 6.3 */
+#endif
 	return vm_insert_page(vma, vma->vm_start, virt_to_page(vcpu->run));
 }
 

@@ -9,6 +9,7 @@
 #include <linux/gfp.h>
 #include <linux/idr.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
@@ -99,6 +100,7 @@ struct axvcpu_vm *axvcpu_vm_create(const struct axvcpu_backend *be)
 	vm->be = be;
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	vm->pid = task_tgid_nr(current);
 
 	vm->arch = kzalloc(be->vm_size, GFP_KERNEL_ACCOUNT);
 	if (!vm->arch) {

@@ -24,6 +24,7 @@ static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct axvcpu_vm *vm = file->private_data;
 	void __user *argp = (void __user *)arg;
 	struct axvcpu_memory_region mr;
+	int r;
 
 	/* The regions' addresses are in vm->mm: as KVM 6.12, EIO elsewhere. */
 	if (vm->mm != current->mm)
@@ -32,9 +33,14 @@ static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case AXVCPU_VM_SET_MEMORY_REGION:
 		if (copy_from_user(&mr, argp, sizeof(mr)))
 			return -EFAULT;
-		return axvcpu_vm_set_region(vm, &mr);
+		r = axvcpu_vm_set_region(vm, &mr);
+		if (!r)
+			atomic64_inc(&vm->stats.regions_set);
+		return r;
 	case AXVCPU_VM_CREATE_VCPU:
 		return vm_create_vcpu(vm, arg);
+	case AXVCPU_VM_GET_STATS_FD:
+		return axvcpu_vm_stats_fd(vm);
 	default:
 		return -ENOTTY;
 	}

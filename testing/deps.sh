@@ -9,8 +9,9 @@
 # usage: testing/deps.sh [PKG...]
 set -euo pipefail
 # Toolchains and kbuild (rsync: headers_install; cpio: initramfs and
-# kheaders; kmod: depmod; bc, flex, bison, libelf, libssl: the build).
-PKGS="make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod python3
+# kheaders; kmod: depmod and modprobe; bc, flex, bison, libelf, libssl:
+# the build; dkms: the DKMS build and install testing/stock.sh boots).
+PKGS="make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod python3 dkms
  rsync xz-utils linux-source-6.12 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
  gcc-aarch64-linux-gnu libc6-dev-arm64-cross sparse git perl
  linux-headers-amd64

@@ -13,7 +13,13 @@
  *   demo   the same Linux guest if there is one, without the leak scan,
  *          else run /bin/demo;
  *   bench  run /bin/bench;
- * and powers off. Results go between "AXV: ..." markers on the console
+ * and powers off. A line of /modules/order may instead be "modprobe:NAME",
+ * which runs /sbin/modprobe NAME (the module and what it depends on, from
+ * /lib/modules/<release> as depmod indexed it), or "run:PROGRAM ARGS...",
+ * which runs that program (arguments split at spaces; it may leave a
+ * daemon behind) and waits for it: each prints "AXV: load LINE = STATUS"
+ * as a module load does, the program's arguments in parentheses after it.
+ * Results go between "AXV: ..." markers on the console
  * for testing/vm.py; a program's output (the guest's console, for axvm)
  * between "AXV: RUN-BEGIN <program>" and "AXV: RUN-END <program>".
  *
@@ -206,6 +212,60 @@ static int list_order(char **names, int max)
 	return n;
 }
 
+static int run(const char *prog, char *const argv[]);
+
+/*
+ * A program run straight on the console, without run()'s pty: a daemon it
+ * leaves behind would keep that open, and run() would wait for it.
+ */
+static int spawn(char *const argv[])
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		execv(argv[0], argv);
+		say("AXV: exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* A "modprobe:" or "run:" line of /modules/order. */
+static int load_command(char *line)
+{
+	char *argv[9], *save, *word;
+	int argc = 0, r;
+
+	if (!strncmp(line, "modprobe:", 9)) {
+		char *const mp[] = { "/sbin/modprobe", line + 9, NULL };
+
+		r = run(mp[0], mp);
+		say("AXV: load %s = %d\n", line, r);
+		return r;
+	}
+	if (!strncmp(line, "run:", 4))
+		for (word = strtok_r(line + 4, " ", &save); word && argc < 8;
+		     word = strtok_r(NULL, " ", &save))
+			argv[argc++] = word;
+	argv[argc] = NULL;
+	if (!argc) {
+		say("AXV: load %s = -1 (neither a module nor modprobe:/run:)\n", line);
+		return -1;
+	}
+	r = spawn(argv);
+	say("AXV: load run:%s = %d (", argv[0], r);
+	for (argc = 1; argv[argc]; argc++)
+		say("%s%s", argc > 1 ? " " : "", argv[argc]);
+	say(")\n");
+	return r;
+}
+
 static int load_modules(void)
 {
 	char *names[16], path[256], params[512];
@@ -218,6 +278,11 @@ static int load_modules(void)
 		int fd;
 		long r;
 
+		if (strchr(names[i], ':')) {
+			r = load_command(names[i]);
+			bad |= r != 0;
+			continue;
+		}
 		snprintf(path, sizeof(path), "/modules/%s", names[i]);
 		module_params(names[i], params, sizeof(params));
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -318,7 +383,7 @@ static int run_linux(void)
 		"--initrd", "/guest/initrd.cpio", "--cpus", "2", "--mem", "256M",
 		"--cmdline", GUEST_CONSOLE " panic=-1 kmemleak=off",
 		"--boot-marker", "axvm-guest:",
-		"--measure", "idle-begin,idle-end", NULL
+		"--measure", "idle-begin,idle-end", "--stats", NULL
 	};
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
 	const char *limit = getenv("axlimit");

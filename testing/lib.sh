@@ -97,21 +97,26 @@ axv_stock_vars() {
 	STOCK_HDR=/usr/src/linux-headers-$STOCK_VER
 }
 
+# A Debian package's .deb into DIR (apt-get download, no install).
+# usage: axv_deb_download DIR PKG=VERSION
+axv_deb_download() {
+	log "downloading $2"
+	# As the caller, not apt's _apt user, who cannot write there.
+	local dl=(apt-get download -q -o APT::Sandbox::User="$(id -un)")
+	if ! (cd "$1" && "${dl[@]}" "$2") >&2; then
+		local sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+		$sudo apt-get update -q >&2
+		(cd "$1" && "${dl[@]}" "$2") >&2 || die "cannot download $2"
+	fi
+}
+
 # Its linux-image package (apt-get download, no install), cached: prints
 # a directory holding vmlinuz and the modules the tests load from it.
 axv_stock_image() {
 	local dir=$AXV_CACHE/stock-$STOCK_VER-$STOCK_PKGVER pkg=linux-image-$STOCK_VER
 	if [ ! -e "$dir/.complete" ]; then
-		log "downloading $pkg $STOCK_PKGVER"
 		rm -rf "$dir"; mkdir -p "$dir/deb"
-		# As the caller, not apt's _apt user, who cannot write there.
-		local dl=(apt-get download -q -o APT::Sandbox::User="$(id -un)")
-		if ! (cd "$dir/deb" && "${dl[@]}" "$pkg=$STOCK_PKGVER") >&2; then
-			local sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
-			$sudo apt-get update -q >&2
-			(cd "$dir/deb" && "${dl[@]}" "$pkg=$STOCK_PKGVER") >&2 ||
-				die "cannot download $pkg=$STOCK_PKGVER"
-		fi
+		axv_deb_download "$dir/deb" "$pkg=$STOCK_PKGVER"
 		dpkg-deb -x "$dir"/deb/*.deb "$dir/x"
 		local k=$dir/x/lib/modules/$STOCK_VER/kernel
 		cp "$dir/x/boot/vmlinuz-$STOCK_VER" "$dir/vmlinuz"
@@ -121,6 +126,36 @@ axv_stock_image() {
 		touch "$dir/.complete"
 	fi
 	echo "$dir"
+}
+
+# udevadm, which is also systemd-udevd (called by that name), from
+# Debian's udev package (apt-get download, no install: this machine keeps
+# no udev of its own), cached: prints its path.
+axv_udevadm() {
+	local ver dir
+	ver=$(apt-cache show --no-all-versions udev 2>/dev/null | sed -n 's/^Version: //p')
+	[ -n "$ver" ] || die "apt knows no udev package"
+	dir=$AXV_CACHE/udev-$ver
+	if [ ! -e "$dir/.complete" ]; then
+		rm -rf "$dir"; mkdir -p "$dir/deb"
+		axv_deb_download "$dir/deb" "udev=$ver"
+		dpkg-deb -x "$dir"/deb/*.deb "$dir/x"
+		cp "$dir/x/bin/udevadm" "$dir/"
+		rm -rf "$dir/deb" "$dir/x"
+		touch "$dir/.complete"
+	fi
+	echo "$dir/udevadm"
+}
+
+# A dynamically linked program into ROOT at PATH, with the shared
+# libraries ldd finds for it at the paths it finds them.
+# usage: axv_copy_prog ROOT PROGRAM PATH
+axv_copy_prog() {
+	local lib
+	install -D -m 0755 "$2" "$1$3"
+	for lib in $(ldd "$2" | grep -oE '/[^ ]+'); do
+		[ -e "$1$lib" ] || install -D -m 0755 "$lib" "$1$lib"
+	done
 }
 
 # Bochs for x86_64 (VMX with EPT, VPID, unrestricted guest; see

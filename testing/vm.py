@@ -204,6 +204,22 @@ def splats(raw):
     return guest, host
 
 
+def check_stats(check, first):
+    """axvm --stats: the vCPUs' stats fds count the exits the run pages do."""
+    pages = first(r'axvm: exits: (\d+) \(.*; to axvm (\d+):')
+    stats = first(r'axvm: stats: \d+ vCPUs?: (.*)')
+    if not pages or not stats:
+        check("the stats fds count the run pages' exits", False,
+              'no "axvm: exits:" line' if not pages else 'no "axvm: stats:" line')
+        return
+    counts = {k: int(v) for k, v in re.findall(r'(\w+) (\d+)(?!\.)\b', stats.group(1))}
+    to_vmm = sum(v for k, v in counts.items() if k.startswith('exits_'))
+    ok = counts.get('exits') == int(pages.group(1)) and to_vmm == int(pages.group(2))
+    check("the stats fds count the run pages' exits", ok,
+          f"stats: exits {counts.get('exits')}, to axvm {to_vmm}; "
+          f"run pages: {pages.group(1)}, {pages.group(2)}")
+
+
 def judge_linux(lines, raw, demo):
     """The Linux guest under axvm: (results, figures)."""
     results = []
@@ -231,6 +247,7 @@ def judge_linux(lines, raw, demo):
     check('no FAIL from the guest', not fails, ' | '.join(fails[:3]))
     check('axvm saw the guest power off', first(r'axvm: guest powered off'),
           'no "axvm: guest powered off" line')
+    check_stats(check, first)
     m, late = first(r'AXV: linux exit (-?\d+)'), first(r'AXV: \S+ (timed out .*)')
     check('axvm exited 0', m and m.group(1) == '0',
           (f'exit {m.group(1)}' if m else 'never returned') +

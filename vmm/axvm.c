@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "axvcpu_stats.h"
 #include "axvm.h"
 
 #define DEFAULT_MEM	(256 * MIB)
@@ -58,6 +59,9 @@ static const char help[] =
 "                       complete, counted from the first RUN\n"
 "  --measure BEGIN,END  report wall-clock and host CPU time from the console\n"
 "                       line containing BEGIN to the one containing END\n"
+"  --stats              add the module's counters to the summary: the VM's,\n"
+"                       and the vCPUs' summed (exits by reason, in the module,\n"
+"                       halts, injections, kicks, time in the guest)\n"
 "\n"
 "The machine: %s. On a terminal,\n"
 "stdin is raw while the guest runs: Ctrl-C goes to the guest, Ctrl-A x\n"
@@ -283,6 +287,7 @@ static int parse_run(int argc, char **argv)
 		{ "dump-dtb", required_argument, NULL, 'd' },
 		{ "boot-marker", required_argument, NULL, 'b' },
 		{ "measure", required_argument, NULL, 'M' },
+		{ "stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -321,6 +326,9 @@ static int parse_run(int argc, char **argv)
 		case 'M':
 			if (parse_measure(optarg))
 				return -1;
+			break;
+		case 's':
+			vm.stats = true;
 			break;
 		case 'h':
 			print_help(stdout);
@@ -643,6 +651,74 @@ static void print_exits(void)
 		 (unsigned long long)n.cpu_down, extra);
 }
 
+/*
+ * One summary line of the counters of the stats fds @s (@n of them, with
+ * the same descriptors): each nonzero counter summed, times in seconds.
+ */
+static void print_stats(const char *what, const struct axvcpu_stats *s,
+			unsigned int n)
+{
+	char line[2048];
+	size_t len = 0;
+	unsigned int i, j;
+
+	for (i = 0; i < s[0].h.num_desc; i++) {
+		const struct axvcpu_stats_desc *d = axvcpu_stats_desc(&s[0], i);
+		const char *name = d->name;
+		bool ns = (d->flags & AXVCPU_STATS_UNIT_MASK) ==
+			  AXVCPU_STATS_UNIT_SECONDS && d->exponent == -9;
+		u64 sum = 0;
+
+		for (j = 0; j < n; j++)
+			sum += axvcpu_stats_value(&s[j], i);
+		if (!sum || len >= sizeof(line))
+			continue;
+		if (ns)
+			len += snprintf(line + len, sizeof(line) - len,
+					"%s%.*s %.3f s", len ? ", " : "",
+					(int)(strlen(name) - 3), name, sum / 1e9);
+		else
+			len += snprintf(line + len, sizeof(line) - len,
+					"%s%s %llu", len ? ", " : "", name,
+					(unsigned long long)sum);
+	}
+	axvm_msg("stats: %s: %s", what, len ? line : "all zero");
+}
+
+/* --stats: the VM's counters, and its vCPUs' summed. */
+static void summary_stats(void)
+{
+	struct axvcpu_stats vs, cs[AXVM_MAX_CPUS];
+	unsigned int i, n = 0;
+	char what[32];
+	int r;
+
+	r = axvcpu_stats_open(&vs, vm.vm_fd, AXVCPU_VM_GET_STATS_FD);
+	if (r) {
+		axvm_msg("stats: the VM's: %s", strerror(-r));
+		return;
+	}
+	print_stats("VM", &vs, 1);
+	axvcpu_stats_close(&vs);
+	for (i = 0; i < vm.ncpus; i++) {
+		if (!vm.vcpus[i].run || vm.vcpus[i].run == MAP_FAILED)
+			continue;
+		r = axvcpu_stats_open(&cs[n], vm.vcpus[i].fd,
+				      AXVCPU_VCPU_GET_STATS_FD);
+		if (r) {
+			axvm_msg("stats: vCPU %u: %s", i, strerror(-r));
+			continue;
+		}
+		n++;
+	}
+	if (n) {
+		snprintf(what, sizeof(what), "%u vCPU%s", n, n > 1 ? "s" : "");
+		print_stats(what, cs, n);
+	}
+	for (i = 0; i < n; i++)
+		axvcpu_stats_close(&cs[i]);
+}
+
 static void summary(void)
 {
 	double wall, cpu;
@@ -655,6 +731,8 @@ static void summary(void)
 		 vm.t_stop - vm.t_start, vm.powered_off ? "power-off" : "stop");
 	print_markers();
 	print_exits();
+	if (vm.stats)
+		summary_stats();
 	/* Both from the first RUN to now, all threads stopped. */
 	wall = now() - vm.t_start;
 	cpu = cpu_time() - vm.cpu_start;

@@ -266,6 +266,7 @@ struct axvm {
 	/* Options. */
 	const char *kernel_path, *initrd_path, *cmdline, *dump_dtb;
 	const char *boot_marker, *measure_begin, *measure_end;
+	bool stats;
 	unsigned int ncpus;
 	u64 mem_size;
 

@@ -22,6 +22,10 @@
  *   J: arm64: the guest's virtual timer firing again at once in its own
  *      handler: ticks per second, and exits per tick (axvcpu only: KVM
  *      delivers its timer only through its own vGIC device).
+ *   K: arm64: an SPI per iteration through AXVCPU_VCPU_IRQ_LINE to a
+ *      guest waiting in WFI (halted in the kernel): line up, RUN until the
+ *      guest's handler acknowledges with a UART store, line down. SPIs
+ *      per second and exits per SPI (axvcpu only, as J).
  *   G: A again with EXTRA_REGIONS one-page memory regions more in the VM
  *      (riscv64, arm64: each MMIO exit looks the address up among them
  *      and misses; x86_64's OUT looks nothing up).
@@ -133,6 +137,45 @@ static double axvcpu_tick_phase(const char *b, const char *e)
 		n++;
 	} while ((t = now() - t0) < SECS);
 	tick_exits = (double)(v.run->exits - exits0) / (n * BATCH);
+	vmm_destroy(&v);
+	return n / t;
+}
+
+#define BENCH_SPI	32
+
+static double spi_exits;	/* exits per SPI in the last SPI phase */
+
+static void spi_line(int vcpu, __u32 level)
+{
+	struct axvcpu_irq_line line = { .vector = BENCH_SPI, .level = level };
+
+	if (ioctl(vcpu, AXVCPU_VCPU_IRQ_LINE, &line))
+		die("AXVCPU_VCPU_IRQ_LINE");
+}
+
+/* Case K: SPIs delivered and acknowledged per second. */
+static double axvcpu_spi_phase(const char *b, const char *e)
+{
+	struct vmm v;
+	double t0, t;
+	__u64 exits0;
+	long n = 0;
+
+	vmm_create_flags(&v, b, e - b, AXVCPU_SETUP_KERNEL_HALT);
+	exits0 = v.run->exits;
+	t0 = now();
+	do {
+		spi_line(v.vcpu, 1);
+		run_to_uart(false, v.vcpu, v.run);
+		if (v.run->mmio.data != BENCH_SPI) {
+			fprintf(stderr, "bench: SPI acknowledged as INTID %llu\n",
+				(unsigned long long)v.run->mmio.data);
+			exit(1);
+		}
+		spi_line(v.vcpu, 0);
+		n++;
+	} while ((t = now() - t0) < SECS);
+	spi_exits = (double)(v.run->exits - exits0) / n;
 	vmm_destroy(&v);
 	return n / t;
 }
@@ -846,6 +889,10 @@ int main(void)
 		   kvm_unavailable, guest_tick_begin, guest_tick_end, BATCH);
 	printf("bench: guest timer tick: %.2f exits per tick (axvcpu)\n",
 	       tick_exits);
+	bench_case("SPI through IRQ_LINE, acknowledged by a UART store",
+		   axvcpu_spi_phase, kvm_unavailable, guest_spi_begin,
+		   guest_spi_end, 1);
+	printf("bench: SPI: %.2f exits per SPI (axvcpu)\n", spi_exits);
 #endif
 	extra_regions = EXTRA_REGIONS;
 	bench_case("exit to userspace, 1000 regions more", axvcpu_phase,

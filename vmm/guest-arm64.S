@@ -112,3 +112,38 @@ guest_tick_begin:
 	msr	daifclr, #2
 3:	b	3b
 guest_tick_end:
+
+/*
+ * bench K: an SPI per iteration. Its IRQ handler (vectors as in J)
+ * acknowledges (ICC_IAR1_EL1), stores the INTID to the UART (the device's
+ * acknowledgement: an exit, after which the VMM deasserts the line), EOIs
+ * and returns to a WFI loop.
+ */
+	.balign	2048
+	.globl	guest_spi_begin, guest_spi_end
+guest_spi_begin:
+	b	2f
+	.balign	0x80
+	.rept	3
+	b	.
+	.balign	0x80
+	.endr
+	b	.				/* 0x200: sync, EL1h */
+	.balign	0x80
+	mrs	x2, s3_0_c12_c12_0		/* 0x280: IRQ, EL1h */
+	str	w2, [x21]
+	msr	s3_0_c12_c12_1, x2
+	eret
+	.balign	0x80
+2:	adr	x0, guest_spi_begin
+	msr	vbar_el1, x0
+	mov	x0, #0xff
+	msr	s3_0_c4_c6_0, x0		/* ICC_PMR_EL1 */
+	mov	x0, #1
+	msr	s3_0_c12_c12_7, x0		/* ICC_IGRPEN1_EL1 */
+	movz	x21, #0x1000, lsl #16
+	isb
+	msr	daifclr, #2
+3:	wfi
+	b	3b
+guest_spi_end:

@@ -64,6 +64,7 @@ extern const char guest_mmio_begin[], guest_mmio_end[];
 extern const char guest_kernel_begin[], guest_kernel_end[];
 extern const char guest_touch_begin[], guest_touch_end[];
 extern const char guest_tick_begin[], guest_tick_end[];	/* arm64 */
+extern const char guest_spi_begin[], guest_spi_end[];	/* arm64 */
 
 struct vmm {
 	int sys, vm, vcpu;
@@ -79,10 +80,12 @@ static inline void die(const char *what)
 
 /*
  * vCPU @id of VM @vm, entered at GUEST_BASE and set up (riscv64: hart
- * @id; arm64: MPIDR @id; x86_64: real mode, APIC id @id), its setup
- * arguments zero otherwise. Returns its fd.
+ * @id; arm64: MPIDR @id; x86_64: real mode, APIC id @id) with the
+ * AXVCPU_SETUP_* @flags, its setup arguments zero otherwise. Returns its
+ * fd.
  */
-static inline int vmm_vcpu_create(int vm, unsigned int id)
+static inline int vmm_vcpu_create_flags(int vm, unsigned int id,
+					__u32 flags)
 {
 	struct axvcpu_setup setup;
 	__u64 entry = GUEST_BASE;
@@ -90,6 +93,7 @@ static inline int vmm_vcpu_create(int vm, unsigned int id)
 
 	memset(&setup, 0, sizeof(setup));
 	setup.arch = VMM_BACKEND;
+	setup.flags = flags;
 #if defined(__x86_64__)
 	setup.x86.mode = AXVCPU_X86_MODE_REAL16;
 #endif
@@ -103,8 +107,17 @@ static inline int vmm_vcpu_create(int vm, unsigned int id)
 	return vcpu;
 }
 
-/* One VM, GUEST_MEM of RAM at GUEST_BASE holding @code, vCPU 0 at it. */
-static inline void vmm_create(struct vmm *v, const void *code, size_t len)
+static inline int vmm_vcpu_create(int vm, unsigned int id)
+{
+	return vmm_vcpu_create_flags(vm, id, 0);
+}
+
+/*
+ * One VM, GUEST_MEM of RAM at GUEST_BASE holding @code, vCPU 0 at it set
+ * up with the AXVCPU_SETUP_* @flags.
+ */
+static inline void vmm_create_flags(struct vmm *v, const void *code,
+				    size_t len, __u32 flags)
 {
 	struct axvcpu_memory_region mr = { .slot = 0 };
 
@@ -124,11 +137,16 @@ static inline void vmm_create(struct vmm *v, const void *code, size_t len)
 	mr.userspace_addr = (uintptr_t)v->mem;
 	if (ioctl(v->vm, AXVCPU_VM_SET_MEMORY_REGION, &mr))
 		die("AXVCPU_VM_SET_MEMORY_REGION");
-	v->vcpu = vmm_vcpu_create(v->vm, 0);
+	v->vcpu = vmm_vcpu_create_flags(v->vm, 0, flags);
 	v->run = mmap(NULL, sizeof(*v->run), PROT_READ | PROT_WRITE, MAP_SHARED,
 		      v->vcpu, 0);
 	if (v->run == MAP_FAILED)
 		die("mmap run page");
+}
+
+static inline void vmm_create(struct vmm *v, const void *code, size_t len)
+{
+	vmm_create_flags(v, code, len, 0);
 }
 
 static inline void vmm_destroy(struct vmm *v)

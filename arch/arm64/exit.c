@@ -62,9 +62,10 @@ static int inject_undef(struct vhe_vcpu *vv)
 
 /* ------------------------------------------------------ stage-2 faults */
 
-static int mmio_exit(struct vhe_vcpu *vv, struct axvcpu_run *run, u64 esr,
-		     u64 ipa)
+static int mmio_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
+		     u64 esr, u64 ipa)
 {
+	struct vhe_vcpu *vv = to_vhe(vcpu);
 	struct vhe_dabt d;
 
 	axvcpu_arm64_decode_dabt(esr, &d);
@@ -77,7 +78,7 @@ static int mmio_exit(struct vhe_vcpu *vv, struct axvcpu_run *run, u64 esr,
 		return axvcpu_exit_mmio_write(run, ipa, d.width,
 					      d.reg == 31 ? 0 : vv->sw.x[d.reg]);
 	/* The completion writes Xt, or Wt zero-extended. */
-	return axvcpu_exit_mmio_read(run, ipa, d.width, d.reg, d.reg64 ? 8 : 4,
+	return axvcpu_exit_mmio_read(vcpu, ipa, d.width, d.reg, d.reg64 ? 8 : 4,
 				     d.sign);
 }
 
@@ -110,7 +111,7 @@ static int abort_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 		skip_insn(vv);
 		return AXVCPU_EXIT_NOTHING;
 	}
-	return mmio_exit(vv, run, esr, ipa);
+	return mmio_exit(vcpu, run, esr, ipa);
 }
 
 /* ---------------------------------------------------- system registers */

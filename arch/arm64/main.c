@@ -165,6 +165,15 @@ static void flush_vmid(u64 vttbr, bool broadcast)
 	u64 old_vttbr, hcr;
 	unsigned long flags;
 
+	/*
+	 * The stage-2 updates that make the flush necessary complete before
+	 * it, for every walker it reaches (KVM's __kvm_tlb_flush_vmid():
+	 * dsb(ishst) before the TLBI).
+	 */
+	if (broadcast)
+		dsb(ishst);
+	else
+		dsb(nshst);
 	local_irq_save(flags);
 	old_vttbr = read_sysreg(vttbr_el2);
 	hcr = read_sysreg(hcr_el2);

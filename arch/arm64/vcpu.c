@@ -419,14 +419,25 @@ static int vhe_vcpu_complete_read(struct axvcpu_vcpu *vcpu, u32 reason,
 {
 	switch (reason) {
 	case AXVCPU_EXIT_MMIO_READ:
-		return vhe_vcpu_set_gpr(vcpu, run->mmio.reg,
-					axvcpu_mmio_read_value(&run->mmio));
+		return vhe_vcpu_set_gpr(vcpu, vcpu->mmio_read.reg,
+					axvcpu_mmio_read_value(&vcpu->mmio_read,
+							       READ_ONCE(run->mmio.data)));
 	case AXVCPU_EXIT_SYSREG_READ:
 		return vhe_vcpu_set_gpr(vcpu, run->sysreg.reg,
 					READ_ONCE(run->sysreg.value));
 	default:
 		return -EINVAL;
 	}
+}
+
+static void vhe_vcpu_exit_info(struct axvcpu_vcpu *vcpu, u64 *code, u64 *info,
+			       u64 *pc)
+{
+	struct vhe_vcpu *vv = to_vhe(vcpu);
+
+	*code = vv->exit_code;
+	*info = vv->sw.esr;
+	*pc = vv->sw.pc;
 }
 
 const struct axvcpu_arch_ops axvcpu_arm64_ops = {
@@ -447,4 +458,5 @@ const struct axvcpu_arch_ops axvcpu_arm64_ops = {
 	.vcpu_set_return_value	= vhe_vcpu_set_return_value,
 	.vcpu_halt_check	= vhe_vcpu_halt_check,
 	.vcpu_irq_line		= vhe_vcpu_irq_line,
+	.vcpu_exit_info		= vhe_vcpu_exit_info,
 };

@@ -129,7 +129,7 @@ static int mmio_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 	g->sepc += mi.len;
 	if (store)
 		return axvcpu_exit_mmio_write(run, gpa, mi.width, g->x[mi.reg]);
-	return axvcpu_exit_mmio_read(run, gpa, mi.width, mi.reg, 8, mi.sign);
+	return axvcpu_exit_mmio_read(vcpu, gpa, mi.width, mi.reg, 8, mi.sign);
 
 undecodable:
 	return axvcpu_exit_internal_error(run, AXVCPU_INTERNAL_MMIO_DECODE, insn,
@@ -181,6 +181,13 @@ static int gstage_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 /* The FP CSRs: fflags, frm, fcsr. */
 #define RVH_CSR_FFLAGS	0x001
 #define RVH_CSR_FCSR	0x003
+
+/* cycle, time, instret, hpmcounter3..31 and their RV32 high halves. */
+static bool rvh_csr_is_counter(unsigned int csr)
+{
+	return (csr >= CSR_CYCLE && csr <= CSR_HPMCOUNTER31) ||
+	       (csr >= CSR_CYCLEH && csr <= CSR_HPMCOUNTER31H);
+}
 
 static int csr_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run,
 		    const struct rvh_csr_insn *ci)
@@ -242,11 +249,13 @@ static int insn_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 							AXVCPU_EXIT_HALT;
 	}
 	/*
-	 * fflags, frm and fcsr trap only with FP off for the guest (fp.c):
-	 * its illegal instruction, as on a real hart, not a CSR exit.
+	 * fflags, frm and fcsr trap only with FP off for the guest (fp.c),
+	 * the counters but time always (hcounteren): its illegal
+	 * instruction, as on a real hart without them, not a CSR exit.
 	 */
 	if (!axvcpu_riscv_decode_csr(insn, &ci) &&
-	    (ci.csr < RVH_CSR_FFLAGS || ci.csr > RVH_CSR_FCSR))
+	    (ci.csr < RVH_CSR_FFLAGS || ci.csr > RVH_CSR_FCSR) &&
+	    !rvh_csr_is_counter(ci.csr))
 		return csr_exit(vcpu, run, &ci);
 	return redirect_trap(rv, EXC_INST_ILLEGAL, insn);
 }

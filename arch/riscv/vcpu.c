@@ -38,6 +38,9 @@ static_assert(sizeof(struct rvh_switch) == RVH_SWITCH_SIZE);
 			 BIT(EXC_SYSCALL) | BIT(EXC_INST_PAGE_FAULT) | \
 			 BIT(EXC_LOAD_PAGE_FAULT) | BIT(EXC_STORE_PAGE_FAULT))
 
+/* hcounteren: the guest may read time (TM), no other counter. */
+#define RVH_HCOUNTEREN_TM	BIT(1)
+
 /*
  * The delivery trap. Injected timer and external interrupts are
  * edge-like (RVH_EDGE_IRQS): asserted in hvip until the guest takes one,
@@ -124,7 +127,13 @@ static int rvh_vcpu_bind(struct axvcpu_vcpu *vcpu)
 	csr_write(CSR_VSCAUSE, c->vscause);
 	csr_write(CSR_VSTVAL, c->vstval);
 	csr_write(CSR_VSATP, c->vsatp);
-	csr_write(CSR_HCOUNTEREN, -1UL);
+	/*
+	 * The guest reads time (its own time base is the host's), never the
+	 * host's cycle, instret and HPM counters, which would tell it what
+	 * the host ran: those reads trap and become illegal instructions
+	 * (exit.c), as in KVM without its SBI PMU.
+	 */
+	csr_write(CSR_HCOUNTEREN, RVH_HCOUNTEREN_TM);
 	/* KVM gives its guests their own time base; ours read the host's. */
 	csr_write(CSR_HTIMEDELTA, 0);
 	csr_write(CSR_HENVCFG, axvcpu_riscv_has_sstc ? ENVCFG_STCE : 0);
@@ -500,8 +509,9 @@ static int rvh_vcpu_complete_read(struct axvcpu_vcpu *vcpu, u32 reason,
 
 	switch (reason) {
 	case AXVCPU_EXIT_MMIO_READ:
-		return set_gpr(rv, run->mmio.reg,
-			       axvcpu_mmio_read_value(&run->mmio));
+		return set_gpr(rv, vcpu->mmio_read.reg,
+			       axvcpu_mmio_read_value(&vcpu->mmio_read,
+						      READ_ONCE(run->mmio.data)));
 	case AXVCPU_EXIT_SYSREG_READ:
 		old = READ_ONCE(run->sysreg.value);
 		set_gpr(rv, rv->csr_ci.rd, old);
@@ -528,6 +538,16 @@ static int rvh_vcpu_complete_read(struct axvcpu_vcpu *vcpu, u32 reason,
 	}
 }
 
+static void rvh_vcpu_exit_info(struct axvcpu_vcpu *vcpu, u64 *code, u64 *info,
+			       u64 *pc)
+{
+	struct rvh_vcpu *rv = to_rvh(vcpu);
+
+	*code = rv->sw.scause;
+	*info = rv->sw.stval;
+	*pc = rv->sw.guest.sepc;
+}
+
 const struct axvcpu_arch_ops axvcpu_riscv_ops = {
 	.vm_init		= axvcpu_riscv_vm_init,
 	.vm_flush_s2		= axvcpu_riscv_vm_flush_s2,
@@ -548,4 +568,5 @@ const struct axvcpu_arch_ops axvcpu_riscv_ops = {
 	.vcpu_irq_line		= rvh_vcpu_irq_line,
 	.vcpu_get_one_reg	= axvcpu_riscv_get_one_reg,
 	.vcpu_set_one_reg	= axvcpu_riscv_set_one_reg,
+	.vcpu_exit_info		= rvh_vcpu_exit_info,
 };

@@ -589,7 +589,7 @@ static int mmio_exit(struct axvcpu_vcpu *vcpu, struct vmx_vcpu *vx,
 
 	skip_len(mi->len);
 	if (!write)
-		return axvcpu_exit_mmio_read(run, gpa, mi->width, mi->reg,
+		return axvcpu_exit_mmio_read(vcpu, gpa, mi->width, mi->reg,
 					     mi->reg_width, mi->sign);
 	if (mi->imm_valid)
 		val = mi->imm;

@@ -449,10 +449,12 @@ static void vmx_vcpu_set_return_value(struct axvcpu_vcpu *vcpu, u64 val)
 }
 
 /* Merge @val into @reg as the decoded load wants. */
-static void complete_mmio(struct vmx_vcpu *vx, const struct axvcpu_run *run)
+static void complete_mmio(struct axvcpu_vcpu *vcpu, const struct axvcpu_run *run)
 {
+	struct vmx_vcpu *vx = to_vmx(vcpu);
 	const struct vmx_mmio_insn *mi = &vx->mmio;
-	u64 val = axvcpu_mmio_read_value(&run->mmio);
+	u64 val = axvcpu_mmio_read_value(&vcpu->mmio_read,
+					 READ_ONCE(run->mmio.data));
 	/* Unbound here: rsp is in struct vmx_vcpu, not in the VMCS. */
 	u64 *reg = mi->reg == VMX_REG_RSP ? &vx->rsp : &vx->gpr[mi->reg];
 
@@ -481,7 +483,7 @@ static int vmx_vcpu_complete_read(struct axvcpu_vcpu *vcpu, u32 reason,
 
 	switch (reason) {
 	case AXVCPU_EXIT_MMIO_READ:
-		complete_mmio(vx, run);
+		complete_mmio(vcpu, run);
 		return 0;
 	case AXVCPU_EXIT_IO_READ:
 		val = READ_ONCE(run->io.data);
@@ -500,6 +502,17 @@ static int vmx_vcpu_complete_read(struct axvcpu_vcpu *vcpu, u32 reason,
 	default:
 		return -EINVAL;
 	}
+}
+
+/* Bound, interrupts off: the VMCS is this CPU's current one. */
+static void vmx_vcpu_exit_info(struct axvcpu_vcpu *vcpu, u64 *code, u64 *info,
+			       u64 *pc)
+{
+	struct vmx_vcpu *vx = to_vmx(vcpu);
+
+	*code = vx->exit_reason;
+	*info = vx->exit_qual;
+	*pc = vmcs_read(GUEST_RIP);
 }
 
 const struct axvcpu_arch_ops axvcpu_x86_ops = {
@@ -522,4 +535,5 @@ const struct axvcpu_arch_ops axvcpu_x86_ops = {
 	.vcpu_set_regs		= vmx_vcpu_set_regs,
 	.vcpu_inject_interrupt	= vmx_vcpu_inject_interrupt,
 	.vcpu_set_return_value	= vmx_vcpu_set_return_value,
+	.vcpu_exit_info		= vmx_vcpu_exit_info,
 };

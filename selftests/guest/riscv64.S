@@ -580,6 +580,36 @@ h_insns_handler:
 END h_insns
 
 /*
+ * counters: read cycle, instret and hpmcounter3 (each must be an illegal
+ * instruction: the host's counters are not the guest's) and time (which
+ * must not). The handler REPORTs scause and stval and skips the
+ * instruction; then REPORT whether time read nonzero, and DONE.
+ */
+BEGIN counters
+	lla	t0, counters_handler
+	csrw	stvec, t0
+	li	a0, 0
+	.word	0xc0002573		/* csrr a0, cycle */
+	.word	0xc0202573		/* csrr a0, instret */
+	.word	0xc0302573		/* csrr a0, hpmcounter3 */
+	csrr	a0, time
+	snez	a0, a0
+	REPORT	a0
+	DONE
+
+	.balign 4
+counters_handler:
+	csrr	s4, scause
+	csrr	s5, stval
+	REPORT	s4
+	REPORT	s5
+	csrr	t0, sepc
+	addi	t0, t0, 4
+	csrw	sepc, t0
+	sret
+END counters
+
+/*
  * start_state: REPORT sip at the start, then enable every interrupt and
  * read the time RDTIME_LOOPS times, counting interrupts in the handler;
  * REPORT the time elapsed (nonzero) and the count (0), then DONE.

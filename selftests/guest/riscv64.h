@@ -170,6 +170,7 @@ GUEST_PROGRAM(count_regs);
 GUEST_PROGRAM(irq_count);
 GUEST_PROGRAM(walk_out);
 GUEST_PROGRAM(h_insns);
+GUEST_PROGRAM(counters);
 GUEST_PROGRAM(start_state);
 GUEST_PROGRAM(timer_clear);
 GUEST_PROGRAM(halt_wait);

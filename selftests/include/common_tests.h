@@ -15,6 +15,10 @@
 void common_mmio_read_pc_past_load(struct __test_metadata *_metadata,
 				   int *sys_fd, const struct mmio_access *acc,
 				   const __u64 *rt_before);
+void common_mmio_read_run_page_tampered(struct __test_metadata *_metadata,
+					int *sys_fd,
+					const struct mmio_access *acc,
+					unsigned int n);
 void common_immediate_exit_returns_eintr(struct __test_metadata *_metadata,
 					 int *sys_fd,
 					 const struct mmio_access *acc);
@@ -79,5 +83,11 @@ void common_guest_writes_survive_swap(struct __test_metadata *_metadata,
 				      int *sys_fd);
 void common_memory_mapped_on_demand(struct __test_metadata *_metadata,
 				    int *sys_fd);
+
+/* Stats fds and trace events: count_mmio, spin. */
+void common_stats_fd(struct __test_metadata *_metadata, int *sys_fd);
+void common_stats_read_while_running(struct __test_metadata *_metadata,
+				     int *sys_fd);
+void common_trace_events(struct __test_metadata *_metadata, int *sys_fd);
 
 #endif /* _AXVCPU_COMMON_TESTS_H */

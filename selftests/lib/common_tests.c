@@ -16,9 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "axvcpu_stats.h"
 #include "common_tests.h"
 
 /*
@@ -52,6 +54,54 @@ void common_mmio_read_pc_past_load(struct __test_metadata *_metadata,
 	expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
 	ASSERT_EQ_X(GUEST_MMIO_BASE + acc[1].off, v->run->mmio.addr);
 	EXPECT_REPORTS(v, a->result);
+	vm_destroy(&vm);
+}
+
+/*
+ * The run page is the VMM's to write: what RUN completes a read with is
+ * the VMM's value, and nothing else it finds there. Every read of the
+ * arch's mmio_read program (@acc, @n of them) is completed after its
+ * width, register, register width and extension in the run page were
+ * overwritten with nonsense (a width of 0 with sign extension, another
+ * register or none, an 8-byte access named 1 byte): the guest must still
+ * get each value as the load it executed defines it.
+ */
+void common_mmio_read_run_page_tampered(struct __test_metadata *_metadata,
+					int *sys_fd,
+					const struct mmio_access *acc,
+					unsigned int n)
+{
+	static const struct { __u32 width, reg, reg_width, sign; } junk[] = {
+		{ 0, 1, 0, 1 }, { 3, 31, 16, 1 }, { 16, 200, 1, 0 },
+		{ 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff },
+	};
+	__u64 want[MAX_REPORTS];
+	unsigned int i, j = 0, nr_want = 0;
+	struct vcpu *v;
+	struct vm vm;
+
+	vm_create(_metadata, *sys_fd, &vm, mmio_read_begin, mmio_read_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, GUEST_MMIO_BASE);
+	for (i = 0; i < n; i++) {
+		struct axvcpu_exit_mmio *m = &v->run->mmio;
+
+		if (acc[i].write) {
+			expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_WRITE, false);
+			continue;
+		}
+		expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_READ, false);
+		ASSERT_EQ_X(GUEST_MMIO_BASE + acc[i].off, m->addr);
+		m->width = junk[j].width;
+		m->reg = junk[j].reg;
+		m->reg_width = junk[j].reg_width;
+		m->signed_ext = junk[j].sign;
+		j = (j + 1) % ARRAY_SIZE(junk);
+		m->data = acc[i].data;
+		ASSERT_GT((unsigned int)MAX_REPORTS, nr_want);
+		want[nr_want++] = acc[i].result;
+	}
+	expect_done(_metadata, v, false);
+	check_reports(_metadata, v, want, nr_want);
 	vm_destroy(&vm);
 }
 
@@ -1273,5 +1323,281 @@ void common_irq_line_level_triggered(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, irq_line(v, line, 0));
 	expect_done(_metadata, v, false);
 	EXPECT_REPORTS(v, 3);
+	vm_destroy(&vm);
+}
+
+/* ---------------------------------------------------------- statistics */
+
+#define STATS_ITERS	20ULL
+
+/* Run count_mmio to DONE: its STATS_ITERS stores, then its REPORTs. */
+static void run_count_mmio(struct __test_metadata *_metadata, struct vcpu *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < STATS_ITERS; i++)
+		expect_exit(_metadata, v, AXVCPU_EXIT_MMIO_WRITE, false);
+	expect_done(_metadata, v, false);
+	EXPECT_REPORTS(v, STATS_ITERS, STATS_ITERS);
+}
+
+/* The sum of the vCPU counters named exits_<reason>. */
+static __u64 user_exits(const struct axvcpu_stats *s)
+{
+	__u64 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < s->h.num_desc; i++)
+		if (!strncmp(axvcpu_stats_desc(s, i)->name, "exits_", 6))
+			sum += axvcpu_stats_value(s, i);
+	return sum;
+}
+
+/*
+ * The stats fds of a VM and a vCPU: KVM's binary layout (header, id,
+ * descriptors, data) with the ids and counters documented, and counts that
+ * match what the guest did: count_mmio's STATS_ITERS MMIO stores, two
+ * REPORTs and DONE each an exit of its reason, every exit counted once
+ * (handled in the kernel, a host interrupt or returned), as the run page
+ * counts them. A stats fd is read-only and cannot be written or mapped.
+ */
+void common_stats_fd(struct __test_metadata *_metadata, int *sys_fd)
+{
+	struct axvcpu_stats vs, cs;
+	char id[AXVCPU_STATS_NAME_SIZE];
+	unsigned int i;
+	struct vcpu *v;
+	struct vm vm;
+	__u64 cap;
+
+	ASSERT_EQ(0, axvcpu_check_cap(*sys_fd, AXVCPU_CAP_STATS_FD, &cap));
+	ASSERT_EQ(1ULL, cap);
+	vm_create(_metadata, *sys_fd, &vm, count_mmio_begin, count_mmio_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, STATS_ITERS);
+	ASSERT_EQ(0, axvcpu_stats_open(&vs, vm.fd, AXVCPU_VM_GET_STATS_FD));
+	ASSERT_EQ(0, axvcpu_stats_open(&cs, v->fd, AXVCPU_VCPU_GET_STATS_FD));
+
+	/* Layout: header, id, then the descriptors, then the data. */
+	snprintf(id, sizeof(id), "axvcpu-%d", getpid());
+	ASSERT_STREQ(id, vs.id);
+	snprintf(id, sizeof(id), "axvcpu-%d/vcpu-0", getpid());
+	ASSERT_STREQ(id, cs.id);
+	ASSERT_EQ(sizeof(cs.h), cs.h.id_offset);
+	ASSERT_EQ(cs.h.id_offset + AXVCPU_STATS_NAME_SIZE, cs.h.desc_offset);
+	ASSERT_EQ(cs.h.desc_offset + cs.h.num_desc * axvcpu_stats_desc_size(&cs),
+		  cs.h.data_offset);
+	ASSERT_EQ(0U, cs.h.flags);
+	for (i = 0; i < cs.h.num_desc; i++) {
+		const struct axvcpu_stats_desc *d = axvcpu_stats_desc(&cs, i);
+
+		ASSERT_EQ(1, d->size);
+		ASSERT_EQ(0U, d->bucket_size);
+		ASSERT_EQ(i * sizeof(__u64), d->offset);
+		ASSERT_LT(0, axvcpu_stats_find(&cs, d->name) + 1);
+	}
+	ASSERT_LE(0, axvcpu_stats_find(&cs, "guest_time_ns"));
+	i = axvcpu_stats_find(&cs, "guest_time_ns");
+	ASSERT_EQ((__u32)(AXVCPU_STATS_UNIT_SECONDS |
+			  AXVCPU_STATS_TYPE_CUMULATIVE),
+		  axvcpu_stats_desc(&cs, i)->flags);
+	ASSERT_EQ(-9, axvcpu_stats_desc(&cs, i)->exponent);
+	i = axvcpu_stats_find(&vs, "vcpus");
+	ASSERT_EQ((__u32)AXVCPU_STATS_TYPE_INSTANT,
+		  axvcpu_stats_desc(&vs, i)->flags);
+
+	/* A new vCPU has counted nothing; the VM has what it was given. */
+	ASSERT_EQ(0ULL, axvcpu_stats_get(&cs, "exits"));
+	ASSERT_EQ(0ULL, user_exits(&cs));
+	ASSERT_EQ(1ULL, axvcpu_stats_get(&vs, "vcpus"));
+	ASSERT_EQ(1ULL, axvcpu_stats_get(&vs, "memory_regions"));
+	ASSERT_EQ(1ULL, axvcpu_stats_get(&vs, "regions_set"));
+	ASSERT_LT(0ULL, axvcpu_stats_get(&vs, "s2_table_pages"));
+
+	run_count_mmio(_metadata, v);
+	ASSERT_EQ(0, axvcpu_stats_read(&cs));
+	ASSERT_EQ(STATS_ITERS, axvcpu_stats_get(&cs, "exits_mmio_write"));
+	ASSERT_EQ(3ULL, axvcpu_stats_get(&cs, "exits_hypercall"));
+	ASSERT_EQ(STATS_ITERS + 3, user_exits(&cs));
+	ASSERT_EQ(v->run->exits, axvcpu_stats_get(&cs, "exits"));
+	ASSERT_EQ(v->run->kernel_exits, axvcpu_stats_get(&cs, "kernel_exits"));
+	ASSERT_EQ(v->run->host_irq_exits,
+		  axvcpu_stats_get(&cs, "host_irq_exits"));
+	ASSERT_EQ(axvcpu_stats_get(&cs, "exits"),
+		  axvcpu_stats_get(&cs, "kernel_exits") +
+		  axvcpu_stats_get(&cs, "host_irq_exits") + user_exits(&cs));
+	ASSERT_LT(0ULL, axvcpu_stats_get(&cs, "guest_time_ns"));
+	/* The guest's first touch of its RAM counter is mapped in the kernel. */
+	ASSERT_LT(0ULL, axvcpu_stats_get(&cs, "s2_faults"));
+	ASSERT_EQ(0ULL, axvcpu_stats_get(&cs, "signal_exits"));
+
+	/* Read-only; reads past the end are empty. */
+	EXPECT_EQ(-1, write(cs.fd, id, 1));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ, MAP_SHARED, cs.fd, 0));
+	EXPECT_EQ(0, pread(cs.fd, id, sizeof(id), cs.h.data_offset +
+			   cs.nr_data * sizeof(__u64)));
+
+	axvcpu_stats_close(&cs);
+	axvcpu_stats_close(&vs);
+	vm_destroy(&vm);
+}
+
+struct stats_runner {
+	struct vcpu *v;
+	long ret;
+};
+
+static void *stats_runner_fn(void *arg)
+{
+	struct stats_runner *r = arg;
+
+	__atomic_store_n(&r->ret, axvcpu_ioctl(r->v->fd, AXVCPU_VCPU_RUN, 0),
+			 __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/*
+ * A vCPU's stats are read while it runs, without waiting for it (it holds
+ * its mutex all the while, so GET_REGS fails with EBUSY): the host's ticks
+ * show as host_irq_exits between two reads. A stats fd outlives the fds
+ * of its vCPU and VM, and a signal that ends RUN is a signal_exit.
+ */
+void common_stats_read_while_running(struct __test_metadata *_metadata,
+				     int *sys_fd)
+{
+	struct stats_runner r = { 0 };
+	struct axvcpu_regs regs;
+	struct axvcpu_stats cs;
+	pthread_t thread;
+	__u64 before;
+	struct vcpu *v;
+	struct vm vm;
+	int i;
+
+	install_noop_handler(SIGUSR1);
+	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	ASSERT_EQ(0, axvcpu_stats_open(&cs, v->fd, AXVCPU_VCPU_GET_STATS_FD));
+	r.v = v;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, stats_runner_fn, &r));
+	for (i = 0; i < 1000 && axvcpu_get_state(v->fd) != AXVCPU_STATE_RUNNING;
+	     i++)
+		usleep(1000);
+	ASSERT_ERRNO(axvcpu_ioctl(v->fd, AXVCPU_VCPU_GET_REGS, &regs), EBUSY);
+	ASSERT_EQ(0, axvcpu_stats_read(&cs));
+	before = axvcpu_stats_get(&cs, "host_irq_exits");
+	usleep(100 * 1000);
+	ASSERT_EQ(0, axvcpu_stats_read(&cs));
+	ASSERT_LT(before, axvcpu_stats_get(&cs, "host_irq_exits"));
+	ASSERT_LT(0ULL, axvcpu_stats_get(&cs, "guest_time_ns"));
+
+	for (i = 0; i < 500 && !__atomic_load_n(&r.ret, __ATOMIC_SEQ_CST); i++) {
+		pthread_kill(thread, SIGUSR1);
+		usleep(10 * 1000);
+	}
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_EQ(-EINTR, r.ret);
+	vm_destroy(&vm);	/* the stats fd holds the VM */
+	ASSERT_EQ(0, axvcpu_stats_read(&cs));
+	ASSERT_EQ(1ULL, axvcpu_stats_get(&cs, "signal_exits"));
+	ASSERT_EQ(0ULL, user_exits(&cs));
+	axvcpu_stats_close(&cs);
+}
+
+/* ---------------------------------------------------------- tracepoints */
+
+#define TRACEFS		"/sys/kernel/tracing"
+
+static int tracefs_write(const char *file, const char *val)
+{
+	char path[128];
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), TRACEFS "/%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/* tracefs at TRACEFS, mounted if need be, with axvcpu's events: 0 or -errno. */
+static int tracefs_ready(void)
+{
+	if (access(TRACEFS "/trace", F_OK) &&
+	    mount("nodev", TRACEFS, "tracefs", 0, NULL))
+		return -errno;
+	return access(TRACEFS "/events/axvcpu/enable", W_OK) ? -errno : 0;
+}
+
+static void tracefs_stop(void)
+{
+	tracefs_write("events/axvcpu/enable", "0");
+	tracefs_write("set_event_pid", "");
+	tracefs_write("tracing_on", "1");
+}
+
+/*
+ * axvcpu's trace events, enabled in tracefs for this process only while
+ * the guest runs count_mmio: as many entry as exit events, one exit event
+ * per exit the run page counts, STATS_ITERS of them MMIO stores, all from
+ * one guest pc, and three hypercalls (two REPORTs and DONE).
+ */
+void common_trace_events(struct __test_metadata *_metadata, int *sys_fd)
+{
+	unsigned int entries = 0, exits = 0, stores = 0, calls = 0;
+	unsigned long long pc, store_pc = 0;
+	char line[512], pid[32];
+	struct vcpu *v;
+	struct vm vm;
+	FILE *f;
+	int r;
+
+	r = tracefs_ready();
+	if (r)
+		SKIP(return, "no axvcpu events in " TRACEFS ": %s", strerror(-r));
+	vm_create(_metadata, *sys_fd, &vm, count_mmio_begin, count_mmio_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, STATS_ITERS);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	ASSERT_EQ(0, tracefs_write("tracing_on", "0"));
+	ASSERT_EQ(0, tracefs_write("trace", ""));
+	ASSERT_EQ(0, tracefs_write("set_event_pid", pid));
+	ASSERT_EQ(0, tracefs_write("events/axvcpu/enable", "1"));
+	ASSERT_EQ(0, tracefs_write("tracing_on", "1"));
+	run_count_mmio(_metadata, v);
+	tracefs_stop();
+
+	f = fopen(TRACEFS "/trace", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if (strstr(line, " axvcpu_entry: "))
+			entries++;
+		p = strstr(line, " axvcpu_exit: ");
+		if (!p)
+			continue;
+		exits++;
+		if (strstr(p, " reason hypercall "))
+			calls++;
+		if (!strstr(p, " reason mmio_write "))
+			continue;
+		stores++;
+		p = strstr(p, " pc ");
+		ASSERT_NE(NULL, p) TH_LOG("%s", line);
+		pc = strtoull(p + 4, NULL, 16);
+		if (!store_pc)
+			store_pc = pc;
+		ASSERT_EQ(store_pc, pc) TH_LOG("%s", line);
+	}
+	fclose(f);
+	ASSERT_EQ(v->run->exits, exits);
+	ASSERT_EQ(exits, entries);
+	ASSERT_EQ(STATS_ITERS, stores);
+	ASSERT_EQ(3U, calls);
+	ASSERT_LE(GUEST_LOAD_ADDR, store_pc);
+	ASSERT_GT(guest_addr(count_mmio_begin, count_mmio_end), store_pc);
 	vm_destroy(&vm);
 }

@@ -361,25 +361,26 @@ static void mmio_read_value_extends(struct kunit *test)
 {
 	struct axvcpu_exit_mmio m = { .width = 1, .reg_width = 8, .signed_ext = 1 };
 
-	m.data = 0x1234ff;
-	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m), 0xffffffffffffffffULL);
+	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m, 0x1234ff),
+			0xffffffffffffffffULL);
 	m.signed_ext = 0;
-	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m), 0xffULL);
+	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m, 0x1234ff), 0xffULL);
 	m.width = 2;
 	m.signed_ext = 1;
-	m.data = 0x8001;
-	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m), 0xffffffffffff8001ULL);
+	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m, 0x8001),
+			0xffffffffffff8001ULL);
 	m.width = 4;
-	m.data = 0x7fffffff;
-	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m), 0x7fffffffULL);
-	m.data = 0xdeadbeef80000000ULL;
-	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m), 0xffffffff80000000ULL);
+	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m, 0x7fffffff),
+			0x7fffffffULL);
+	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m, 0xdeadbeef80000000ULL),
+			0xffffffff80000000ULL);
 	m.reg_width = 4;
-	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m), 0x80000000ULL);
+	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m, 0xdeadbeef80000000ULL),
+			0x80000000ULL);
 	m.width = 8;
 	m.reg_width = 8;
-	m.data = 0x8000000000000001ULL;
-	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m), 0x8000000000000001ULL);
+	KUNIT_EXPECT_EQ(test, axvcpu_mmio_read_value(&m, 0x8000000000000001ULL),
+			0x8000000000000001ULL);
 }
 
 /* The discriminants are the seed's VCpuState values and the UAPI's. */

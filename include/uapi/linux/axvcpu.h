@@ -49,6 +49,7 @@
 #define AXVCPU_CAP_IRQ_LINE		9  /* 1: AXVCPU_VCPU_IRQ_LINE works */
 #define AXVCPU_CAP_ONE_REG		10 /* 1: AXVCPU_VCPU_GET/SET_ONE_REG */
 #define AXVCPU_CAP_RISCV_ISA		11 /* riscv64: AXVCPU_RISCV_ISA_* bits */
+#define AXVCPU_CAP_STATS_FD		12 /* 1: AXVCPU_*_GET_STATS_FD work */
 
 /*
  * Bits of %AXVCPU_CAP_RISCV_ISA: what a riscv64 guest can use, for the
@@ -580,6 +581,90 @@ struct axvcpu_run {
 	};
 };
 
+/**
+ * DOC: Binary statistics
+ *
+ * %AXVCPU_VM_GET_STATS_FD on a VM fd and %AXVCPU_VCPU_GET_STATS_FD on a
+ * vCPU fd return a new read-only fd (O_RDONLY | O_CLOEXEC) whose contents
+ * are the object's counters in the layout of KVM's binary statistics
+ * (KVM_GET_STATS_FD in Linux's Documentation/virt/kvm/api.rst): the
+ * structures below are KVM's struct kvm_stats_header and struct
+ * kvm_stats_desc field for field, and the flag values are KVM_STATS_*'s,
+ * so a reader written for KVM's format reads these unchanged. At offset
+ * 0, a struct axvcpu_stats_header; at @id_offset, an id string of
+ * @name_size bytes ("axvcpu-<pid>" for a VM, "axvcpu-<pid>/vcpu-<id>"
+ * for a vCPU, <pid> the process that created the VM); at @desc_offset,
+ * @num_desc descriptors, each a struct axvcpu_stats_desc followed by its
+ * name in @name_size bytes; at @data_offset, the values, each @size
+ * __u64s at @data_offset + its @offset. Everything but the data is fixed
+ * for the fd's lifetime: read it once, then pread() the data as often as
+ * wanted (the fd has no seek; read() also works from the file position).
+ * The counters are those the module keeps anyway, read without the
+ * vCPU's mutex: reading never stalls a running vCPU, and values of one
+ * read may be from slightly different moments. Each names in
+ * Documentation/api.rst, "Statistics"; new counters may be added, so a
+ * reader looks them up by name.
+ */
+#define AXVCPU_STATS_NAME_SIZE		48
+
+#define AXVCPU_STATS_TYPE_SHIFT		0
+#define AXVCPU_STATS_TYPE_MASK		(0xF << AXVCPU_STATS_TYPE_SHIFT)
+#define AXVCPU_STATS_TYPE_CUMULATIVE	(0x0 << AXVCPU_STATS_TYPE_SHIFT)
+#define AXVCPU_STATS_TYPE_INSTANT	(0x1 << AXVCPU_STATS_TYPE_SHIFT)
+#define AXVCPU_STATS_TYPE_PEAK		(0x2 << AXVCPU_STATS_TYPE_SHIFT)
+
+#define AXVCPU_STATS_UNIT_SHIFT		4
+#define AXVCPU_STATS_UNIT_MASK		(0xF << AXVCPU_STATS_UNIT_SHIFT)
+#define AXVCPU_STATS_UNIT_NONE		(0x0 << AXVCPU_STATS_UNIT_SHIFT)
+#define AXVCPU_STATS_UNIT_BYTES		(0x1 << AXVCPU_STATS_UNIT_SHIFT)
+#define AXVCPU_STATS_UNIT_SECONDS	(0x2 << AXVCPU_STATS_UNIT_SHIFT)
+#define AXVCPU_STATS_UNIT_CYCLES	(0x3 << AXVCPU_STATS_UNIT_SHIFT)
+#define AXVCPU_STATS_UNIT_BOOLEAN	(0x4 << AXVCPU_STATS_UNIT_SHIFT)
+
+#define AXVCPU_STATS_BASE_SHIFT		8
+#define AXVCPU_STATS_BASE_MASK		(0xF << AXVCPU_STATS_BASE_SHIFT)
+#define AXVCPU_STATS_BASE_POW10		(0x0 << AXVCPU_STATS_BASE_SHIFT)
+#define AXVCPU_STATS_BASE_POW2		(0x1 << AXVCPU_STATS_BASE_SHIFT)
+
+/**
+ * struct axvcpu_stats_header - at offset 0 of a stats fd
+ * @flags: zero.
+ * @name_size: bytes of the id string and of each descriptor's name
+ *	(%AXVCPU_STATS_NAME_SIZE), NUL-padded.
+ * @num_desc: number of descriptors.
+ * @id_offset: offset of the id string.
+ * @desc_offset: offset of the first descriptor.
+ * @data_offset: offset of the values.
+ */
+struct axvcpu_stats_header {
+	__u32 flags;
+	__u32 name_size;
+	__u32 num_desc;
+	__u32 id_offset;
+	__u32 desc_offset;
+	__u32 data_offset;
+};
+
+/**
+ * struct axvcpu_stats_desc - one counter of a stats fd
+ * @flags: AXVCPU_STATS_TYPE_*, AXVCPU_STATS_UNIT_* and
+ *	AXVCPU_STATS_BASE_* values.
+ * @exponent: the value times base^@exponent is in the unit (nanoseconds:
+ *	%AXVCPU_STATS_UNIT_SECONDS, base 10, exponent -9).
+ * @size: number of __u64 values (1 for every counter today).
+ * @offset: offset of the values from @data_offset.
+ * @bucket_size: zero (no histograms).
+ * @name: the counter's name, @name_size bytes (follows the structure).
+ */
+struct axvcpu_stats_desc {
+	__u32 flags;
+	__s16 exponent;
+	__u16 size;
+	__u32 offset;
+	__u32 bucket_size;
+	char name[];
+};
+
 /* System fd (/dev/axvcpu). */
 #define AXVCPU_CHECK_CAP	_IOWR(AXVCPU_IOCTL_MAGIC, 0x00, struct axvcpu_cap)
 #define AXVCPU_CREATE_VM	_IO(AXVCPU_IOCTL_MAGIC, 0x01)
@@ -588,6 +673,7 @@ struct axvcpu_run {
 #define AXVCPU_VM_SET_MEMORY_REGION \
 	_IOW(AXVCPU_IOCTL_MAGIC, 0x10, struct axvcpu_memory_region)
 #define AXVCPU_VM_CREATE_VCPU	_IO(AXVCPU_IOCTL_MAGIC, 0x11)
+#define AXVCPU_VM_GET_STATS_FD	_IO(AXVCPU_IOCTL_MAGIC, 0x12)
 
 /* vCPU fd. */
 #define AXVCPU_VCPU_SET_ENTRY	_IOW(AXVCPU_IOCTL_MAGIC, 0x20, __u64)
@@ -603,5 +689,6 @@ struct axvcpu_run {
 #define AXVCPU_VCPU_IRQ_LINE	_IOW(AXVCPU_IOCTL_MAGIC, 0x28, struct axvcpu_irq_line)
 #define AXVCPU_VCPU_GET_ONE_REG	_IOWR(AXVCPU_IOCTL_MAGIC, 0x29, struct axvcpu_one_reg)
 #define AXVCPU_VCPU_SET_ONE_REG	_IOW(AXVCPU_IOCTL_MAGIC, 0x2a, struct axvcpu_one_reg)
+#define AXVCPU_VCPU_GET_STATS_FD _IO(AXVCPU_IOCTL_MAGIC, 0x2b)
 
 #endif /* _UAPI_LINUX_AXVCPU_H */
