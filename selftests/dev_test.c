@@ -19,6 +19,7 @@
 
 #include "kselftest_harness.h"
 #include "axvcpu_util.h"
+#include "axvcpu_stats.h"
 
 #define ENTRY_GPA	0x80000000ULL
 #define A_GPA		0x100000ULL
@@ -968,6 +969,37 @@ TEST_F(axvcpu, region_pinned_counts_as_locked)
 		TH_LOG("child status %#x (10: setup, 11: over the limit not ENOMEM, "
 		       "12: charged anyway, 13: within it failed, 14: not charged)",
 		       status);
+}
+
+/* The VM's s2_table_pages (its stats fd), or 0 on error. */
+static __u64 table_pages(int vm)
+{
+	struct axvcpu_stats s;
+	__u64 n;
+
+	if (axvcpu_stats_open(&s, vm, AXVCPU_VM_GET_STATS_FD))
+		return 0;
+	n = axvcpu_stats_get(&s, "s2_table_pages");
+	axvcpu_stats_close(&s);
+	return n;
+}
+
+/*
+ * A VM's stage-2 tables follow its regions: a pinned region (mapped at
+ * once) adds tables, and deleting it frees those it alone used, here
+ * all of them (the VM has no other region).
+ */
+TEST_F(axvcpu, region_delete_frees_tables)
+{
+	size_t p = self->page;
+	__u64 base = table_pages(self->vm);
+
+	ASSERT_LT(0ULL, base);
+	ASSERT_EQ(0, axvcpu_set_region(self->vm, 0, AXVCPU_MEM_PINNED, B_GPA,
+				       4 * p, mem_at(self, 0)));
+	EXPECT_LT(base, table_pages(self->vm));
+	ASSERT_EQ(0, delete_region(self->vm, 0));
+	EXPECT_EQ(base, table_pages(self->vm));
 }
 
 #define LAZY_BYTES	(16UL << 20)

@@ -1120,7 +1120,9 @@ TEST_F(arm64, kernel_sgi_wakes_halted_vcpu)
 /*
  * UDF, and SVE, SME and PAuth instructions, enabled at EL1 but not by the
  * hypervisor, raise an undefined instruction exception in the guest (EC
- * 0), with ELR_EL1 at the instruction.
+ * 0), with ELR_EL1 at the instruction; so does a read of the RAS error
+ * record registers (ERRIDR_EL1), which are the host's (HCR_EL2.TERR) and
+ * which the guest's ID registers do not show.
  */
 TEST_F(arm64, undef_injected)
 {
@@ -1135,7 +1137,8 @@ TEST_F(arm64, undef_injected)
 		       ESR_EC_UNKNOWN, guest_addr(undef_begin, undef_udf),
 		       ESR_EC_UNKNOWN, guest_addr(undef_begin, undef_sve),
 		       ESR_EC_UNKNOWN, guest_addr(undef_begin, undef_sme),
-		       ESR_EC_UNKNOWN, guest_addr(undef_begin, undef_pauth));
+		       ESR_EC_UNKNOWN, guest_addr(undef_begin, undef_pauth),
+		       ESR_EC_UNKNOWN, guest_addr(undef_begin, undef_erridr));
 	vm_destroy(&vm);
 }
 
@@ -1660,6 +1663,11 @@ TEST_F(arm64, close_fds_while_running)
 TEST_F(arm64, run_page_stats)
 {
 	common_run_page_stats(_metadata, &self->sys_fd);
+}
+
+TEST_F(arm64, cpu_hotplug_while_running)
+{
+	common_cpu_hotplug_while_running(_metadata, &self->sys_fd);
 }
 
 TEST_F(arm64, stats_fd)

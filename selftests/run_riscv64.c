@@ -828,6 +828,11 @@ TEST_F(riscv, run_page_stats)
 	common_run_page_stats(_metadata, &self->sys_fd);
 }
 
+TEST_F(riscv, cpu_hotplug_while_running)
+{
+	common_cpu_hotplug_while_running(_metadata, &self->sys_fd);
+}
+
 TEST_F(riscv, stats_fd)
 {
 	common_stats_fd(_metadata, &self->sys_fd);

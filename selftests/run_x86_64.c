@@ -1914,6 +1914,11 @@ TEST_F(x86, run_page_stats)
 	common_run_page_stats(_metadata, &self->sys_fd);
 }
 
+TEST_F(x86, cpu_hotplug_while_running)
+{
+	common_cpu_hotplug_while_running(_metadata, &self->sys_fd);
+}
+
 TEST_F(x86, stats_fd)
 {
 	common_stats_fd(_metadata, &self->sys_fd);

@@ -139,6 +139,8 @@ int axvcpu_s2_install(struct axvcpu_stage2 *s2, u64 gpa, phys_addr_t pa,
 		      unsigned int prot, unsigned int level,
 		      struct axvcpu_s2_cache *c);
 bool axvcpu_s2_unmap_range(struct axvcpu_stage2 *s2, u64 gpa, u64 size);
+phys_addr_t axvcpu_s2_prune_range(struct axvcpu_stage2 *s2, u64 gpa, u64 size);
+void axvcpu_s2_free_pruned(struct axvcpu_stage2 *s2, phys_addr_t list);
 int axvcpu_s2_init(struct axvcpu_stage2 *s2, const struct axvcpu_s2_format *fmt,
 		   const struct axvcpu_hal *hal);
 void axvcpu_s2_destroy(struct axvcpu_stage2 *s2);
@@ -605,6 +607,7 @@ void axvcpu_tags_put(struct ida *ida, unsigned int tag);
 
 /* Per-CPU virtualization, on while VMs exist. */
 int axvcpu_hw_get(void);
+bool axvcpu_hw_enabled_here(void);
 void axvcpu_hw_put(void);
 
 /* Files and devices. */

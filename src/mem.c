@@ -201,10 +201,18 @@ static unsigned int region_prot(const struct axvcpu_region *r)
 static void region_unmap(struct axvcpu_vm *vm, struct axvcpu_region *r,
 			 bool retire)
 {
+	phys_addr_t pruned = 0;
+	bool removed;
+
 	mutex_lock(&vm->mmu_lock);
 	r->retired = retire;
-	if (axvcpu_s2_unmap_range(&vm->s2, r->gpa, r->size))
+	removed = axvcpu_s2_unmap_range(&vm->s2, r->gpa, r->size);
+	/* Leaving: the tables it alone used go too, after the flush. */
+	if (retire)
+		pruned = axvcpu_s2_prune_range(&vm->s2, r->gpa, r->size);
+	if (removed || pruned)
 		axvcpu_vm_flush_s2(vm);
+	axvcpu_s2_free_pruned(&vm->s2, pruned);
 	mutex_unlock(&vm->mmu_lock);
 }
 

@@ -301,6 +301,98 @@ bool axvcpu_s2_unmap_range(struct axvcpu_stage2 *s2, u64 gpa, u64 size)
 }
 EXPORT_SYMBOL_IF_KUNIT(axvcpu_s2_unmap_range);
 
+/* Whether table @t (at @level) has no present entry. */
+static bool table_empty(const struct axvcpu_s2_format *fmt, const u64 *t,
+			unsigned int level)
+{
+	unsigned int i, n = table_entries(fmt, level);
+
+	for (i = 0; i < n; i++)
+		if (fmt->is_present(READ_ONCE(t[i])))
+			return false;
+	return true;
+}
+
+/*
+ * Unlink the empty tables under table @pa (at @level > 0) that meet
+ * [@gpa, @end), children first, onto the list *@freed (linked through
+ * their first entry). Return: whether table @pa is empty now.
+ */
+static bool prune_table(struct axvcpu_stage2 *s2, phys_addr_t pa,
+			unsigned int level, u64 base, u64 gpa, u64 end,
+			phys_addr_t *freed)
+{
+	const struct axvcpu_s2_format *fmt = s2->fmt;
+	u64 *t = s2->hal->phys_to_virt(pa), span = level_size(level);
+	unsigned int i = s2_index(fmt, gpa, level);
+	unsigned int n = table_entries(fmt, level);
+	u64 a = base + i * span;
+
+	for (; a < end && i < n; i++, a += span) {
+		u64 e = READ_ONCE(t[i]);
+		phys_addr_t child;
+
+		if (!fmt->is_present(e) || is_leaf(fmt, e, level))
+			continue;
+		child = fmt->entry_pa(e);
+		if (level > 1 && !prune_table(s2, child, level - 1, a,
+					      max(gpa, a), end, freed))
+			continue;
+		if (level == 1 &&
+		    !table_empty(fmt, s2->hal->phys_to_virt(child), 0))
+			continue;
+		WRITE_ONCE(t[i], 0);
+		*(u64 *)s2->hal->phys_to_virt(child) = *freed;
+		*freed = child;
+	}
+	return table_empty(fmt, t, level);
+}
+
+/**
+ * axvcpu_s2_prune_range() - unlink the tables left empty in a range
+ * @s2: the tables.
+ * @gpa: base of the range.
+ * @size: bytes.
+ *
+ * For a range that no longer maps anything of its own (a region left the
+ * VM): every table below the root that meets it and maps nothing is
+ * unlinked, so that a VM's tables follow its regions, not every address
+ * it ever used. The caller invalidates the VM's translations (walk
+ * caches may still point at the tables), then frees them with
+ * axvcpu_s2_free_pruned().
+ *
+ * Return: the unlinked tables, a list for axvcpu_s2_free_pruned(), or 0.
+ */
+phys_addr_t axvcpu_s2_prune_range(struct axvcpu_stage2 *s2, u64 gpa, u64 size)
+{
+	u64 top = 1ULL << axvcpu_s2_phys_bits(s2->fmt), end;
+	phys_addr_t freed = 0;
+
+	if (gpa >= top || !size)
+		return 0;
+	end = size > top - gpa ? top : gpa + size;
+	prune_table(s2, s2->root, s2->fmt->levels - 1, 0, gpa, end, &freed);
+	return freed;
+}
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_s2_prune_range);
+
+/**
+ * axvcpu_s2_free_pruned() - free what axvcpu_s2_prune_range() unlinked
+ * @s2: the tables.
+ * @list: its result, once no CPU can walk those tables any more.
+ */
+void axvcpu_s2_free_pruned(struct axvcpu_stage2 *s2, phys_addr_t list)
+{
+	while (list) {
+		phys_addr_t next = *(u64 *)s2->hal->phys_to_virt(list);
+
+		s2->hal->dealloc_frames(list, 0);
+		s2->tables--;
+		list = next;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_s2_free_pruned);
+
 /**
  * axvcpu_s2_unmap() - remove the mapping of one guest page
  * @s2: the tables.

@@ -25,6 +25,16 @@ static void vcpu_sched_in(struct preempt_notifier *pn, int cpu)
 {
 	struct axvcpu_vcpu *vcpu = container_of(pn, struct axvcpu_vcpu, pn);
 
+	/*
+	 * A CPU going offline: its virtualization is off already, and the
+	 * scheduler pushes this thread away before it runs any code of its
+	 * own (balance_push()); it stays unbound, and sched_out has nothing
+	 * to undo, until it is switched in where virtualization is on. KVM
+	 * never meets this: its hotplug state comes after the scheduler's
+	 * (axvcpu_hw_enabled_here()).
+	 */
+	if (!axvcpu_hw_enabled_here())
+		return;
 	if (axvcpu_vcpu_load(vcpu))
 		WRITE_ONCE(vcpu->state, AXVCPU_STATE_INVALID);
 }

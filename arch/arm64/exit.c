@@ -23,6 +23,18 @@
 #define VHE_SYSREG_ICC_SGI1R	((3 << 20) | (5 << 17) | (0 << 14) | \
 				 (12 << 10) | (11 << 1))
 
+/*
+ * The RAS error record registers: Op0 3, Op1 0, CRn 5, CRm 3..5 (ERRIDR,
+ * ERRSELR, ERX*), trapped by HCR_EL2.TERR.
+ */
+static bool is_ras_reg(u32 addr)
+{
+	unsigned int crm = (addr >> 1) & 0xf;
+
+	return ((addr >> 20) & 3) == 3 && !((addr >> 14) & 7) &&
+	       ((addr >> 10) & 0xf) == 5 && crm >= 3 && crm <= 5;
+}
+
 static void skip_insn(struct vhe_vcpu *vv)
 {
 	vv->sw.pc += 4;
@@ -162,6 +174,9 @@ static int sysreg_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 	axvcpu_arm64_decode_sysreg(vv->sw.esr, &s);
 	if (s.read && axvcpu_arm64_id_reg(s.addr, &crm, &op2))
 		return id_reg_read(vv, &s, crm, op2);
+	/* No RAS in the guest's ID registers: as on a CPU without it. */
+	if (is_ras_reg(s.addr))
+		return inject_undef(vv);
 	val = s.reg == 31 ? 0 : vv->sw.x[s.reg];
 	if (!s.read && s.addr == VHE_SYSREG_ICC_SGI1R) {
 		if (!(vcpu->flags & AXVCPU_SETUP_KERNEL_IPI))

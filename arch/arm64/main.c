@@ -35,6 +35,8 @@ u64 axvcpu_vhe_host_vbar;
 unsigned int axvcpu_vhe_nr_lrs;
 unsigned int axvcpu_vhe_nr_aprs;
 u64 axvcpu_vhe_vtcr;
+/* HCR_EL2 while a guest runs: VHE_GUEST_HCR and what the CPU adds. */
+u64 axvcpu_vhe_guest_hcr;
 int axvcpu_vhe_vtimer_irq;
 
 /* ID register fields (Arm ARM D23.2), by position: stable ABI. */
@@ -251,6 +253,15 @@ static int vhe_probe(void)
 			VHE_IPA_BITS);
 		return -ENODEV;
 	}
+	/*
+	 * With RAS, the error record registers (ERR*_EL1, ERX*_EL1) are the
+	 * host's: trapped (TERR) and undefined for the guest, whose ID
+	 * registers show no RAS. KVM sets TERR with TEA; external aborts
+	 * stay the guest's here (no TEA) until the module can triage them.
+	 */
+	axvcpu_vhe_guest_hcr = VHE_GUEST_HCR;
+	if (FIELD_GET(ID_AA64PFR0_EL1_RAS, pfr0))
+		axvcpu_vhe_guest_hcr |= HCR_TERR;
 	vmid_bits = FIELD_GET(VHE_MMFR1_VMIDBITS, mmfr1) == 2 ? 16 : 8;
 	axvcpu_vhe_vtcr = VTCR_EL2_RES1 | VTCR_EL2_T0SZ(VHE_IPA_BITS) |
 			  (1UL << VTCR_EL2_SL0_SHIFT) | VTCR_EL2_SH0_INNER |

@@ -37,22 +37,6 @@ static_assert(offsetof(struct vhe_fpsimd, fpsr) == VHE_FP_FPSR);
 static_assert(offsetof(struct vhe_fpsimd, fpcr) == VHE_FP_FPCR);
 static_assert(offsetof(struct vhe_vcpu, sw) == 0);
 
-/*
- * HCR_EL2 while the guest runs: stage 2 on; physical IRQ/FIQ/SError to
- * EL2 and the guest's ICC_* to the virtual interface; WFI, SMC, ACTLR_EL1,
- * IMPLEMENTATION DEFINED registers and LORegions trapped; barriers and
- * TLB/cache maintenance upgraded to inner shareable; the guest's stage-1
- * walks must not touch device memory; EL1 is AArch64; the ID registers
- * trapped (TID3), so that the guest reads only what is virtualised
- * (axvcpu_arm64_id_sanitise()); E2H stays set.
- * API/APK clear: pointer authentication traps (UNDEF in the guest), so the
- * host's keys never need switching.
- */
-#define VHE_GUEST_HCR	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | \
-			 HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TSC | \
-			 HCR_TIDCP | HCR_TACR | HCR_RW | HCR_TLOR | HCR_TID3 | \
-			 HCR_E2H)
-
 /* MDCR_EL2 traps for the guest: PMU, debug, SPE and trace filter. */
 #define VHE_GUEST_MDCR	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
 			 MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPMS | \
@@ -338,7 +322,7 @@ static int vhe_vcpu_run(struct axvcpu_vcpu *vcpu)
 		     cnthctl_el2);
 	write_sysreg((mdcr & MDCR_EL2_HPMN_MASK) | VHE_GUEST_MDCR, mdcr_el2);
 	write_sysreg(gcptr, cpacr_el1);
-	write_sysreg(VHE_GUEST_HCR, hcr_el2);
+	write_sysreg(axvcpu_vhe_guest_hcr, hcr_el2);
 	isb();
 
 	vv->exit_code = __axvcpu_vhe_run(&vv->sw);

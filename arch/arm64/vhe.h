@@ -204,10 +204,28 @@ struct vhe_vm {
 	u64 cntvoff;
 };
 
+/*
+ * HCR_EL2 while the guest runs: stage 2 on; physical IRQ/FIQ/SError to
+ * EL2 and the guest's ICC_* to the virtual interface; WFI, SMC, ACTLR_EL1,
+ * IMPLEMENTATION DEFINED registers and LORegions trapped; barriers and
+ * TLB/cache maintenance upgraded to inner shareable; the guest's stage-1
+ * walks must not touch device memory; EL1 is AArch64; the ID registers
+ * trapped (TID3), so that the guest reads only what is virtualised
+ * (axvcpu_arm64_id_sanitise()); E2H stays set. With RAS, TERR too
+ * (axvcpu_vhe_guest_hcr, main.c).
+ * API/APK clear: pointer authentication traps (UNDEF in the guest), so the
+ * host's keys never need switching.
+ */
+#define VHE_GUEST_HCR	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | \
+			 HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TSC | \
+			 HCR_TIDCP | HCR_TACR | HCR_RW | HCR_TLOR | HCR_TID3 | \
+			 HCR_E2H)
+
 extern u64 axvcpu_vhe_host_vbar;
 extern unsigned int axvcpu_vhe_nr_lrs;
 extern unsigned int axvcpu_vhe_nr_aprs;
 extern u64 axvcpu_vhe_vtcr;
+extern u64 axvcpu_vhe_guest_hcr;
 extern int axvcpu_vhe_vtimer_irq;
 extern const struct axvcpu_arch_ops axvcpu_arm64_ops;
 

@@ -717,6 +717,7 @@ undef_start:
 	TRY_INSN undef_sve, 0x04bf5020	/* rdvl x0, #1 */
 	TRY_INSN undef_sme, 0x04bf5820	/* rdsvl x0, #1 */
 	TRY_INSN undef_pauth, 0xdac10020	/* pacia x0, x1 */
+	TRY_INSN undef_erridr, 0xd5385300	/* mrs x0, erridr_el1 */
 	DONE
 
 /* Record the exception class and ELR_EL1, and return past the insn. */

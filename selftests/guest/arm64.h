@@ -162,10 +162,11 @@ extern const char mmio_nosyn_post[];	/* a syndrome */
 extern const char mmio_nosyn_stp[];
 extern const char npf_resume_cont[];	/* where the VMM resumes it */
 extern const char wfi_ret[];		/* right after the wfi */
-extern const char undef_udf[];		/* the four instructions that */
+extern const char undef_udf[];		/* the five instructions that */
 extern const char undef_sve[];		/* must raise UNDEF */
 extern const char undef_sme[];
 extern const char undef_pauth[];
+extern const char undef_erridr[];
 extern const char undef_off_pacia[];	/* undef_off's instructions */
 extern const char undef_off_xpaci[];
 extern const char undef_off_pacga[];

@@ -463,15 +463,17 @@ END irq
 /*
  * irq_count: count deliveries of injected interrupts. Enables software,
  * timer and external interrupts in sie and REPORTs 0 (the VMM injects
- * then); spins for 50 ms of guest time (rdtime) with interrupts enabled,
- * counting traps. The handler acknowledges nothing and returns with
- * interrupts enabled (sret with SPIE set). Then REPORTs the count, the
- * last scause and the vectored-entry mismatches, and DONE.
+ * then); with interrupts enabled, waits for the first trap (at most 5 s
+ * of guest time, rdtime: a loaded host may inject late), then spins for
+ * 50 ms more, counting traps. The handler acknowledges nothing and
+ * returns with interrupts enabled (sret with SPIE set). Then REPORTs the
+ * count, the last scause and the vectored-entry mismatches, and DONE.
  * arg bit 0: stvec in vectored mode (each entry checks it is the one for
  * scause). arg bit 1: spin 50 ms with sstatus.SIE clear first, then
  * REPORT sip as seen there, then enable and spin 50 ms more.
  */
 #define IRQ_COUNT_TICKS	500000		/* 50 ms of the 10 MHz timebase */
+#define IRQ_WAIT_TICKS	50000000	/* 5 s */
 
 BEGIN irq_count
 	mv	s7, a1
@@ -490,9 +492,17 @@ BEGIN irq_count
 	bnez	t1, 2f
 	csrsi	sstatus, SSTATUS_SIE
 2:	REPORT	zero
-	SPIN_TICKS IRQ_COUNT_TICKS
 	andi	t1, s7, 2
-	beqz	t1, 5f
+	bnez	t1, 3f
+	li	t4, IRQ_WAIT_TICKS
+	rdtime	t3
+	add	t3, t3, t4
+4:	bnez	s3, 6f
+	rdtime	t5
+	bltu	t5, t3, 4b
+6:	SPIN_TICKS IRQ_COUNT_TICKS
+	j	5f
+3:	SPIN_TICKS IRQ_COUNT_TICKS
 	csrr	t0, sip
 	REPORT	t0
 	csrsi	sstatus, SSTATUS_SIE

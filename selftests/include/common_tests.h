@@ -84,6 +84,10 @@ void common_guest_writes_survive_swap(struct __test_metadata *_metadata,
 void common_memory_mapped_on_demand(struct __test_metadata *_metadata,
 				    int *sys_fd);
 
+/* CPU 1 offline and online again under a spinning vCPU. */
+void common_cpu_hotplug_while_running(struct __test_metadata *_metadata,
+				      int *sys_fd);
+
 /* Stats fds and trace events: count_mmio, spin. */
 void common_stats_fd(struct __test_metadata *_metadata, int *sys_fd);
 void common_stats_read_while_running(struct __test_metadata *_metadata,

@@ -1601,3 +1601,108 @@ void common_trace_events(struct __test_metadata *_metadata, int *sys_fd)
 	ASSERT_GT(guest_addr(count_mmio_begin, count_mmio_end), store_pc);
 	vm_destroy(&vm);
 }
+
+/* ------------------------------------------------------------ hotplug */
+
+#define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
+#define HOTPLUG_ROUNDS	10
+
+static int cpu1_set_online(bool on)
+{
+	int fd = open(CPU1_ONLINE, O_WRONLY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, on ? "1" : "0", 1) != 1)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+struct hotplug_runner {
+	struct vcpu *v;
+	int stop;		/* read and written atomically */
+	unsigned int runs;
+	long bad;		/* a RUN result other than EINTR, or 0 */
+};
+
+/* RUN the spin program again after every signal, until told to stop. */
+static void *hotplug_runner_fn(void *arg)
+{
+	struct hotplug_runner *r = arg;
+	long ret;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST)) {
+		ret = axvcpu_ioctl(r->v->fd, AXVCPU_VCPU_RUN, 0);
+		__atomic_add_fetch(&r->runs, 1, __ATOMIC_SEQ_CST);
+		if (ret != -EINTR) {
+			r->bad = ret ? ret : 1;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * CPU hotplug under a running vCPU: CPU 1 goes offline and online again
+ * HOTPLUG_ROUNDS times, each time with the thread of a spinning vCPU
+ * made to run there first. Offlining turns CPU 1's virtualization off
+ * before the scheduler moves the thread away, and the scheduler switches
+ * the thread in there once more meanwhile: the vCPU must not be bound to
+ * that CPU then (it would load its state with virtualization off), but
+ * run on wherever it lands, and finish. Skipped without CPU hotplug.
+ */
+void common_cpu_hotplug_while_running(struct __test_metadata *_metadata,
+				      int *sys_fd)
+{
+	struct hotplug_runner r = { 0 };
+	cpu_set_t one, all;
+	pthread_t thread;
+	unsigned int i, runs;
+	struct vcpu *v;
+	struct vm vm;
+	int j;
+
+	if (access(CPU1_ONLINE, W_OK))
+		SKIP(return, "no CPU hotplug (%s: %s)", CPU1_ONLINE, strerror(errno));
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(all), &all));
+	CPU_ZERO(&one);
+	CPU_SET(1, &one);
+	install_noop_handler(SIGUSR1);
+	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
+	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
+	r.v = v;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, hotplug_runner_fn, &r));
+
+	for (i = 0; i < HOTPLUG_ROUNDS; i++) {
+		ASSERT_EQ(0, pthread_setaffinity_np(thread, sizeof(one), &one));
+		/* A RUN that starts on CPU 1: end the current one. */
+		runs = __atomic_load_n(&r.runs, __ATOMIC_SEQ_CST);
+		for (j = 0; j < 200 && __atomic_load_n(&r.runs, __ATOMIC_SEQ_CST) == runs &&
+		     !r.bad; j++) {
+			pthread_kill(thread, SIGUSR1);
+			usleep(5000);
+		}
+		usleep(20 * 1000);
+		ASSERT_EQ(0, cpu1_set_online(false)) TH_LOG("round %u", i);
+		usleep(20 * 1000);
+		/* Online again whatever happens: later tests need CPU 1. */
+		ASSERT_EQ(0, cpu1_set_online(true)) TH_LOG("round %u", i);
+		ASSERT_EQ(0, pthread_setaffinity_np(thread, sizeof(all), &all));
+		ASSERT_EQ(0L, r.bad) TH_LOG("round %u: RUN returned %ld", i, r.bad);
+	}
+
+	__atomic_store_n(&r.stop, 1, __ATOMIC_SEQ_CST);
+	for (j = 0; j < 500; j++) {
+		pthread_kill(thread, SIGUSR1);
+		usleep(10 * 1000);
+		if (!pthread_tryjoin_np(thread, NULL))
+			break;
+	}
+	ASSERT_GT(500, j) TH_LOG("the vCPU thread did not stop");
+	ASSERT_EQ(0L, r.bad) TH_LOG("RUN returned %ld", r.bad);
+	ASSERT_EQ(AXVCPU_STATE_FREE, axvcpu_get_state(v->fd));
+	set_gpr(_metadata, v, GUEST_ARG_REG, 1);	/* leave the loop */
+	expect_done(_metadata, v, false);
+	vm_destroy(&vm);
+}

@@ -249,6 +249,45 @@ static void unmap_range_clears_what_it_meets(struct kunit *test)
 	s2_fini(test, &s2);
 }
 
+/*
+ * Pruning a range frees the tables that map nothing, below the root, and
+ * keeps those that still map something outside the range.
+ */
+static void prune_frees_empty_tables(struct kunit *test)
+{
+	struct axvcpu_stage2 s2;
+	unsigned long base;
+	phys_addr_t list;
+	u64 e;
+
+	s2_init(test, &s2);
+	base = s2.tables;
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x80000000, 0x1000, RX), 0);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x80001000, 0x2000, RX), 0);
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x1c0000000ULL, 0x3000, RX), 0);
+	KUNIT_EXPECT_EQ(test, s2.tables, base + 4);
+
+	/* Half of a leaf table's mappings gone: it stays. */
+	KUNIT_EXPECT_TRUE(test, axvcpu_s2_unmap(&s2, 0x80001000));
+	KUNIT_EXPECT_EQ(test, axvcpu_s2_prune_range(&s2, 0x80001000, 0x1000), 0);
+	KUNIT_EXPECT_EQ(test, s2.tables, base + 4);
+
+	/* The GiB at 0x1c0000000 empty: its two tables go, the rest stay. */
+	KUNIT_EXPECT_TRUE(test,
+			  axvcpu_s2_unmap_range(&s2, 0x1c0000000ULL, 0x40000000));
+	list = axvcpu_s2_prune_range(&s2, 0x1c0000000ULL, 0x40000000);
+	KUNIT_EXPECT_NE(test, list, 0);
+	axvcpu_s2_free_pruned(&s2, list);
+	KUNIT_EXPECT_EQ(test, s2.tables, base + 2);
+	KUNIT_EXPECT_TRUE(test, axvcpu_s2_lookup(&s2, 0x80000000, &e));
+	KUNIT_EXPECT_FALSE(test, axvcpu_s2_lookup(&s2, 0x1c0000000ULL, &e));
+
+	/* Mapping there again builds new tables. */
+	KUNIT_ASSERT_EQ(test, axvcpu_s2_map(&s2, 0x1c0000000ULL, 0x3000, RX), 0);
+	KUNIT_EXPECT_EQ(test, s2.tables, base + 4);
+	s2_fini(test, &s2);
+}
+
 /* A cache holds what one mapping needs; an empty one fails with -ENOMEM. */
 static void cache_feeds_tables(struct kunit *test)
 {
@@ -286,6 +325,7 @@ static struct kunit_case stage2_cases[] = {
 	KUNIT_CASE(block_over_pages_refused),
 	KUNIT_CASE(unmap_range_clears_what_it_meets),
 	KUNIT_CASE(cache_feeds_tables),
+	KUNIT_CASE(prune_frees_empty_tables),
 	{}
 };
 
