@@ -43,10 +43,11 @@ static int axvcpu_cpu_offline(unsigned int cpu)
  * axvcpu_hw_enabled_here() - whether this CPU has virtualization on
  *
  * It is off on a CPU going offline from the moment its teardown callback
- * ran, which is before the scheduler moves the CPU's last tasks away:
- * CPUHP_AP_ONLINE_DYN, the state a module can have, is torn down before
- * CPUHP_AP_SCHED_WAIT_EMPTY (KVM's own CPUHP_AP_KVM_ONLINE comes after
- * it). See vcpu_sched_in().
+ * ran: CPUHP_AP_ONLINE_DYN, the state a module can have, is torn down
+ * before CPUHP_AP_SCHED_WAIT_EMPTY, where the scheduler waits for the
+ * CPU's last tasks to leave (KVM's own CPUHP_AP_KVM_ONLINE comes after
+ * it), though after CPUHP_AP_ACTIVE, from which on the scheduler pushes
+ * user tasks off the CPU (balance_push()). See vcpu_sched_in().
  *
  * Context: preemption disabled.
  * Return: true if hardware_enable succeeded here and was not undone.

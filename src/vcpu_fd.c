@@ -26,12 +26,11 @@ static void vcpu_sched_in(struct preempt_notifier *pn, int cpu)
 	struct axvcpu_vcpu *vcpu = container_of(pn, struct axvcpu_vcpu, pn);
 
 	/*
-	 * A CPU going offline: its virtualization is off already, and the
-	 * scheduler pushes this thread away before it runs any code of its
-	 * own (balance_push()); it stays unbound, and sched_out has nothing
-	 * to undo, until it is switched in where virtualization is on. KVM
-	 * never meets this: its hotplug state comes after the scheduler's
-	 * (axvcpu_hw_enabled_here()).
+	 * A CPU going offline whose virtualization is off already
+	 * (axvcpu_hw_enabled_here()): the scheduler pushes user tasks off
+	 * a CPU from the moment it is no longer active, before that, so
+	 * this is not expected; should it happen, the thread stays unbound
+	 * (sched_out has nothing to undo) and binds where it is moved.
 	 */
 	if (!axvcpu_hw_enabled_here())
 		return;
