@@ -1250,6 +1250,29 @@ static long run_checking_fpsimd(int fd, __u64 pattern, __u64 *changed)
 }
 
 /*
+ * RUN @i of the fpsimd program, made with this thread's v0..v31 all
+ * @pattern: they must survive it, and the guest must store its remaining
+ * count, @total - @i.
+ */
+static void run_fpsimd_exit(struct __test_metadata *_metadata,
+			    struct vcpu *v, unsigned int i, unsigned int total,
+			    __u64 pattern)
+{
+	char buf[256];
+	__u64 changed;
+	long ret;
+
+	ret = run_checking_fpsimd(v->fd, pattern, &changed);
+	ASSERT_EQ(0, ret) TH_LOG("RUN %u: %s", i, strerror(-ret));
+	ASSERT_EQ_X(0, changed);
+	ASSERT_TRUE(v->run->exit_reason == AXVCPU_EXIT_MMIO_WRITE &&
+		    v->run->mmio.addr == GUEST_MMIO_BASE &&
+		    v->run->mmio.data == total - i)
+		TH_LOG("RUN %u: want store of %u, got %s", i, total - i,
+		       describe_exit(v->run, buf, sizeof(buf)));
+}
+
+/*
  * The FP/SIMD state of the guest (v0..v31, FPCR) survives 20 exits to a
  * VMM thread that fills its own v0..v31 with other values before every
  * RUN, and the thread's values survive each RUN.
@@ -1258,27 +1281,14 @@ TEST_F(arm64, fpsimd_preserved_across_exits)
 {
 	struct vcpu *v;
 	struct vm vm;
-	char buf[256];
 	unsigned int i;
 
 	vm_create(_metadata, self->sys_fd, &vm, fpsimd_begin, fpsimd_end);
 	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, FPSIMD_EXITS);
 
-	for (i = 0; i < FPSIMD_EXITS; i++) {
-		__u64 changed;
-		long ret;
-
-		ret = run_checking_fpsimd(v->fd, 0x5a5a5a5a00000000ULL | i,
-					  &changed);
-		ASSERT_EQ(0, ret) TH_LOG("RUN %u: %s", i, strerror(-ret));
-		ASSERT_EQ_X(0, changed);
-		ASSERT_TRUE(v->run->exit_reason == AXVCPU_EXIT_MMIO_WRITE &&
-			    v->run->mmio.addr == GUEST_MMIO_BASE &&
-			    v->run->mmio.data == FPSIMD_EXITS - i)
-			TH_LOG("RUN %u: want store of %u, got %s", i,
-			       FPSIMD_EXITS - i,
-			       describe_exit(v->run, buf, sizeof(buf)));
-	}
+	for (i = 0; i < FPSIMD_EXITS; i++)
+		run_fpsimd_exit(_metadata, v, i, FPSIMD_EXITS,
+				0x5a5a5a5a00000000ULL | i);
 	expect_done(_metadata, v, false);
 	EXPECT_REPORTS(v, 0, FPSIMD_FPCR);
 	vm_destroy(&vm);
@@ -1398,7 +1408,6 @@ TEST_F(arm64, fpsimd_preserved_across_kernel_neon)
 	pthread_t thread;
 	struct vcpu *v;
 	struct vm vm;
-	char buf[256];
 	unsigned int i;
 	int op;
 
@@ -1416,18 +1425,8 @@ TEST_F(arm64, fpsimd_preserved_across_kernel_neon)
 	vm_create(_metadata, self->sys_fd, &vm, fpsimd_begin, fpsimd_end);
 	v = vcpu_add(_metadata, &vm, 0, GUEST_RAM_BASE, 0, NEON_EXITS);
 	for (i = 0; i < NEON_EXITS; i++) {
-		__u64 changed;
-		long ret;
-
-		ret = run_checking_fpsimd(v->fd, 0x3c3c3c3c00000000ULL | i,
-					  &changed);
-		ASSERT_EQ(0, ret) TH_LOG("RUN %u: %s", i, strerror(-ret));
-		ASSERT_EQ_X(0, changed);
-		ASSERT_TRUE(v->run->exit_reason == AXVCPU_EXIT_MMIO_WRITE &&
-			    v->run->mmio.data == NEON_EXITS - i)
-			TH_LOG("RUN %u: want store of %u, got %s", i,
-			       NEON_EXITS - i,
-			       describe_exit(v->run, buf, sizeof(buf)));
+		run_fpsimd_exit(_metadata, v, i, NEON_EXITS,
+				0x3c3c3c3c00000000ULL | i);
 		ASSERT_EQ(0, neon_chacha(op, out));
 		ASSERT_EQ(0, memcmp(out, want, NEON_BUF))
 			TH_LOG("RUN %u: kernel NEON result changed", i);

@@ -252,6 +252,17 @@ static inline void axvcpu_stat_inc(u64 *stat)
 	axvcpu_stat_add(stat, 1);
 }
 
+/*
+ * Count in @stat, one of the counters the run page shows too, and show
+ * it there (@shown): the run page's copy is derived, whatever the VMM
+ * wrote into it.
+ */
+static inline void axvcpu_count(u64 *stat, __u64 *shown)
+{
+	axvcpu_stat_inc(stat);
+	WRITE_ONCE(*shown, *stat);
+}
+
 /* ----------------------------------------------------------------- VM */
 
 /**

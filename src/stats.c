@@ -74,28 +74,26 @@ static const struct stat_def vcpu_stats[] = {
 	VCPU_ATOMIC("kicks", kicks),
 };
 
-static u64 vm_nr_vcpus(void *obj)
+/* Entries of @xa; its own RCU walk, without the VM's lock. */
+static u64 xa_entries(struct xarray *xa)
 {
-	struct axvcpu_vm *vm = obj;
-	struct axvcpu_vcpu *vcpu;
 	unsigned long i;
+	void *entry;
 	u64 n = 0;
 
-	xa_for_each(&vm->vcpus, i, vcpu)
+	xa_for_each(xa, i, entry)
 		n++;
 	return n;
 }
 
+static u64 vm_nr_vcpus(void *obj)
+{
+	return xa_entries(&((struct axvcpu_vm *)obj)->vcpus);
+}
+
 static u64 vm_nr_regions(void *obj)
 {
-	struct axvcpu_vm *vm = obj;
-	struct axvcpu_region *r;
-	unsigned long i;
-	u64 n = 0;
-
-	xa_for_each(&vm->slots, i, r)
-		n++;
-	return n;
+	return xa_entries(&((struct axvcpu_vm *)obj)->slots);
 }
 
 static u64 vm_s2_tables(void *obj)

@@ -516,8 +516,7 @@ int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu)
 	local_irq_enable();
 	/* Also the instruction x86's STI shadow needs before the CLI. */
 	if (!r) {
-		vcpu->run->exits++;
-		axvcpu_stat_inc(&st->exits);
+		axvcpu_count(&st->exits, &vcpu->run->exits);
 		axvcpu_stat_add(&st->guest_time_ns, t1 - t0);
 	}
 	local_irq_disable();
@@ -531,13 +530,10 @@ int axvcpu_vcpu_run(struct axvcpu_vcpu *vcpu)
 		return r;
 	}
 	trace_axvcpu_exit(vcpu, r, code, info, pc);
-	if (r == AXVCPU_EXIT_EXTERNAL_INTERRUPT) {
-		vcpu->run->host_irq_exits++;
-		axvcpu_stat_inc(&st->host_irq_exits);
-	} else if (r == AXVCPU_EXIT_NOTHING) {
-		vcpu->run->kernel_exits++;
-		axvcpu_stat_inc(&st->kernel_exits);
-	}
+	if (r == AXVCPU_EXIT_EXTERNAL_INTERRUPT)
+		axvcpu_count(&st->host_irq_exits, &vcpu->run->host_irq_exits);
+	else if (r == AXVCPU_EXIT_NOTHING)
+		axvcpu_count(&st->kernel_exits, &vcpu->run->kernel_exits);
 	WRITE_ONCE(vcpu->state, AXVCPU_STATE_READY);
 	return r;
 }
@@ -647,8 +643,7 @@ int axvcpu_vcpu_halt(struct axvcpu_vcpu *vcpu)
 	bool ready;
 	int r = 0;
 
-	vcpu->run->halts++;
-	axvcpu_stat_inc(&st->halt_exits);
+	axvcpu_count(&st->halt_exits, &vcpu->run->halts);
 	trace_axvcpu_halt(vcpu);
 	for (;;) {
 		/*

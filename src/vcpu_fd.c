@@ -116,8 +116,7 @@ static int vcpu_run(struct axvcpu_vcpu *vcpu)
 			return r;
 		vcpu->pending_read = 0;
 		if (r) {
-			run->exits++;
-			axvcpu_stat_inc(&vcpu->stats.exits);
+			axvcpu_count(&vcpu->stats.exits, &run->exits);
 			user_exit(vcpu, r);
 			return 0;
 		}
@@ -152,8 +151,7 @@ static int vcpu_run(struct axvcpu_vcpu *vcpu)
 		if (r == AXVCPU_EXIT_NOTHING || r == AXVCPU_EXIT_EXTERNAL_INTERRUPT)
 			continue;
 		if (r == AXVCPU_EXIT_HALT && (vcpu->flags & AXVCPU_SETUP_KERNEL_HALT)) {
-			run->kernel_exits++;
-			axvcpu_stat_inc(&vcpu->stats.kernel_exits);
+			axvcpu_count(&vcpu->stats.kernel_exits, &run->kernel_exits);
 			r = axvcpu_vcpu_halt(vcpu);
 			if (r)
 				break;

@@ -214,6 +214,17 @@ static int list_order(char **names, int max)
 
 static int run(const char *prog, char *const argv[]);
 
+/* Child @pid's exit status, 128 + the signal that killed it, or -1. */
+static int wait_status(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 /*
  * A program run straight on the console, without run()'s pty: a daemon it
  * leaves behind would keep that open, and run() would wait for it.
@@ -221,7 +232,6 @@ static int run(const char *prog, char *const argv[]);
 static int spawn(char *const argv[])
 {
 	pid_t pid = fork();
-	int st;
 
 	if (pid == 0) {
 		execv(argv[0], argv);
@@ -230,10 +240,7 @@ static int spawn(char *const argv[])
 	}
 	if (pid < 0)
 		return -1;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return wait_status(pid);
 }
 
 /* A "modprobe:" or "run:" line of /modules/order. */
@@ -315,7 +322,7 @@ static void on_alarm(int sig)
 
 static int run(const char *prog, char *const argv[])
 {
-	int st, s = -1, m = open_pty(&s);
+	int s = -1, m = open_pty(&s);
 	pid_t pid = fork();
 	char buf[512];
 	ssize_t n;
@@ -346,10 +353,7 @@ static int run(const char *prog, char *const argv[])
 	}
 	if (pid < 0)
 		return -1;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return wait_status(pid);
 }
 
 /* run(), its output between markers (what the demo shows). */

@@ -7,6 +7,30 @@
 	.section .rodata
 	.balign	4
 
+/*
+ * Vectors at the program's start (VBAR_EL1, 2 KiB aligned): a branch to
+ * label 2 (the program proper), the vectors before 0x280 looping; the IRQ
+ * (EL1h) handler at 0x280 follows the macro.
+ */
+.macro VECTORS_TO_IRQ
+	b	2f
+	.balign	0x80
+	.rept	3
+	b	.
+	.balign	0x80
+	.endr
+	b	.				/* 0x200: sync, EL1h */
+	.balign	0x80
+.endm
+
+/* The GIC CPU interface on: every priority, group 1 enabled. */
+.macro GIC_CPU_IF_ON
+	mov	x0, #0xff
+	msr	s3_0_c4_c6_0, x0		/* ICC_PMR_EL1 */
+	mov	x0, #1
+	msr	s3_0_c12_c12_7, x0		/* ICC_IGRPEN1_EL1 */
+.endm
+
 /* demo: print the string that follows through the UART, then SYSTEM_OFF. */
 	.globl	guest_demo_begin, guest_demo_end
 guest_demo_begin:
@@ -77,14 +101,7 @@ guest_touch_end:
 	.balign	2048
 	.globl	guest_tick_begin, guest_tick_end
 guest_tick_begin:
-	b	2f
-	.balign	0x80
-	.rept	3
-	b	.
-	.balign	0x80
-	.endr
-	b	.				/* 0x200: sync, EL1h */
-	.balign	0x80
+	VECTORS_TO_IRQ
 	mrs	x2, s3_0_c12_c12_0		/* 0x280: IRQ, EL1h */
 	mrs	x3, cntvct_el0
 	msr	cntv_cval_el0, x3
@@ -98,10 +115,7 @@ guest_tick_begin:
 	.balign	0x80
 2:	adr	x0, guest_tick_begin
 	msr	vbar_el1, x0
-	mov	x0, #0xff
-	msr	s3_0_c4_c6_0, x0		/* ICC_PMR_EL1 */
-	mov	x0, #1
-	msr	s3_0_c12_c12_7, x0		/* ICC_IGRPEN1_EL1 */
+	GIC_CPU_IF_ON
 	movz	x21, #0x1000, lsl #16
 	mov	x20, #1000
 	mrs	x0, cntvct_el0
@@ -122,14 +136,7 @@ guest_tick_end:
 	.balign	2048
 	.globl	guest_spi_begin, guest_spi_end
 guest_spi_begin:
-	b	2f
-	.balign	0x80
-	.rept	3
-	b	.
-	.balign	0x80
-	.endr
-	b	.				/* 0x200: sync, EL1h */
-	.balign	0x80
+	VECTORS_TO_IRQ
 	mrs	x2, s3_0_c12_c12_0		/* 0x280: IRQ, EL1h */
 	str	w2, [x21]
 	msr	s3_0_c12_c12_1, x2
@@ -137,10 +144,7 @@ guest_spi_begin:
 	.balign	0x80
 2:	adr	x0, guest_spi_begin
 	msr	vbar_el1, x0
-	mov	x0, #0xff
-	msr	s3_0_c4_c6_0, x0		/* ICC_PMR_EL1 */
-	mov	x0, #1
-	msr	s3_0_c12_c12_7, x0		/* ICC_IGRPEN1_EL1 */
+	GIC_CPU_IF_ON
 	movz	x21, #0x1000, lsl #16
 	isb
 	msr	daifclr, #2

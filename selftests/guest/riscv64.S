@@ -117,6 +117,18 @@ END touch
 	bltu	t5, t3, 9b
 .endm
 
+/* A trap handler's body: REPORT scause and stval, return past the insn. */
+.macro REPORT_TRAP_AND_SKIP
+	csrr	s4, scause
+	csrr	s5, stval
+	REPORT	s4
+	REPORT	s5
+	csrr	t0, sepc
+	addi	t0, t0, 4
+	csrw	sepc, t0
+	sret
+.endm
+
 .macro SBI_STORE n, eid, fid
 	SBI_CALL \eid, \fid
 	sd	a0, (16 * \n)(s1)
@@ -579,14 +591,7 @@ BEGIN h_insns
 
 	.balign 4
 h_insns_handler:
-	csrr	s4, scause
-	csrr	s5, stval
-	REPORT	s4
-	REPORT	s5
-	csrr	t0, sepc
-	addi	t0, t0, 4
-	csrw	sepc, t0
-	sret
+	REPORT_TRAP_AND_SKIP
 END h_insns
 
 /*
@@ -609,14 +614,7 @@ BEGIN counters
 
 	.balign 4
 counters_handler:
-	csrr	s4, scause
-	csrr	s5, stval
-	REPORT	s4
-	REPORT	s5
-	csrr	t0, sepc
-	addi	t0, t0, 4
-	csrw	sepc, t0
-	sret
+	REPORT_TRAP_AND_SKIP
 END counters
 
 /*

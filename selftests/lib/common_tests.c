@@ -1442,20 +1442,6 @@ void common_stats_fd(struct __test_metadata *_metadata, int *sys_fd)
 	vm_destroy(&vm);
 }
 
-struct stats_runner {
-	struct vcpu *v;
-	long ret;
-};
-
-static void *stats_runner_fn(void *arg)
-{
-	struct stats_runner *r = arg;
-
-	__atomic_store_n(&r->ret, axvcpu_ioctl(r->v->fd, AXVCPU_VCPU_RUN, 0),
-			 __ATOMIC_SEQ_CST);
-	return NULL;
-}
-
 /*
  * A vCPU's stats are read while it runs, without waiting for it (it holds
  * its mutex all the while, so GET_REGS fails with EBUSY): the host's ticks
@@ -1465,7 +1451,7 @@ static void *stats_runner_fn(void *arg)
 void common_stats_read_while_running(struct __test_metadata *_metadata,
 				     int *sys_fd)
 {
-	struct stats_runner r = { 0 };
+	struct raw_runner r = { 0 };
 	struct axvcpu_regs regs;
 	struct axvcpu_stats cs;
 	pthread_t thread;
@@ -1478,8 +1464,8 @@ void common_stats_read_while_running(struct __test_metadata *_metadata,
 	vm_create(_metadata, *sys_fd, &vm, spin_begin, spin_end);
 	v = vcpu_add(_metadata, &vm, 0, GUEST_LOAD_ADDR, 0, 0);
 	ASSERT_EQ(0, axvcpu_stats_open(&cs, v->fd, AXVCPU_VCPU_GET_STATS_FD));
-	r.v = v;
-	ASSERT_EQ(0, pthread_create(&thread, NULL, stats_runner_fn, &r));
+	r.fd = v->fd;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, raw_runner_fn, &r));
 	for (i = 0; i < 1000 && axvcpu_get_state(v->fd) != AXVCPU_STATE_RUNNING;
 	     i++)
 		usleep(1000);
@@ -1491,7 +1477,7 @@ void common_stats_read_while_running(struct __test_metadata *_metadata,
 	ASSERT_LT(before, axvcpu_stats_get(&cs, "host_irq_exits"));
 	ASSERT_LT(0ULL, axvcpu_stats_get(&cs, "guest_time_ns"));
 
-	for (i = 0; i < 500 && !__atomic_load_n(&r.ret, __ATOMIC_SEQ_CST); i++) {
+	for (i = 0; i < 500 && !__atomic_load_n(&r.done, __ATOMIC_SEQ_CST); i++) {
 		pthread_kill(thread, SIGUSR1);
 		usleep(10 * 1000);
 	}

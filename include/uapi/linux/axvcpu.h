@@ -540,6 +540,8 @@ struct axvcpu_exit_memory_fault {
  *	returned).
  * @halts: out: halts the module waited out in the kernel
  *	(%AXVCPU_SETUP_KERNEL_HALT; counted in @kernel_exits too).
+ *	These four are copies of the vCPU's own counters (its stats fd),
+ *	rewritten at each count whatever the VMM wrote into them.
  * @reserved: zero.
  * @hypercall: payload of %AXVCPU_EXIT_HYPERCALL.
  * @mmio: payload of %AXVCPU_EXIT_MMIO_READ and %AXVCPU_EXIT_MMIO_WRITE.
