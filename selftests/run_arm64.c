@@ -1669,6 +1669,11 @@ TEST_F(arm64, cpu_hotplug_while_running)
 	common_cpu_hotplug_while_running(_metadata, &self->sys_fd);
 }
 
+TEST_F_TIMEOUT(arm64, ioctl_storm, STORM_TIMEOUT)
+{
+	common_ioctl_storm(_metadata, &self->sys_fd);
+}
+
 TEST_F(arm64, stats_fd)
 {
 	common_stats_fd(_metadata, &self->sys_fd);

@@ -833,6 +833,11 @@ TEST_F(riscv, cpu_hotplug_while_running)
 	common_cpu_hotplug_while_running(_metadata, &self->sys_fd);
 }
 
+TEST_F_TIMEOUT(riscv, ioctl_storm, STORM_TIMEOUT)
+{
+	common_ioctl_storm(_metadata, &self->sys_fd);
+}
+
 TEST_F(riscv, stats_fd)
 {
 	common_stats_fd(_metadata, &self->sys_fd);

@@ -158,6 +158,19 @@ axv_copy_prog() {
 	done
 }
 
+# The ioctl storm (selftests/lib/storm.c) makes AXV_STORM_CALLS calls
+# (default 100000; testing/test.sh --soak: a million), passed to the test
+# machine's /init on the kernel command line. axv_storm_timeout T: the
+# boot's timeout T, plus 20 minutes for each 100000 calls beyond the
+# default (the x86_64 machine, Bochs, makes about 100000 in 5 minutes).
+axv_storm_append() {
+	[ -z "${AXV_STORM_CALLS:-}" ] || printf ' AXV_STORM_CALLS=%s' "$AXV_STORM_CALLS"
+}
+axv_storm_timeout() {
+	local n=${AXV_STORM_CALLS:-100000}
+	echo $(($1 + (n > 100000 ? (n - 100000) / 100000 * 1200 : 0)))
+}
+
 # Bochs for x86_64 (VMX with EPT, VPID, unrestricted guest; see
 # Documentation/testing.rst, "Emulated machines"):
 # it cannot load a bzImage, so boot an isolinux ISO of kernel, initrd and

@@ -89,7 +89,7 @@ axv_cpio "$R" "$OUT/initrd.cpio"
 
 log "booting $arch ($mode)"
 kvm_args=$KVM_ARGS; [ "$mode" = bench ] && kvm_args=$KVM_BENCH_ARGS
-cmdline="console=$CONSOLE panic=-1 log_buf_len=4M $kvm_args axmode=$mode${AXV_APPEND:+ $AXV_APPEND}"
+cmdline="console=$CONSOLE panic=-1 log_buf_len=4M $kvm_args axmode=$mode${AXV_APPEND:+ $AXV_APPEND}$(axv_storm_append)"
 timeout=1500
 # The benchmark holds 1024 of KVM's x86 vCPUs (35 KiB each) at once.
 [ "$mode" = bench ] && export AXV_BOCHS_MEGS=${AXV_BOCHS_MEGS:-1024}
@@ -101,6 +101,7 @@ if [ ${#QEMU[@]} = 0 ] && [ "$variant" = debug ]; then
 fi
 # vm.py judges the riscv64 and arm64 demo as the Linux guest it runs.
 vm_mode=$mode; [ $guest = 1 ] && vm_mode=linux
+[ "$mode" != test ] || timeout=$(axv_storm_timeout $timeout)
 VM=(--log "$OUT/console-$mode.log" --mode "$vm_mode" --timeout "${AXV_TIMEOUT:-$timeout}")
 case $mode in
 demo) VM+=(--demo) ;;

@@ -54,6 +54,8 @@ KO=$D/install/$STOCK_VER/updates/dkms/axvcpu.ko
 
 R=$OUT/root
 axv_userspace "$R" "$KSRC"
+# For init.c's last step, power-off under running vCPUs.
+make -s -C "$AXV_TOP/vmm" OUTPUT="$R/bin" "$R/bin/spin"
 "${CROSS}gcc" -static -O2 -Wall -o "$R/selftests/install_test" "$AXV_TOP/testing/install_test.c"
 # /lib/modules/<release> as on an installed system: the distribution's
 # modules under kernel/, axvcpu.ko where DKMS put it, depmod's index.
@@ -83,6 +85,6 @@ axv_cpio "$R" "$OUT/initrd.cpio"
 # Bochs decompresses the 8 MB bzImage for ~90 s before the kernel starts.
 log "booting Debian's $STOCK_VER ($STOCK_PKGVER) under Bochs"
 axv_bochs "$OUT" "$IMG/vmlinuz" "$OUT/initrd.cpio" \
-	"console=$CONSOLE panic=-1 log_buf_len=4M axmode=test"
+	"console=$CONSOLE panic=-1 log_buf_len=4M axmode=test$(axv_storm_append)"
 exec "$AXV_TOP/testing/vm.py" --log "$OUT/console-test.log" --mode test \
-	--timeout "${AXV_TIMEOUT:-1500}" --serial "$BOCHS_SERIAL" -- "${BOCHS[@]}"
+	--timeout "${AXV_TIMEOUT:-$(axv_storm_timeout 1500)}" --serial "$BOCHS_SERIAL" -- "${BOCHS[@]}"

@@ -5,8 +5,19 @@
 # kmemleak, splat scan), a Linux guest under axvm in the riscv64 machine,
 # the arm64 load checks, and the x86_64 selftests on Debian's stock kernel.
 # Ends with "N passed, N failed".
+#
+# usage: testing/test.sh [--soak]
+# --soak: the ioctl storm (selftests/lib/storm.c) makes a million calls
+#         on each machine instead of 100000 (hours, most of them under
+#         Bochs); AXV_STORM_CALLS=N sets any other number.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+for a; do
+	case $a in
+	--soak) export AXV_STORM_CALLS=${AXV_STORM_CALLS:-1000000} ;;
+	*) die "usage: $0 [--soak]" ;;
+	esac
+done
 "$AXV_TOP/testing/deps.sh" || exit 1
 total_p=0 total_f=0 total_s=0
 stage() {

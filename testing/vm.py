@@ -304,6 +304,13 @@ def judge(text, mode, demo=False):
             problems.append('kernel splat: ' + STAMP.sub('', l).strip())
     if mode == 'test' and not results:
         problems.append('no test results at all')
+    # init.c's last step: power-off while vmm/spin runs a vCPU per CPU.
+    spin = [i for i, l in enumerate(lines) if l.startswith('AXV: spin')]
+    if mode == 'test' and spin:
+        ok = lines[spin[-1]].startswith('AXV: spin ready') and not any(
+            SPLAT.search(l) and not l.startswith('AXV:') for l in lines[spin[-1]:])
+        results.append(('power-off under running vCPUs (vmm/spin)',
+                        'pass' if ok else 'fail'))
     if mode == 'demo':
         if not any(l.startswith('demo: guest powered off') for l in lines):
             problems.append('the demo guest did not power off')

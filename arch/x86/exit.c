@@ -36,6 +36,9 @@
 /* Hypervisor CPUID leaves: 0x40000000 names the hypervisor. */
 #define CPUID_HV_BASE	0x40000000
 #define CPUID_HV_SIG	"AxVCpuAxVCpu"
+/* CPUID(7, 0).ECX: protection keys, and enabled by the OS (CR4.PKE). */
+#define CPUID_7_ECX_PKU		BIT(3)
+#define CPUID_7_ECX_OSPKE	BIT(4)
 
 /* The instruction of @len bytes completed here instead of in the guest. */
 static void skip_len(unsigned int len)
@@ -160,8 +163,8 @@ int axvcpu_vmx_set_cr0(struct vmx_vcpu *vx, u64 val)
  * @val: the value.
  *
  * Return: 0, or -EINVAL if the write raises #GP: a bit the CPU does not
- * allow in VMX operation, VMXE (no nested VMX), or PAE cleared in long
- * mode.
+ * allow in VMX operation, PKE where the host has no protection keys
+ * (read_caps()), VMXE (no nested VMX), or PAE cleared in long mode.
  */
 int axvcpu_vmx_set_cr4(struct vmx_vcpu *vx, u64 val)
 {
@@ -279,6 +282,16 @@ static int cpuid_exit(struct vmx_vcpu *vx)
 		if (vx->cr4 & X86_CR4_OSXSAVE)
 			c |= BIT(27);
 		b = (b & 0x00ffffff) | (vx->apic_id << 24);
+		break;
+	case 7:
+		/* PKU only as CR4 allows it; OSPKE is the guest's CR4.PKE. */
+		if (sub)
+			break;
+		c &= ~(CPUID_7_ECX_PKU | CPUID_7_ECX_OSPKE);
+		if (axvcpu_vmx_caps.pku)
+			c |= CPUID_7_ECX_PKU;
+		if (vx->cr4 & X86_CR4_PKE)
+			c |= CPUID_7_ECX_OSPKE;
 		break;
 	case 0xb:
 	case 0x1f:
@@ -627,6 +640,9 @@ static int exception_exit(struct vmx_vcpu *vx)
 	/* The host's NMI, handed to its handler: counted as a host interrupt. */
 	if (type == INTR_TYPE_NMI_INTR)
 		return AXVCPU_EXIT_EXTERNAL_INTERRUPT;
+	/* A machine check: the host's, handled at the exit (vcpu.c). */
+	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
+		return AXVCPU_EXIT_NOTHING;
 	/*
 	 * #DB and #AC: intercepted only so they cannot loop; reflect them.
 	 * An intercepted #DB did not update DR6: the qualification has its
@@ -684,6 +700,9 @@ int axvcpu_x86_handle_exit(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 		run->fail_entry_reason = BIT_ULL(31) | vx->entry_error;
 		return AXVCPU_EXIT_FAIL_ENTRY;
 	}
+	/* The host's, handled at the exit (vcpu.c): enter again, as KVM. */
+	if ((u16)reason == EXIT_REASON_MCE_DURING_VMENTRY)
+		return AXVCPU_EXIT_NOTHING;
 	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
 		run->fail_entry_reason = (u16)reason;
 		return AXVCPU_EXIT_FAIL_ENTRY;

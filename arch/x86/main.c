@@ -92,6 +92,7 @@ static int read_caps(struct vmx_caps *c)
 				 SECONDARY_EXEC_ENABLE_EPT |
 				 SECONDARY_EXEC_UNRESTRICTED_GUEST,
 				 SECONDARY_EXEC_ENABLE_VPID |
+				 SECONDARY_EXEC_WBINVD_EXITING |
 				 SECONDARY_EXEC_ENABLE_RDTSCP |
 				 SECONDARY_EXEC_ENABLE_INVPCID,
 				 &c->proc2);
@@ -142,6 +143,15 @@ static int read_caps(struct vmx_caps *c)
 	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, c->cr0_fixed1);
 	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, c->cr4_fixed0);
 	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, c->cr4_fixed1);
+	/*
+	 * Protection keys only where the host has them on, as KVM offers
+	 * PKU only with the host's OSPKE: then PKRU is switched around the
+	 * guest; else CR4.PKE is reserved to it, so a guest's PKRU can never
+	 * stay in a register nothing switches.
+	 */
+	c->pku = cpu_feature_enabled(X86_FEATURE_OSPKE);
+	if (!c->pku)
+		c->cr4_fixed1 &= ~(u64)X86_CR4_PKE;
 
 	if (boot_cpu_has(X86_FEATURE_XSAVE)) {
 		u32 eax, ebx, ecx, edx;
@@ -200,6 +210,8 @@ static int vmx_hardware_enable(void)
 	void *region = this_cpu_read(vmxon_region);
 	int r;
 
+	if (READ_ONCE(axvcpu_vmx_rebooting))
+		return -EBUSY;
 	if (cr4_read_shadow() & X86_CR4_VMXE) {
 		pr_warn_ratelimited("CPU%d: VMX already on (kvm_intel with virtualization enabled? boot with kvm.enable_virt_at_load=0)\n",
 				    smp_processor_id());
@@ -238,7 +250,35 @@ static const struct axvcpu_percpu_ops vmx_percpu_ops = {
 	.hardware_disable	= vmx_hardware_disable,
 };
 
-/* Reboot: VMXOFF everywhere, from IPIs (the callback slot stays held). */
+/**
+ * axvcpu_vmx_on_here() - whether this CPU is in VMX operation
+ *
+ * Context: interrupts disabled (else the reboot IPI may end it at once).
+ * Return: true between VMXON and VMXOFF.
+ */
+bool axvcpu_vmx_on_here(void)
+{
+	return this_cpu_read(vmx_enabled);
+}
+
+/*
+ * Reboot, power-off, kexec: VMXOFF everywhere, from IPIs (the callback
+ * slot stays held), as KVM's kvm_shutdown() does, while the VMM's threads
+ * still run: a vCPU thread between an exit and its next entry finds VMX
+ * off. Its VMX instructions fail through their exception fixups
+ * (vmcs.h), silently from now on, as KVM's with kvm_rebooting set, and
+ * its next entry fails with -EIO (vmx_vcpu_run()).
+ */
+bool axvcpu_vmx_rebooting;
+
+void axvcpu_vmx_insn_failed(const char *insn, u64 arg, u8 how)
+{
+	if (READ_ONCE(axvcpu_vmx_rebooting))
+		return;
+	WARN_ONCE(1, "axvcpu: %s %#llx %s\n", insn, arg,
+		  how == VMX_INSN_FAULT ? "faulted: VMX off" : "failed");
+}
+
 static void vmx_off_ipi(void *unused)
 {
 	if (this_cpu_read(vmx_enabled))
@@ -247,6 +287,7 @@ static void vmx_off_ipi(void *unused)
 
 static int vmx_reboot(struct notifier_block *nb, unsigned long code, void *p)
 {
+	WRITE_ONCE(axvcpu_vmx_rebooting, true);
 	on_each_cpu(vmx_off_ipi, NULL, 1);
 	return NOTIFY_OK;
 }

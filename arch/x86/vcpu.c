@@ -15,6 +15,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
+#include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
@@ -22,11 +23,14 @@
 #ifdef AXVCPU_HAVE_GSSEG_H		/* load_gs_index() moved there in 6.2 */
 #include <asm/gsseg.h>
 #endif
+#include <asm/mce.h>
 #include <asm/msr.h>
 #include <asm/nospec-branch.h>
+#include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include <asm/trapnr.h>
 
 #include "vmcs.h"
 #include "vmx.h"
@@ -341,6 +345,54 @@ static void vmx_vcpu_run_end(struct axvcpu_vcpu *vcpu)
 	fpu_swap_kvm_fpstate(&to_vmx(vcpu)->fpu, false);
 }
 
+/*
+ * PKRU is the guest's while it runs with protection keys on, the VMM
+ * thread's otherwise (kvm_load_guest_xsave_state() and
+ * kvm_load_host_xsave_state() in KVM 6.12). The guest can only have them
+ * where the host does (read_caps()), so PKRU is never left to a guest
+ * unswitched.
+ */
+static bool guest_pkru_live(const struct vmx_vcpu *vx)
+{
+	return axvcpu_vmx_caps.pku &&
+	       ((vx->cr4 & X86_CR4_PKE) || (vx->xcr0 & XFEATURE_MASK_PKRU));
+}
+
+static void pkru_enter(struct vmx_vcpu *vx)
+{
+	if (!axvcpu_vmx_caps.pku)
+		return;
+	vx->host_pkru = rdpkru();
+	if (guest_pkru_live(vx) && vx->pkru != vx->host_pkru)
+		wrpkru(vx->pkru);
+}
+
+static void pkru_exit(struct vmx_vcpu *vx)
+{
+	if (!guest_pkru_live(vx))
+		return;
+	vx->pkru = rdpkru();
+	if (vx->pkru != vx->host_pkru)
+		wrpkru(vx->host_pkru);
+}
+
+/*
+ * A machine check that made the guest exit (or came during the entry):
+ * the host's handler runs now, as from user mode with interrupts on, as
+ * KVM's kvm_machine_check() does it.
+ */
+static void machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = {
+		.cs = 3,
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
+}
+
 static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
@@ -348,6 +400,9 @@ static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 	u64 cr3 = __read_cr3(), cr4 = cr4_read_shadow();
 	int r;
 
+	/* VMX left for a reboot since the last exit (main.c): no entry. */
+	if (unlikely(!axvcpu_vmx_on_here()))
+		return -EIO;
 	/* Per task (the VMM's threads differ) or changed at run time. */
 	if (cr3 != vx->host_cr3) {
 		vmcs_write(HOST_CR3, cr3);
@@ -372,6 +427,9 @@ static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 	if (vx->xcr0 != host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vx->xcr0);
 
+	vx->host_debugctl = get_debugctlmsr();
+	pkru_enter(vx);
+
 	if (axvcpu_vmx_caps.l1d_flush)
 		wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 	r = __axvcpu_vmx_run(vx->gpr, vx->launched);
@@ -380,6 +438,17 @@ static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
 		this_cpu_write(x86_ibpb_exit_to_user, true);
 #endif
+	/*
+	 * A VM exit leaves DR7 at 0x400 and IA32_DEBUGCTL at 0 (SDM 28.3.1,
+	 * 28.5.1): the host's breakpoints (ptrace, perf) and debug controls
+	 * (LBR, BTF) come back now, not at the next context switch, as in
+	 * KVM's vcpu_enter_guest() and vmx_vcpu_run().
+	 */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+	if (vx->host_debugctl)
+		update_debugctlmsr(vx->host_debugctl);
+	pkru_exit(vx);
 
 	if (vx->xcr0 != host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
@@ -402,10 +471,16 @@ static int vmx_vcpu_run(struct axvcpu_vcpu *vcpu)
 	if (!(vx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
 		requeue_event();
 	/* A host NMI that made the guest exit is the host's to handle. */
-	if ((u16)vx->exit_reason == EXIT_REASON_EXCEPTION_NMI &&
-	    (vmcs_read(VM_EXIT_INTR_INFO) & INTR_INFO_INTR_TYPE_MASK) ==
-	    INTR_TYPE_NMI_INTR)
-		asm volatile("int $2");
+	if ((u16)vx->exit_reason == EXIT_REASON_EXCEPTION_NMI) {
+		u32 info = vmcs_read(VM_EXIT_INTR_INFO);
+
+		if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+			asm volatile("int $2");
+		else if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
+			machine_check();
+	} else if ((u16)vx->exit_reason == EXIT_REASON_MCE_DURING_VMENTRY) {
+		machine_check();
+	}
 	return 0;
 }
 

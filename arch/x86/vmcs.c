@@ -34,8 +34,12 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 
 #define GUEST_PAT_RESET	0x0007040600070406ULL
 
-/* Exceptions intercepted: #DB and #AC can loop forever in microcode. */
-#define VMX_EXCEPTION_BITMAP	(BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC))
+/*
+ * Exceptions intercepted: #DB and #AC can loop forever in microcode; #MC
+ * is the host's (a guest's IDT must not swallow a host machine check).
+ */
+#define VMX_EXCEPTION_BITMAP	(BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) | \
+				 BIT(X86_TRAP_MC))
 
 static void set_segment(unsigned int seg, u16 sel, u64 base, u32 limit, u32 ar)
 {
@@ -45,13 +49,31 @@ static void set_segment(unsigned int seg, u16 sel, u64 base, u32 limit, u32 ar)
 	vmcs_write(GUEST_ES_AR_BYTES + 2 * seg, ar);
 }
 
+/**
+ * axvcpu_vmx_proc2() - the secondary processor-based controls of a vCPU
+ * @vpid: its VPID.
+ *
+ * A vCPU created after the VPIDs ran out has VPID 0, and "enable VPID"
+ * with VPID 0 fails VM entry (SDM 26.2.1.1): it runs without, flushing
+ * at every entry, as in KVM's vmx_secondary_exec_control().
+ *
+ * Return: the controls to write.
+ */
+u32 axvcpu_vmx_proc2(u16 vpid)
+{
+	u32 proc2 = axvcpu_vmx_caps.proc2;
+
+	return vpid ? proc2 : proc2 & ~SECONDARY_EXEC_ENABLE_VPID;
+}
+EXPORT_SYMBOL_IF_KUNIT(axvcpu_vmx_proc2);
+
 static void init_controls(struct vmx_vcpu *vx, u64 eptp)
 {
 	const struct vmx_caps *c = &axvcpu_vmx_caps;
 
 	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, c->pin);
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, c->proc);
-	vmcs_write(SECONDARY_VM_EXEC_CONTROL, c->proc2);
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL, axvcpu_vmx_proc2(vx->vpid));
 	vmcs_write(VM_EXIT_CONTROLS, c->exit);
 	vmcs_write(VM_ENTRY_CONTROLS, c->entry);
 	vmcs_write(EXCEPTION_BITMAP, VMX_EXCEPTION_BITMAP);

@@ -28,11 +28,17 @@
  *
  * Speculation, as KVM's world switch does and where the kernel enables
  * it: CPU buffers cleared with VERW right before the entry (MDS, TAA,
- * MMIO stale data); after an exit, before the first unbalanced RET, the
+ * MMIO stale data: X86_FEATURE_CLEAR_CPU_BUF, the flag KVM 6.12's VMX
+ * entry uses; a kernel without the macro fails the build below, the
+ * mitigation is never compiled out); after an exit, before the first unbalanced RET, the
  * return stack buffer refilled (or one CALL retired with eIBRS) so that
  * no guest-made entry steers a host RET, and the branch history cleared
  * (BHI). L1D flushing and IBPB are the caller's (vcpu.c).
  */
+#ifndef CLEAR_CPU_BUFFERS
+#error "asm/nospec-branch.h has no CLEAR_CPU_BUFFERS: VERW before VM entry"
+#endif
+
 SYM_FUNC_START(__axvcpu_vmx_run)
 	push	%rbp
 	mov	%rsp, %rbp
@@ -65,9 +71,7 @@ SYM_FUNC_START(__axvcpu_vmx_run)
 	mov	VMX_GPR(15)(%rax), %r15
 	mov	VMX_RAX(%rax), %rax
 
-#ifdef CLEAR_CPU_BUFFERS
 	CLEAR_CPU_BUFFERS		/* VERW; clobbers ZF, keeps CF */
-#endif
 	jnc	.Lvmlaunch
 	UNWIND_HINT_SAVE
 .Lvmresume:

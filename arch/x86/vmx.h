@@ -96,6 +96,11 @@ enum vmx_gpr {
  * @syscall_msrs: guest STAR, LSTAR, CSTAR, SFMASK, TSC_AUX and
  *	KERNEL_GS_BASE (SWAPGS swaps with it), loaded while bound.
  * @host_syscall_msrs: the host's, while bound.
+ * @pkru: guest PKRU while unbound from the CPU's register (only with
+ *	CR4.PKE, which the guest has only where the host has it).
+ * @host_pkru: the VMM thread's PKRU, read at each entry.
+ * @host_debugctl: the host's IA32_DEBUGCTL, read at each entry: a VM
+ *	exit clears it.
  * @apic_id: x2APIC id (CPUID), from setup.
  * @vpid: VPID, or 0.
  * @fpu: guest x87/SSE/AVX state, the thread's during a RUN.
@@ -128,6 +133,9 @@ struct vmx_vcpu {
 	u64 dr[8];
 	u64 syscall_msrs[VMX_NR_SYSCALL_MSRS];
 	u64 host_syscall_msrs[VMX_NR_SYSCALL_MSRS];
+	u32 pkru;
+	u32 host_pkru;
+	u64 host_debugctl;
 	u32 apic_id;
 	u16 vpid;
 	struct fpu_guest fpu;
@@ -176,6 +184,8 @@ struct vmx_vm {
  * @guest_xcr0: the XCR0 bits a guest may enable.
  * @preempt_ticks: VMX-preemption timer value per entry, or 0 if absent.
  * @l1d_flush: flush the L1 data cache before every entry (L1TF).
+ * @pku: the host uses protection keys (CR4.PKE): the guest may too, and
+ *	PKRU is switched around it.
  */
 struct vmx_caps {
 	u32 revision;
@@ -194,6 +204,7 @@ struct vmx_caps {
 	u64 guest_xcr0;
 	u32 preempt_ticks;
 	bool l1d_flush;
+	bool pku;
 };
 
 extern struct vmx_caps axvcpu_vmx_caps;
@@ -202,6 +213,7 @@ extern const struct axvcpu_arch_ops axvcpu_x86_ops;
 int __axvcpu_vmx_run(u64 *gprs, bool resume);
 void __axvcpu_vmx_exit(void);
 
+bool axvcpu_vmx_on_here(void);
 u16 axvcpu_vmx_alloc_vpid(void);
 void axvcpu_vmx_free_vpid(u16 vpid);
 void axvcpu_vmx_invept(u64 eptp);
@@ -210,6 +222,7 @@ int axvcpu_x86_vm_init(struct axvcpu_vm *vm);
 void axvcpu_x86_vm_destroy(struct axvcpu_vm *vm);
 void axvcpu_x86_vm_flush_s2(struct axvcpu_vm *vm);
 
+u32 axvcpu_vmx_proc2(u16 vpid);
 void axvcpu_vmx_init_vmcs(struct vmx_vcpu *vx, u64 eptp,
 			  const struct axvcpu_setup_x86 *cfg);
 void axvcpu_vmx_load_host_cpu_state(void);

@@ -980,6 +980,47 @@ BEGIN kernel_insns
 END kernel_insns
 
 /*
+ * wbinvd: arg WBINVDs, each of which must exit to the module (WBINVD
+ * exiting), never flush the host's caches from the guest.
+ */
+BEGIN wbinvd
+	mov	%rsi, %r9
+1:	test	%r9, %r9
+	jz	2f
+	wbinvd
+	dec	%r9
+	jmp	1b
+2:	DONE
+END wbinvd
+
+/*
+ * pkru: set CR4.PKE and report the vector (-1 if the write worked, 13 if
+ * refused). With PKE set, report PKRU as found, write arg to it and
+ * report it read back.
+ */
+BEGIN pkru
+	mov	%rsi, %r9
+	RT_INIT
+	mov	%cr4, %rax
+	bts	$22, %rax			/* PKE */
+	CATCH	mov %rax, %cr4
+	mov	%cr4, %rax
+	bt	$22, %rax
+	jnc	1f
+	xor	%ecx, %ecx
+	rdpkru
+	REPORT	%rax
+	mov	%r9, %rax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru
+	xor	%ecx, %ecx
+	rdpkru
+	REPORT	%rax
+1:	DONE
+END pkru
+
+/*
  * ud: MONITOR, MWAIT, RDPMC and VMX instructions must raise #UD in the
  * guest: for each the program reports the vector and the rip its handler
  * saw.

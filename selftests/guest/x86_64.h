@@ -184,6 +184,8 @@ GUEST_PROGRAM(msr);
 GUEST_PROGRAM(msr_kernel);
 GUEST_PROGRAM(cpuid);
 GUEST_PROGRAM(kernel_insns);
+GUEST_PROGRAM(wbinvd);
+GUEST_PROGRAM(pkru);
 GUEST_PROGRAM(ud);
 GUEST_PROGRAM(int1);
 GUEST_PROGRAM(single_step);

@@ -84,6 +84,14 @@ void common_guest_writes_survive_swap(struct __test_metadata *_metadata,
 void common_memory_mapped_on_demand(struct __test_metadata *_metadata,
 				    int *sys_fd);
 
+/*
+ * The ioctl storm (lib/storm.c): count_mmio. Its own timeout is 4 hours,
+ * for a soak of a million calls under Bochs: the boot's timeout, scaled
+ * by testing/lib.sh with the number of calls, is what ends a hung storm.
+ */
+#define STORM_TIMEOUT	14400
+void common_ioctl_storm(struct __test_metadata *_metadata, int *sys_fd);
+
 /* CPU 1 offline and online again under a spinning vCPU. */
 void common_cpu_hotplug_while_running(struct __test_metadata *_metadata,
 				      int *sys_fd);
