@@ -1669,6 +1669,11 @@ TEST_F(arm64, cpu_hotplug_while_running)
 	common_cpu_hotplug_while_running(_metadata, &self->sys_fd);
 }
 
+TEST_F_TIMEOUT(arm64, suspend_while_vm_exists, 120)
+{
+	common_suspend_while_vm_exists(_metadata, &self->sys_fd);
+}
+
 TEST_F_TIMEOUT(arm64, ioctl_storm, STORM_TIMEOUT)
 {
 	common_ioctl_storm(_metadata, &self->sys_fd);

@@ -833,6 +833,11 @@ TEST_F(riscv, cpu_hotplug_while_running)
 	common_cpu_hotplug_while_running(_metadata, &self->sys_fd);
 }
 
+TEST_F_TIMEOUT(riscv, suspend_while_vm_exists, 120)
+{
+	common_suspend_while_vm_exists(_metadata, &self->sys_fd);
+}
+
 TEST_F_TIMEOUT(riscv, ioctl_storm, STORM_TIMEOUT)
 {
 	common_ioctl_storm(_metadata, &self->sys_fd);

@@ -2037,6 +2037,11 @@ TEST_F(x86, cpu_hotplug_while_running)
 	common_cpu_hotplug_while_running(_metadata, &self->sys_fd);
 }
 
+TEST_F_TIMEOUT(x86, suspend_while_vm_exists, 120)
+{
+	common_suspend_while_vm_exists(_metadata, &self->sys_fd);
+}
+
 TEST_F_TIMEOUT(x86, ioctl_storm, STORM_TIMEOUT)
 {
 	common_ioctl_storm(_metadata, &self->sys_fd);

@@ -3,11 +3,13 @@
  * The backend of this module load, and per-CPU virtualization (the seed's
  * AxArchPerCpu): enabled on every online CPU, from CPU hotplug callbacks,
  * only while at least one VM exists, as KVM does with
- * kvm.enable_virt_at_load=0, so that the two can take turns in one boot.
+ * kvm.enable_virt_at_load=0, so that the two can take turns in one boot;
+ * and around a system suspend on the CPU that suspends it (syscore).
  */
 #include <linux/cpuhotplug.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/syscore_ops.h>
 
 #include "axvcpu.h"
 
@@ -38,6 +40,74 @@ static int axvcpu_cpu_offline(unsigned int cpu)
 	}
 	return 0;
 }
+
+/*
+ * System suspend: every other CPU went offline through the callbacks
+ * above; the one left loses its virtualization state in the firmware
+ * (x86: VMX operation). As KVM's kvm_suspend() and kvm_resume(): off
+ * before, on again after, interrupts disabled, on that CPU alone. A
+ * resume that cannot turn it on again leaves the CPU without it:
+ * axvcpu_hw_enabled_here() is then false, vCPU threads do not bind there,
+ * and the next entry of a vCPU bound there fails (x86: EIO).
+ */
+static int axvcpu_suspend(void)
+{
+	if (this_cpu_read(hw_enabled))
+		axvcpu_backend->percpu->hardware_disable();
+	return 0;
+}
+
+static void axvcpu_resume(void)
+{
+	if (this_cpu_read(hw_enabled) &&
+	    axvcpu_backend->percpu->hardware_enable()) {
+		this_cpu_write(hw_enabled, false);
+		pr_warn("CPU%d: virtualization not enabled again after resume\n",
+			smp_processor_id());
+	}
+}
+
+#ifdef AXVCPU_HAVE_SYSCORE_DATA		/* struct syscore, in 6.12.y and later */
+static int axvcpu_syscore_suspend(void *data)
+{
+	return axvcpu_suspend();
+}
+
+static void axvcpu_syscore_resume(void *data)
+{
+	axvcpu_resume();
+}
+
+static const struct syscore_ops axvcpu_syscore_ops = {
+	.suspend	= axvcpu_syscore_suspend,
+	.resume		= axvcpu_syscore_resume,
+};
+
+static struct syscore axvcpu_syscore = {
+	.ops = &axvcpu_syscore_ops,
+};
+
+static void syscore_on(bool on)
+{
+	if (on)
+		register_syscore(&axvcpu_syscore);
+	else
+		unregister_syscore(&axvcpu_syscore);
+}
+#else
+static struct syscore_ops axvcpu_syscore_ops = {
+	.suspend	= axvcpu_suspend,
+	.resume		= axvcpu_resume,
+};
+
+static void syscore_on(bool on)
+{
+	if (on)
+		register_syscore_ops(&axvcpu_syscore_ops);
+	else
+		syscore_on(false);
+}
+#endif
 
 /**
  * axvcpu_hw_enabled_here() - whether this CPU has virtualization on
@@ -76,6 +146,7 @@ int axvcpu_hw_get(void)
 				      axvcpu_cpu_online, axvcpu_cpu_offline);
 		if (r >= 0) {
 			hp_state = r;
+			syscore_on(true);
 			r = 0;
 		}
 	}
@@ -95,7 +166,9 @@ int axvcpu_hw_get(void)
 void axvcpu_hw_put(void)
 {
 	mutex_lock(&hw_lock);
-	if (!--hw_users)
+	if (!--hw_users) {
+		syscore_on(false);
 		cpuhp_remove_state(hp_state);
+	}
 	mutex_unlock(&hw_lock);
 }

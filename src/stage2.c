@@ -5,10 +5,13 @@
  * all radix trees of 512-entry tables with an optionally wider root.
  *
  * Leaves are 4 KiB pages (level 0) or, where the format has them, 2 MiB
- * blocks (level 1). Tables are never freed before the VM is: the hardware
- * may be walking them, and a VM's tables are small. Entries are written
- * with WRITE_ONCE so a concurrent walk sees either the old or the new
- * entry; callers serialise changes (the VM's mmu_lock) and flush the TLB
+ * blocks (level 1). A table is freed only after the flush that follows
+ * its unlinking (axvcpu_s2_prune_range()): the hardware may be walking it
+ * until then. Entries are written with WRITE_ONCE so a concurrent walk
+ * sees either the old or the new entry, and an entry that points to a new
+ * table with release semantics, so that a walker that sees it sees the
+ * table's zeroed entries too (as KVM's kvm_set_table_pte() does on
+ * arm64); callers serialise changes (the VM's mmu_lock) and flush the TLB
  * after removing or changing present entries.
  *
  * A caller that must not allocate while it holds its lock (the fault path:
@@ -19,6 +22,7 @@
 #include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <asm/barrier.h>
 
 #include "axvcpu.h"
 
@@ -177,7 +181,8 @@ static u64 *walk(struct axvcpu_stage2 *s2, u64 gpa, unsigned int target,
 			if (!next)
 				return NULL;
 			s2->tables++;
-			WRITE_ONCE(*e, fmt->make_table(next));
+			/* The table's zeroed entries before the link to it. */
+			smp_store_release(e, fmt->make_table(next));
 		} else if (is_leaf(fmt, READ_ONCE(*e), l)) {
 			*level = l;
 			return e;

@@ -304,6 +304,11 @@ def judge(text, mode, demo=False):
             problems.append('kernel splat: ' + STAMP.sub('', l).strip())
     if mode == 'test' and not results:
         problems.append('no test results at all')
+    # After the tests (and the ioctl storm) every module must unload.
+    for l in lines:
+        m = re.match(r'AXV: unload (\S+) = (-?\d+)', l)
+        if mode == 'test' and m and m.group(2) != '0':
+            problems.append(f'module {m.group(1)} did not unload: {l}')
     # init.c's last step: power-off while vmm/spin runs a vCPU per CPU.
     spin = [i for i, l in enumerate(lines) if l.startswith('AXV: spin')]
     if mode == 'test' and spin:

@@ -7,6 +7,7 @@
 #include <linux/mutex.h>
 #include <asm/csr.h>
 
+#include "hfence.h"
 #include "rvh.h"
 
 /* ---------------------------------------------------------- trap redirect */
@@ -171,6 +172,16 @@ static int gstage_fault(struct axvcpu_vcpu *vcpu, struct axvcpu_run *run)
 		break;
 	}
 	r = axvcpu_gpa_fault(vcpu, run, gpa, access, walk);
+	/*
+	 * Fixed (by us, or by another vCPU first): a hart may have cached the
+	 * entry as invalid, and without Svvptc nothing makes it look again.
+	 * KVM flushes the address on every hart at each new leaf
+	 * (gstage_set_pte()); here the hart that faulted flushes it, as does
+	 * any other that faults on it too, and a vCPU that moves flushes at
+	 * its bind.
+	 */
+	if (r == AXVCPU_EXIT_NOTHING)
+		rvh_hfence_gvma_gpa(gpa);
 	if (r != AXVCPU_GPA_MMIO)
 		return r;
 	return mmio_exit(vcpu, run, gpa, access == AXVCPU_ACCESS_WRITE);

@@ -13,4 +13,12 @@ static inline void rvh_hfence_gvma_vmid(unsigned long vmid)
 	asm volatile(HFENCE_GVMA(zero, a0) : : "r" (a0) : "memory");
 }
 
+/* hfence.gvma for one guest-physical address, every VMID. */
+static inline void rvh_hfence_gvma_gpa(u64 gpa)
+{
+	register unsigned long a0 asm("a0") = gpa >> 2;
+
+	asm volatile(HFENCE_GVMA(a0, zero) : : "r" (a0) : "memory");
+}
+
 #endif /* _AXVCPU_RISCV_HFENCE_H */

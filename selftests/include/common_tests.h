@@ -96,6 +96,10 @@ void common_ioctl_storm(struct __test_metadata *_metadata, int *sys_fd);
 void common_cpu_hotplug_while_running(struct __test_metadata *_metadata,
 				      int *sys_fd);
 
+/* A pm_test "core" suspend (or hibernation) while a VM exists: count_mmio. */
+void common_suspend_while_vm_exists(struct __test_metadata *_metadata,
+				    int *sys_fd);
+
 /* Stats fds and trace events: count_mmio, spin. */
 void common_stats_fd(struct __test_metadata *_metadata, int *sys_fd);
 void common_stats_read_while_running(struct __test_metadata *_metadata,

@@ -1692,3 +1692,71 @@ void common_cpu_hotplug_while_running(struct __test_metadata *_metadata,
 	expect_done(_metadata, v, false);
 	vm_destroy(&vm);
 }
+
+#define PM_STATE	"/sys/power/state"
+#define PM_TEST		"/sys/power/pm_test"
+
+static int write_sysfs(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/*
+ * A system suspend while a VM exists, then a vCPU on every CPU: the
+ * kernel's pm_test "core" level (CONFIG_PM_DEBUG) takes the other CPUs
+ * offline and runs the syscore callbacks (the module's turn off and on
+ * again the suspending CPU's virtualization), waits 5 s and resumes,
+ * powering nothing down. Suspend to RAM where the machine has S3, else
+ * hibernation (nothing is written at that level). Each vCPU of count_mmio
+ * makes one exit before and one after, with the right values.
+ */
+void common_suspend_while_vm_exists(struct __test_metadata *_metadata,
+				    int *sys_fd)
+{
+	int cpus[2], n = allowed_cpus(cpus, 2), i, r;
+	char states[128] = "";
+	const char *state;
+	struct vcpu *v[2];
+	struct vm vm;
+	ssize_t got;
+	int fd;
+
+	fd = open(PM_STATE, O_RDONLY | O_CLOEXEC);
+	got = fd >= 0 ? read(fd, states, sizeof(states) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	states[got > 0 ? got : 0] = 0;
+	state = strstr(states, "mem") ? "mem" : strstr(states, "disk") ? "disk" : NULL;
+	if (access(PM_TEST, W_OK) || !state)
+		SKIP(return, "no pm_test suspend (%s: \"%.*s\")", PM_TEST,
+		     (int)strcspn(states, "\n"), states);
+	vm_create(_metadata, *sys_fd, &vm, count_mmio_begin, count_mmio_end);
+	for (i = 0; i < n; i++) {
+		v[i] = vcpu_add(_metadata, &vm, i, GUEST_LOAD_ADDR, 0, 2);
+		ASSERT_EQ(0, pin_to_cpu(cpus[i]));
+		expect_exit(_metadata, v[i], AXVCPU_EXIT_MMIO_WRITE, false);
+		ASSERT_EQ_X(1, v[i]->run->mmio.data);
+	}
+
+	ASSERT_EQ(0, write_sysfs(PM_TEST, "core"));
+	r = write_sysfs(PM_STATE, state);
+	write_sysfs(PM_TEST, "none");
+	ASSERT_EQ(0, r) TH_LOG("%s suspend: %s", state, strerror(-r));
+	TH_LOG("%s suspend at pm_test core done", state);
+
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, pin_to_cpu(cpus[i]));
+		expect_exit(_metadata, v[i], AXVCPU_EXIT_MMIO_WRITE, false);
+		ASSERT_EQ_X(2, v[i]->run->mmio.data);
+		expect_done(_metadata, v[i], false);
+		EXPECT_REPORTS(v[i], 2, 2);
+	}
+	vm_destroy(&vm);
+}
