@@ -693,12 +693,8 @@ static bool runners_stop;	/* __atomic: the threads poll it */
 static void *runner_fn(void *arg)
 {
 	struct runner *r = arg;
-	cpu_set_t cpus;
 
-	CPU_ZERO(&cpus);
-	CPU_SET(r->cpu, &cpus);
-	if (sched_setaffinity(0, sizeof(cpus), &cpus))
-		die("sched_setaffinity");
+	vmm_pin_to_cpu(r->cpu);
 	while (!__atomic_load_n(&runners_stop, __ATOMIC_RELAXED)) {
 		run_to_uart(r->kvm, r->fd, r->run);
 		r->n++;
@@ -858,17 +854,13 @@ static void bench_memory(void)
 int main(void)
 {
 	struct rlimit nofile = { 4096, 4096 };
-	cpu_set_t cpus;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
 	alarm(900);	/* a stuck RUN must not hang the boot */
 	/* Case F holds 1024 vCPU fds open. */
 	if (setrlimit(RLIMIT_NOFILE, &nofile))
 		die("setrlimit RLIMIT_NOFILE");
-	CPU_ZERO(&cpus);
-	CPU_SET(0, &cpus);
-	if (sched_setaffinity(0, sizeof(cpus), &cpus))
-		die("sched_setaffinity");
+	vmm_pin_to_cpu(0);
 	printf("bench: medians of %d alternated %.0f s phases per side (min-max), "
 	       "vCPU thread on CPU 0\n", ROUNDS, SECS);
 	bench_case("exit to userspace (" UART_WHAT ")", axvcpu_phase, kvm_phase,

@@ -11,7 +11,6 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
-#include <sched.h>
 
 #include "vmm.h"
 
@@ -28,12 +27,8 @@ struct spinner {
 static void *spin_fn(void *arg)
 {
 	struct spinner *s = arg;
-	cpu_set_t cpus;
 
-	CPU_ZERO(&cpus);
-	CPU_SET(s->cpu, &cpus);
-	if (sched_setaffinity(0, sizeof(cpus), &cpus))
-		die("sched_setaffinity");
+	vmm_pin_to_cpu(s->cpu);
 	while (!ioctl(s->fd, AXVCPU_VCPU_RUN, 0))
 		__atomic_add_fetch(&s->n, 1, __ATOMIC_RELAXED);
 	fprintf(stderr, "spin: vCPU on CPU %d: RUN: %s after %ld exits\n",

@@ -78,6 +78,21 @@ static inline void die(const char *what)
 	exit(1);
 }
 
+#ifdef _GNU_SOURCE
+#include <sched.h>
+
+/* The calling thread, on CPU @cpu alone (programs with _GNU_SOURCE). */
+static inline void vmm_pin_to_cpu(int cpu)
+{
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(cpu, &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus))
+		die("sched_setaffinity");
+}
+#endif
+
 /*
  * vCPU @id of VM @vm, entered at GUEST_BASE and set up (riscv64: hart
  * @id; arm64: MPIDR @id; x86_64: real mode, APIC id @id) with the
