@@ -310,7 +310,7 @@ void common_ioctl_storm(struct __test_metadata *_metadata, int *sys_fd)
 	unsigned int i, seed = 1;
 	struct vcpu *v;
 	struct vm good;
-	__u64 n;
+	__u64 n, t0;
 
 	sigaction(SIGUSR2, &sa, NULL);	/* no SA_RESTART: RUN returns */
 	s.sys = *sys_fd;
@@ -330,6 +330,7 @@ void common_ioctl_storm(struct __test_metadata *_metadata, int *sys_fd)
 
 	vm_create(_metadata, *sys_fd, &good, count_mmio_begin, count_mmio_end);
 	v = vcpu_add(_metadata, &good, 0, GUEST_LOAD_ADDR, 0, STORM_GOOD_ITERS);
+	t0 = now_ms();
 	for (i = 0; i < STORM_THREADS; i++)
 		ASSERT_EQ(0, pthread_create(&threads[i], NULL, storm_thread, &s));
 	for (n = 0; n < STORM_GOOD_ITERS; n++) {
@@ -340,7 +341,8 @@ void common_ioctl_storm(struct __test_metadata *_metadata, int *sys_fd)
 	EXPECT_REPORTS(v, STORM_GOOD_ITERS, STORM_GOOD_ITERS);
 	for (i = 0; i < STORM_THREADS; i++)
 		ASSERT_EQ(0, pthread_join(threads[i], NULL));
-	TH_LOG("%lu calls from %d threads", s.target, STORM_THREADS);
+	TH_LOG("%lu calls from %d threads in %.1f s", s.target, STORM_THREADS,
+	       (now_ms() - t0) / 1000.0);
 	vm_destroy(&good);
 	victim_new(&s, &seed);
 	pthread_mutex_lock(&s.lock);
