@@ -105,7 +105,7 @@ static void syscore_on(bool on)
 	if (on)
 		register_syscore_ops(&axvcpu_syscore_ops);
 	else
-		syscore_on(false);
+		unregister_syscore_ops(&axvcpu_syscore_ops);
 }
 #endif
 

@@ -1735,7 +1735,8 @@ void common_suspend_while_vm_exists(struct __test_metadata *_metadata,
 	states[got > 0 ? got : 0] = 0;
 	state = strstr(states, "mem") ? "mem" : strstr(states, "disk") ? "disk" : NULL;
 	if (access(PM_TEST, W_OK) || !state)
-		SKIP(return, "no pm_test suspend (%s: \"%.*s\")", PM_TEST,
+		SKIP(return, "no pm_test suspend (%s %s, %s: \"%.*s\")", PM_TEST,
+		     access(PM_TEST, W_OK) ? "absent" : "present", PM_STATE,
 		     (int)strcspn(states, "\n"), states);
 	vm_create(_metadata, *sys_fd, &vm, count_mmio_begin, count_mmio_end);
 	for (i = 0; i < n; i++) {
