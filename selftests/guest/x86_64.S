@@ -1495,7 +1495,8 @@ END noncanon
  * GUEST_MMIO_BASE + 8 * cpu id, which exits to the VMM. After the exit
  * SWAPGS must bring the value back as the GS base (else FAIL 1, rcx =
  * seen, rdx = wanted) and the RAM counter must hold the count (else FAIL
- * 2). Reports the register counter and the RAM counter.
+ * 2, rcx = the RAM counter, rdx = the count). Reports the register
+ * counter and the RAM counter.
  */
 BEGIN count_mmio
 	mov	%rsi, %r9
@@ -1539,7 +1540,9 @@ BEGIN count_mmio
 	mov	%r14, %rdx
 	FAIL	1
 	jmp	3b
-4:	FAIL	2
+4:	mov	(%r11), %rcx
+	mov	%r10, %rdx
+	FAIL	2
 	jmp	4b
 2:	REPORT	%r10
 	mov	(%r11), %rax

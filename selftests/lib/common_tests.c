@@ -1740,7 +1740,7 @@ void common_suspend_while_vm_exists(struct __test_metadata *_metadata,
 		     (int)strcspn(states, "\n"), states);
 	vm_create(_metadata, *sys_fd, &vm, count_mmio_begin, count_mmio_end);
 	for (i = 0; i < n; i++) {
-		v[i] = vcpu_add(_metadata, &vm, i, GUEST_LOAD_ADDR, 0, 2);
+		v[i] = vcpu_add(_metadata, &vm, i, GUEST_LOAD_ADDR, i, 2);
 		ASSERT_EQ(0, pin_to_cpu(cpus[i]));
 		expect_exit(_metadata, v[i], AXVCPU_EXIT_MMIO_WRITE, false);
 		ASSERT_EQ_X(1, v[i]->run->mmio.data);
