@@ -160,14 +160,22 @@ static void storm_setup(struct storm *s, unsigned int *seed, int fd)
 	ioctl(fd, AXVCPU_VCPU_SETUP, pick_ptr(s, seed, &cfg));
 }
 
-/* RUN, ended within 2 ms by a signal to this thread if the guest spins. */
+/*
+ * RUN, ended within 2 ms by a signal to this thread if the guest spins: a
+ * victim's guest may loop without an exit to userspace for ever (random
+ * code), so the timer repeats until RUN returned, a signal that came
+ * before RUN began would not end it.
+ */
 static void storm_run(struct storm *s, unsigned int *seed, int fd)
 {
 	struct sigevent sev = {
 		.sigev_notify = SIGEV_THREAD_ID,
 		.sigev_signo = SIGUSR2,
 	};
-	struct itimerspec its = { .it_value.tv_nsec = 2000000 };
+	struct itimerspec its = {
+		.it_value.tv_nsec = 2000000,
+		.it_interval.tv_nsec = 2000000,
+	};
 	struct axvcpu_run *run;
 	timer_t t;
 
