@@ -114,7 +114,10 @@ if [ ${#QEMU[@]} = 0 ]; then
 	axv_bochs "$OUT" "$B/$KIMAGE" "$OUT/initrd.cpio" "$cmdline"
 	exec "$AXV_TOP/testing/vm.py" "${VM[@]}" --serial "$BOCHS_SERIAL" -- "${BOCHS[@]}"
 fi
+# A hang shows where each vCPU was: vm.py asks the monitor on a timeout.
+VM+=(--monitor "$OUT/monitor.sock" --symbols "$B/System.map")
 "$AXV_TOP/testing/vm.py" "${VM[@]}" -- \
 	"${QEMU[@]}" -smp 2 -m $mem -nographic -no-reboot \
+	-monitor "unix:$OUT/monitor.sock,server=on,wait=off" \
 	-kernel "$B/$KIMAGE" -initrd "$OUT/initrd.cpio" \
 	-append "$cmdline"

@@ -133,7 +133,49 @@ def boot_serial(cmd, log, serial, timeout, echo):
     return time.monotonic() - t0, t_init
 
 
-def boot(cmd, log, timeout, echo):
+def monitor_dump(sock, symbols):
+    """On a timeout: every vCPU's registers from the QEMU monitor at sock,
+    each PC named from the kernel's System.map (symbols), as text lines."""
+    import socket
+    out = []
+    try:
+        m = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        m.settimeout(5)
+        m.connect(sock)
+        m.sendall(b'info registers -a\n')
+        data, t_end = b'', time.monotonic() + 5
+        while time.monotonic() < t_end:
+            try:
+                chunk = m.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            data += chunk
+        m.close()
+    except OSError as e:
+        return [f'AXV-VM: monitor: {e}']
+    syms = []
+    try:
+        for l in open(symbols):
+            a, t, n = l.split()[:3]
+            if t in 'tTwW':
+                syms.append((int(a, 16), n))
+        syms.sort()
+    except (OSError, ValueError):
+        pass
+    for l in data.decode('latin1').replace('\r', '').split('\n'):
+        m = re.search(r'\b(?:PC|pc)=([0-9a-f]{8,16})', l)
+        if m and syms:
+            pc = int(m.group(1), 16)
+            name = next((f'{n}+{pc - a:#x}' for a, n in reversed(syms) if a <= pc),
+                        None) if pc >= syms[0][0] else None
+            l += f'   <- {name}' if name else '   <- (not the kernel text)'
+        out.append('AXV-VM: monitor: ' + l)
+    return out
+
+
+def boot(cmd, log, timeout, echo, monitor=None, symbols=None):
     """Runs cmd (QEMU) with its output in log until it exits or timeout
     seconds have passed, with or without output meanwhile (a machine that
     hangs silently must not hang the harness: the timeout is the wall
@@ -151,6 +193,9 @@ def boot(cmd, log, timeout, echo):
                 if left <= 0:
                     out.write(f'\nAXV-VM: timeout: no end after {timeout:.0f} s, '
                               f'the machine killed\n'.encode())
+                    if monitor:
+                        out.write(('\n'.join(monitor_dump(monitor, symbols)) +
+                                   '\n').encode())
                     print(f'AXV-VM: timed out after {timeout:.0f} s', file=sys.stderr)
                     break
                 ready, _, _ = select.select([fd], [], [], min(left, 5))
@@ -370,6 +415,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--log', required=True)
     ap.add_argument('--timeout', type=float, default=900)
+    ap.add_argument('--monitor', help='QEMU monitor socket: registers on a timeout')
+    ap.add_argument('--symbols', help='System.map to name the PCs with')
     ap.add_argument('--mode', default='test')
     ap.add_argument('--echo', action='store_true', help='copy the console to stdout')
     ap.add_argument('--demo', action='store_true',
@@ -384,7 +431,7 @@ def main():
         if a.serial:
             took, t_init = boot_serial(cmd, a.log, a.serial, a.timeout, echo)
         else:
-            took, t_init = boot(cmd, a.log, a.timeout, echo)
+            took, t_init = boot(cmd, a.log, a.timeout, echo, a.monitor, a.symbols)
         init = f'init after {t_init:.0f} s, ' if t_init is not None else 'init never ran, '
         if not a.demo or a.echo:
             print(f'AXV-VM: {init}run took {took:.0f} s, console in {a.log}')
