@@ -165,6 +165,8 @@ def monitor_dump(sock, symbols):
     except (OSError, ValueError):
         pass
     for l in data.decode('latin1').replace('\r', '').split('\n'):
+        if '\x1b' in l:    # the monitor echoing the command line
+            continue
         m = re.search(r'\b(?:PC|pc)=([0-9a-f]{8,16})', l)
         if m and syms:
             pc = int(m.group(1), 16)
