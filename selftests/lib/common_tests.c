@@ -1494,19 +1494,29 @@ void common_stats_read_while_running(struct __test_metadata *_metadata,
 
 #define TRACEFS		"/sys/kernel/tracing"
 
+/* @s written to the file at @path (sysfs, tracefs): 0 or -errno. */
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC), r = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	if (n < 0)
+		r = -errno;
+	else if ((size_t)n != strlen(s))
+		r = -EIO;
+	close(fd);
+	return r;
+}
+
 static int tracefs_write(const char *file, const char *val)
 {
 	char path[128];
-	int fd, r = 0;
 
 	snprintf(path, sizeof(path), TRACEFS "/%s", file);
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		r = -errno;
-	close(fd);
-	return r;
+	return write_file(path, val);
 }
 
 /* tracefs at TRACEFS, mounted if need be, with axvcpu's events: 0 or -errno. */
@@ -1595,14 +1605,7 @@ void common_trace_events(struct __test_metadata *_metadata, int *sys_fd)
 
 static int cpu1_set_online(bool on)
 {
-	int fd = open(CPU1_ONLINE, O_WRONLY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, on ? "1" : "0", 1) != 1)
-		r = -errno;
-	close(fd);
-	return r;
+	return write_file(CPU1_ONLINE, on ? "1" : "0");
 }
 
 struct hotplug_runner {
@@ -1696,18 +1699,6 @@ void common_cpu_hotplug_while_running(struct __test_metadata *_metadata,
 #define PM_STATE	"/sys/power/state"
 #define PM_TEST		"/sys/power/pm_test"
 
-static int write_sysfs(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 /*
  * A system suspend while a VM exists, then a vCPU on every CPU: the
  * kernel's pm_test "core" level (CONFIG_PM_DEBUG) takes the other CPUs
@@ -1746,9 +1737,9 @@ void common_suspend_while_vm_exists(struct __test_metadata *_metadata,
 		ASSERT_EQ_X(1, v[i]->run->mmio.data);
 	}
 
-	ASSERT_EQ(0, write_sysfs(PM_TEST, "core"));
-	r = write_sysfs(PM_STATE, state);
-	write_sysfs(PM_TEST, "none");
+	ASSERT_EQ(0, write_file(PM_TEST, "core"));
+	r = write_file(PM_STATE, state);
+	write_file(PM_TEST, "none");
 	ASSERT_EQ(0, r) TH_LOG("%s suspend: %s", state, strerror(-r));
 	TH_LOG("%s suspend at pm_test core done", state);
 
