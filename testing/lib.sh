@@ -162,7 +162,7 @@ axv_copy_prog() {
 # (default 100000; testing/test.sh --soak: a million), passed to the test
 # machine's /init on the kernel command line. axv_storm_timeout T: the
 # boot's timeout T, plus 20 minutes for each 100000 calls beyond the
-# default (the x86_64 machine, Bochs, makes about 100000 in 5 minutes).
+# default (riscv64, the slowest machine, makes 100000 in about 8 minutes).
 axv_storm_append() {
 	[ -z "${AXV_STORM_CALLS:-}" ] || printf ' AXV_STORM_CALLS=%s' "$AXV_STORM_CALLS"
 }

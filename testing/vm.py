@@ -23,6 +23,7 @@ markers) while it runs and a one-line verdict at the end (on failure also
 the tail of the console and the failures).
 """
 import argparse
+import bisect
 import fcntl
 import os
 import pty
@@ -170,9 +171,9 @@ def monitor_dump(sock, symbols):
         m = re.search(r'\b(?:PC|pc)=([0-9a-f]{8,16})', l)
         if m and syms:
             pc = int(m.group(1), 16)
-            name = next((f'{n}+{pc - a:#x}' for a, n in reversed(syms) if a <= pc),
-                        None) if pc >= syms[0][0] else None
-            l += f'   <- {name}' if name else '   <- (not the kernel text)'
+            k = bisect.bisect_right(syms, (pc, '\uffff')) - 1
+            l += (f'   <- {syms[k][1]}+{pc - syms[k][0]:#x}' if k >= 0
+                  else '   <- (not the kernel text)')
         out.append('AXV-VM: monitor: ' + l)
     return out
 
@@ -364,9 +365,10 @@ def judge(text, mode, demo=False):
     for _, body in blocks(lines, 'AXV: KMEMLEAK-BEGIN', 'AXV: KMEMLEAK-END'):
         if any(b.strip() for b in body):
             problems.append('kmemleak: ' + ' | '.join(b.strip() for b in body[:4]))
-    for l in lines:
-        if SPLAT.search(l) and not l.startswith('AXV:'):
-            problems.append('kernel splat: ' + STAMP.sub('', l).strip())
+    splat_at = [i for i, l in enumerate(lines)
+                if SPLAT.search(l) and not l.startswith('AXV:')]
+    for i in splat_at:
+        problems.append('kernel splat: ' + STAMP.sub('', lines[i]).strip())
     if mode == 'test' and not results:
         problems.append('no test results at all')
     # After the tests (and the ioctl storm) every module must unload.
@@ -379,7 +381,7 @@ def judge(text, mode, demo=False):
     spin = [i for i, l in enumerate(lines) if l.startswith('AXV: spin')]
     if mode == 'test' and spin:
         ok = lines[spin[-1]].startswith('AXV: spin ready') and not any(
-            SPLAT.search(l) and not l.startswith('AXV:') for l in lines[spin[-1]:])
+            i > spin[-1] for i in splat_at)
         results.append(('power-off under running vCPUs (vmm/spin)',
                         'pass' if ok else 'fail'))
     if mode == 'demo':
